@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from usms_tui.model import Receipt, Status, classify, mask_phone, parse_receipt_data, summarize
+
+
+def test_classify_documented_and_unknown_results():
+    assert classify("Success") is Status.DELIVERED
+    assert classify("发送成功") is Status.DELIVERED
+    assert classify("Fail") is Status.FAILED
+    assert classify("发送失败") is Status.FAILED
+    assert classify("Unknow") is Status.UNKNOWN
+    assert classify("状态未知") is Status.UNKNOWN
+    assert classify("SubmitFail") is Status.OTHER
+    assert classify("") is Status.PENDING
+    assert classify(None) is Status.PENDING
+
+
+def test_receipt_from_api_is_lenient():
+    r = Receipt.from_api(
+        {"Phone": "13800000000", "CostCount": "2", "ReceiptResult": "Weird", "ReceiptTime": "1700000000", "X": 1}
+    )
+    assert r.status is Status.OTHER and r.result == "Weird"
+    assert r.cost_count == 2 and r.receipt_time == 1700000000
+    assert r.code == "" and r.user_id == ""
+    assert Receipt.from_dict(r.to_dict()) == r
+
+
+def test_parse_receipt_data_pending_shapes():
+    assert parse_receipt_data(None) == {}
+    parsed = parse_receipt_data([{"SessionNo": "a", "ReceiptSet": []}, {"SessionNo": "b"}, "junk"])
+    assert parsed == {"a": [], "b": []}
+
+
+def test_summarize_counts_settled_overdue():
+    receipts = [Receipt.from_api({"Phone": "1", "ReceiptResult": "Success", "CostCount": 2})]
+    s = summarize("s", receipts, now=100_000, added_at=0, known_phones=["1", "2"], warn_after=50_000)
+    assert s.counts[Status.DELIVERED] == 1 and s.counts[Status.PENDING] == 1
+    assert not s.settled and s.overdue and s.cost_count == 2
+    s2 = summarize("s", receipts, now=100_000, added_at=0, sent_at=90_000, known_phones=["1"], warn_after=50_000)
+    assert s2.settled and not s2.overdue and s2.age_seconds == 10_000
+    empty = summarize("s", [], now=10, added_at=0)
+    assert not empty.settled and not empty.overdue
+
+
+def test_mask_phone():
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("(86)13812341234") == "(86)138****1234"

@@ -1,0 +1,1 @@
+"""The UCloud API client: signing, the receipt client and its error classes. No UI imports."""
