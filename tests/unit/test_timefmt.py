@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from usms_tui.timefmt import format_duration, parse_duration, parse_time
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90s", 90), ("10m", 600), ("12h", 43200), ("3d", 259200), ("1h30m", 5400), ("45", 45), (" 2m ", 120)],
+)
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "abc", "10x", "-5", "5m3"])
+def test_parse_duration_refuses_with_reason(text):
+    with pytest.raises(ValueError, match="duration|negative"):
+        parse_duration(text)
+
+
+def test_parse_time():
+    assert parse_time("1700000000") == 1700000000
+    assert parse_time("2023-11-14T22:13:20Z") == 1700000000
+    assert parse_time("2023-11-15T06:13:20+08:00") == 1700000000
+    with pytest.raises(ValueError, match="ISO 8601"):
+        parse_time("yesterday")
+
+
+def test_format_duration():
+    assert [format_duration(s) for s in (None, 5, 125, 3 * 3600 + 300, 50 * 3600)] == ["-", "5s", "2m", "3h05m", "2d02h"]
