@@ -12,6 +12,10 @@ CORE_MODULES = [
     "usms_tui.paths",
     "usms_tui.errors",
     "usms_tui.cli",
+    "usms_tui.watchlist",
+    "usms_tui.cache",
+    "usms_tui.filelock",
+    "usms_tui.atomic",
 ]
 
 

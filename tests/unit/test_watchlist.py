@@ -1,0 +1,289 @@
+"""The watchlist file: validation, merging, atomic locked writes, corrupt files left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from usms_tui.errors import WatchlistError
+from usms_tui.watchlist import AddReport, Watchlist, WatchedSession, validate_session_no
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "data" / "watchlist.json"
+
+
+def clock_at(t=1_000.0):
+    return lambda: t
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("a" * 129, "longer than 128"),
+        ("ab cd", "whitespace"),
+        ("ab\tcd", "whitespace"),
+        ("ab\x00cd", "control character"),
+        ("ab\u200bcd", "control character"),  # zero-width space (Cf)
+        ("ab\x1bcd", "control character"),
+    ],
+)
+def test_validate_refuses_with_reason(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        validate_session_no(text)
+
+
+def test_validate_trims_and_accepts_128():
+    assert validate_session_no("  abc-123 \n") == "abc-123"
+    assert validate_session_no("x" * 128) == "x" * 128
+
+
+def test_display_name():
+    assert WatchedSession("s1").display_name == "s1"
+    assert WatchedSession("s1", label="promo").display_name == "promo"
+
+
+def test_missing_file_is_empty_and_not_created(path):
+    wl = Watchlist(path)
+    assert wl.load() == []
+    assert not path.exists()
+
+
+def test_add_writes_versioned_pretty_json_in_insertion_order(path):
+    wl = Watchlist(path, clock=clock_at(1234.5))
+    report = wl.add([WatchedSession("b"), WatchedSession("a", label="x", sent_at=1000, phones=("1", "2"))])
+    assert report == AddReport(added=["b", "a"], updated=[], refused=[])
+    data = json.loads(path.read_text())
+    assert data["version"] == 1
+    assert [s["session_no"] for s in data["sessions"]] == ["b", "a"]
+    assert data["sessions"][1] == {
+        "session_no": "a", "label": "x", "added_at": 1234.5, "sent_at": 1000, "phones": ["1", "2"],
+        "note": "", "archived": False,
+    }
+    assert path.read_text().startswith('{\n  "version": 1')
+    assert Watchlist(path).load() == wl.sessions()
+
+
+def test_add_existing_merges_instead_of_doubling(path):
+    wl = Watchlist(path, clock=clock_at())
+    wl.add([WatchedSession("s1", label="old", phones=("1",))])
+    report = wl.add([WatchedSession(" s1 ", label="new", sent_at=50.0, phones=("2", "1"))])
+    assert report.added == [] and report.updated == ["s1"]
+    (entry,) = Watchlist(path).load()
+    assert entry == WatchedSession("s1", label="new", added_at=1000.0, sent_at=50.0, phones=("1", "2"))
+    # An empty label does not wipe the old one; nothing new is "unchanged".
+    report = wl.add([WatchedSession("s1")])
+    assert report.unchanged == ["s1"] and report.updated == []
+    assert wl.sessions()[0].label == "new"
+
+
+def test_refused_are_reported_and_the_rest_kept(path):
+    wl = Watchlist(path)
+    report = wl.add([WatchedSession("ok1"), WatchedSession("bad one"), WatchedSession(""), WatchedSession("ok2")])
+    assert report.added == ["ok1", "ok2"]
+    assert [r[0] for r in report.refused] == ["bad one", ""]
+    assert [s.session_no for s in Watchlist(path).load()] == ["ok1", "ok2"]
+
+
+def test_duplicate_in_one_input_counts_once(path):
+    report = Watchlist(path).add([WatchedSession("s", phones=("1",)), WatchedSession("s", phones=("2",))])
+    assert report.added == ["s"] and report.updated == []
+    assert Watchlist(path).load()[0].phones == ("1", "2")
+
+
+def test_remove_and_update(path):
+    wl = Watchlist(path)
+    wl.add([WatchedSession("a"), WatchedSession("b"), WatchedSession("c")])
+    assert wl.remove(["b", "zzz"]) == ["b"]
+    updated = wl.update("c", label="L", archived=True)
+    assert updated.archived and updated.label == "L"
+    assert Watchlist(path).load() == wl.sessions()
+    with pytest.raises(KeyError):
+        wl.update("nope", label="x")
+    with pytest.raises(ValueError):
+        wl.update("a", session_no="other")
+
+
+def test_unknown_keys_are_kept_on_rewrite(path):
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "owner": "ops", "sessions": [{"session_no": "a", "colour": "red"}]}))
+    Watchlist(path).add([WatchedSession("b")])
+    data = json.loads(path.read_text())
+    assert data["owner"] == "ops"
+    assert data["sessions"][0]["colour"] == "red"
+
+
+def test_empty_file_is_an_empty_watchlist(path):
+    path.parent.mkdir(parents=True)
+    path.write_text("")
+    assert Watchlist(path).load() == []
+
+
+CORRUPT = {
+    "truncated": (b'{"version": 1, "sessions": [', "not valid JSON"),
+    "not utf8": (b"\xff\xfe{}", "not UTF-8"),
+    "list": (b"[]", "not a JSON object"),
+    "newer": (b'{"version": 2, "sessions": []}', "newer usms-tui"),
+    "no version": (b'{"sessions": []}', "format version"),
+    "sessions not list": (b'{"version": 1, "sessions": {}}', "not a list"),
+    "bad session_no": (b'{"version": 1, "sessions": [{"session_no": "a b"}]}', "whitespace"),
+    "bad type": (b'{"version": 1, "sessions": [{"session_no": "a", "added_at": "x"}]}', "added_at"),
+    "twice": (b'{"version": 1, "sessions": [{"session_no": "a"}, {"session_no": "a"}]}', "twice"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_corrupt_file_is_refused_and_left_untouched(path, case):
+    raw, problem = CORRUPT[case]
+    path.parent.mkdir(parents=True)
+    path.write_bytes(raw)
+    before = os.stat(path)
+    wl = Watchlist(path)
+    with pytest.raises(WatchlistError) as info:
+        wl.load()
+    assert str(path) in str(info.value) and problem in str(info.value)
+    with pytest.raises(WatchlistError):
+        wl.add([WatchedSession("x")])
+    with pytest.raises(WatchlistError):
+        wl.remove(["a"])
+    assert path.read_bytes() == raw
+    assert os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+def test_reload_if_changed_sees_another_writer(path):
+    mine, theirs = Watchlist(path), Watchlist(path)
+    mine.load()
+    assert not mine.reload_if_changed()
+    theirs.add([WatchedSession("new")])
+    assert mine.reload_if_changed()
+    assert [s.session_no for s in mine.sessions()] == ["new"]
+    assert not mine.reload_if_changed()
+    os.unlink(path)
+    assert mine.reload_if_changed() and mine.sessions() == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions")
+def test_unwritable_folder_is_a_clear_error_and_loses_nothing(path):
+    wl = Watchlist(path)
+    wl.add([WatchedSession("keep")])
+    raw = path.read_bytes()
+    os.chmod(path.parent, 0o500)
+    try:
+        with pytest.raises(WatchlistError, match="cannot write watchlist"):
+            wl.add([WatchedSession("more")])
+    finally:
+        os.chmod(path.parent, 0o700)
+    assert path.read_bytes() == raw
+
+
+def test_permission_denied_on_write_is_a_clear_error(path, monkeypatch):
+    # The same path as an unwritable folder, checkable when the tests run as root.
+    import tempfile
+
+    wl = Watchlist(path)
+    wl.add([WatchedSession("keep")])
+    raw = path.read_bytes()
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(WatchlistError, match=r"cannot write watchlist .*Permission denied.*left as it was"):
+        wl.add([WatchedSession("more")])
+    assert path.read_bytes() == raw
+
+
+def test_disk_full_is_a_clear_error_and_loses_nothing(path, monkeypatch):
+    wl = Watchlist(path)
+    wl.add([WatchedSession("keep")])
+    raw = path.read_bytes()
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(WatchlistError, match="No space left on device"):
+        wl.add([WatchedSession("more")])
+    monkeypatch.undo()
+    assert path.read_bytes() == raw
+    assert sorted(os.listdir(path.parent)) == ["watchlist.json", "watchlist.json.lock"]  # temp removed
+    assert [s.session_no for s in wl.sessions()] == ["keep"]
+
+
+def test_stale_temp_files_are_cleaned_under_the_lock(path):
+    Watchlist(path).add([WatchedSession("a")])
+    (path.parent / ".watchlist.json.abc123.tmp").write_text("half")
+    Watchlist(path).add([WatchedSession("b")])
+    assert not (path.parent / ".watchlist.json.abc123.tmp").exists()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from usms_tui.watchlist import Watchlist, WatchedSession
+    path, prefix, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    wl = Watchlist(path)
+    for i in range(count):
+        wl.add([WatchedSession(f"{prefix}-{i}")])
+    """
+)
+
+
+def test_four_processes_adding_at_once_lose_nothing(path):
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}", "100"]) for n in range(4)
+    ]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
+    sessions = Watchlist(path).load()
+    assert len(sessions) == 400
+    assert len({s.session_no for s in sessions}) == 400
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from usms_tui.watchlist import Watchlist, WatchedSession
+    path, prefix = Path(sys.argv[1]), sys.argv[2]
+    wl = Watchlist(path)
+    for i in range(100000):
+        # Batches of varying size so the kill lands in reads, writes, fsyncs and renames.
+        batch = [WatchedSession(f"{prefix}-{i}-{j}", label="x" * (i % 7) * 50) for j in range(1 + i % 5)]
+        wl.add(batch)
+        print(" ".join(s.session_no for s in batch), flush=True)
+    """
+)
+
+
+def test_sigkill_at_random_moments_never_loses_a_confirmed_add(path):
+    import random
+    import signal
+    import time
+
+    rng = random.Random(4)
+    confirmed: set[str] = set()
+    for round_no in range(30):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(path), f"r{round_no}"], stdout=subprocess.PIPE, text=True
+        )
+        first = proc.stdout.readline()  # it is writing now
+        time.sleep(rng.uniform(0, 0.03))
+        proc.send_signal(signal.SIGKILL)
+        rest = proc.stdout.read()
+        proc.wait()
+        lines = (first + rest).split("\n")
+        # Only complete lines were confirmed: the last piece may have been cut by the kill.
+        for line in lines[:-1]:
+            confirmed.update(line.split())
+        held = {s.session_no for s in Watchlist(path).load()}  # always loads
+        assert confirmed <= held
+    assert len(confirmed) > 30

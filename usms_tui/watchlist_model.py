@@ -1,0 +1,43 @@
+"""A watched session and the rule for what a SessionNo may be. Pure: no I/O."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+MAX_SESSION_NO_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class WatchedSession:
+    """One watched SessionNo and what the user told us about it."""
+
+    session_no: str
+    label: str = ""
+    added_at: float = 0.0  # Unix seconds; 0.0 on input means "now" to Watchlist.add
+    sent_at: float | None = None  # Unix seconds when known; ages count from it
+    phones: tuple[str, ...] = ()  # phones the message went to, shown pending until a receipt
+    note: str = ""
+    archived: bool = False  # kept, but not polled
+
+    @property
+    def display_name(self) -> str:
+        """The label when there is one, else the SessionNo."""
+        return self.label or self.session_no
+
+
+def validate_session_no(text: str) -> str:
+    """Trim a SessionNo; raise ``ValueError(reason)`` when it cannot be one."""
+    if not isinstance(text, str):
+        raise ValueError("not a string")
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    if len(value) > MAX_SESSION_NO_LENGTH:
+        raise ValueError(f"longer than {MAX_SESSION_NO_LENGTH} characters ({len(value)})")
+    for char in value:
+        if char.isspace():
+            raise ValueError("contains whitespace")
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            raise ValueError(f"contains a control character (U+{ord(char):04X})")
+    return value
