@@ -6,6 +6,10 @@ import subprocess
 import sys
 
 CORE_MODULES = [
+    "usms_tui.settings",
+    "usms_tui.settings_values",
+    "usms_tui.config_file",
+    "usms_tui.ucloud_profile",
     "usms_tui.api.signing",
     "usms_tui.api.errors",
     "usms_tui.model",
@@ -16,6 +20,7 @@ CORE_MODULES = [
     "usms_tui.cache",
     "usms_tui.filelock",
     "usms_tui.atomic",
+    "usms_tui.simulator",
 ]
 
 
