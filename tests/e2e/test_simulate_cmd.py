@@ -1,0 +1,94 @@
+"""``usms-tui simulate`` as a real process: startup line, signed queries, clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from usms_tui.api.signing import Credentials, sign
+from usms_tui.simulator import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
+
+
+def start(*args: str) -> tuple[subprocess.Popen, dict]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "usms_tui", "simulate", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    line = process.stdout.readline()
+    if not line:
+        process.kill()
+        raise AssertionError(f"no startup line; stderr: {process.stderr.read()}")
+    return process, json.loads(line)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
+    process.send_signal(sig)
+    try:
+        return process.wait(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_startup_line_queries_and_sigterm():
+    process, info = start("--port", "0", "--sessions", "20", "--phones", "3", "--seed", "1")
+    try:
+        assert info["pid"] == process.pid
+        assert info["public_key"] == DEMO_PUBLIC_KEY and info["demo_keys"] is True
+        assert info["base_url"].startswith("http://127.0.0.1:")
+        assert DEMO_PRIVATE_KEY not in json.dumps(info)
+        with open(info["sessions_file"], encoding="utf-8") as handle:
+            session_nos = handle.read().split()
+        assert len(session_nos) == len(set(session_nos)) == 20
+
+        credentials = Credentials(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
+        form = sign({"Action": "GetUSMSSendReceipt", "SessionNoSet": session_nos}, credentials)
+        response = httpx.post(info["base_url"], data=form, timeout=5)
+        body = response.json()
+        assert response.headers["X-UCLOUD-REQUEST-UUID"]
+        assert body["RetCode"] == 0 and [e["SessionNo"] for e in body["Data"]] == session_nos
+        assert any(e["ReceiptSet"] for e in body["Data"])
+
+        bad = sign({"Action": "GetUSMSSendReceipt", "SessionNoSet": session_nos[:1]}, Credentials(DEMO_PUBLIC_KEY, "x"))
+        assert httpx.post(info["base_url"], data=bad, timeout=5).json()["RetCode"] == 171
+    finally:
+        code = stop(process)
+    assert code == 0
+    assert not os.path.exists(info["sessions_file"])  # the temporary file is cleaned up
+
+
+def test_same_seed_same_session_nos_and_sigint_exits_cleanly(tmp_path):
+    path = tmp_path / "sessions.txt"
+    process, info = start("--sessions", "5", "--seed", "3", "--sessions-file", str(path),
+                          "--public-key", "pk", "--private-key", "sk-secret", "--fault", "http503:1")
+    try:
+        assert info["demo_keys"] is False and info["faults"][0]["kind"] == "http503"
+        assert "sk-secret" not in json.dumps(info)
+        first = path.read_text().split()
+        form = sign({"Action": "GetUSMSSendReceipt", "SessionNoSet": first}, Credentials("pk", "sk-secret"))
+        assert httpx.post(info["base_url"], data=form, timeout=5).status_code == 503
+    finally:
+        assert stop(process, signal.SIGINT) == 0
+    assert path.read_text().split() == first  # a file the user named is kept
+
+    process, info = start("--sessions", "5", "--seed", "3", "--sessions-file", str(path))
+    assert stop(process) == 0
+    assert path.read_text().split() == first
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fault", "nonsense"], "unknown fault"),
+    (["--phones", "0"], "--phones"),
+])
+def test_bad_flags_are_one_line_errors(args, message):
+    out = subprocess.run([sys.executable, "-m", "usms_tui", "simulate", *args], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr and out.stdout == ""
