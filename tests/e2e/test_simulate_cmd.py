@@ -92,3 +92,15 @@ def test_bad_flags_are_one_line_errors(args, message):
     out = subprocess.run([sys.executable, "-m", "usms_tui", "simulate", *args], capture_output=True, text=True, timeout=30)
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr and out.stdout == ""
+
+
+def test_port_in_use_is_a_one_line_error():
+    process, info = start("--port", "0")
+    try:
+        port = info["base_url"].rsplit(":", 1)[1]
+        out = subprocess.run([sys.executable, "-m", "usms_tui", "simulate", "--port", port],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2 and "cannot listen" in out.stderr and "Traceback" not in out.stderr
+        assert out.stdout == ""
+    finally:
+        assert stop(process) == 0
