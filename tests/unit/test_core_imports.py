@@ -12,6 +12,8 @@ CORE_MODULES = [
     "usms_tui.ucloud_profile",
     "usms_tui.api.signing",
     "usms_tui.api.errors",
+    "usms_tui.api.client",
+    "usms_tui.poller",
     "usms_tui.model",
     "usms_tui.paths",
     "usms_tui.errors",
@@ -20,6 +22,7 @@ CORE_MODULES = [
     "usms_tui.cache",
     "usms_tui.filelock",
     "usms_tui.atomic",
+    "usms_tui.importer",
     "usms_tui.simulator",
 ]
 
