@@ -1,0 +1,100 @@
+"""Turning data into cells: untrusted text shown literally, statuses as symbol + word.
+
+Everything that came from the API or a file goes through :func:`literal`, so Rich markup
+(``[bold red]x[/]``) stays visible text and terminal escapes (``\\x1b[31m``) are shown as
+escapes instead of reaching the terminal. DataTable parses plain ``str`` cells as markup,
+which is why every cell built here is a ``rich.text.Text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+
+from usms_tui.model import Status
+
+#: Control characters (C0, DEL, C1) and bidi overrides/isolates that could reorder or hide text.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+#: Symbol per status, so a status is never told by colour alone.
+STATUS_SYMBOLS: dict[Status, str] = {
+    Status.DELIVERED: "✓",
+    Status.FAILED: "✗",
+    Status.UNKNOWN: "?",
+    Status.PENDING: "…",
+    Status.OTHER: "•",
+}
+OVERDUE_SYMBOL = "!"
+WARNING_MARK = "⚠"
+
+#: CSS-ish class names for statuses (the contract of ``app.tcss``).
+STATUS_CLASSES: tuple[str, ...] = ("-delivered", "-failed", "-unknown", "-pending", "-other", "-overdue")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def safe_str(value: object) -> str:
+    """``str(value)`` with control characters and bidi overrides written as visible escapes."""
+    return _UNSAFE.sub(_escape, "" if value is None else str(value))
+
+
+def literal(value: object, style: Style | str = "") -> Text:
+    """Untrusted text as a ``Text`` that renders exactly as written (no markup, no escapes)."""
+    return Text(safe_str(value), style=style, no_wrap=True, end="")
+
+
+def status_class(status: Status, overdue: bool = False) -> str:
+    """The class name for a status: ``-delivered`` ... ``-other``, or ``-overdue``."""
+    return "-overdue" if overdue and status is Status.PENDING else f"-{status.value}"
+
+
+def status_label(status: Status, raw_result: str = "", overdue: bool = False) -> str:
+    """Symbol and word: ``✓ delivered``, ``! overdue``, or ``• <raw value>`` for other."""
+    if overdue and status is Status.PENDING:
+        return f"{OVERDUE_SYMBOL} overdue"
+    word = safe_str(raw_result) if status is Status.OTHER and raw_result else status.value
+    return f"{STATUS_SYMBOLS[status]} {word}"
+
+
+def status_cell(
+    status: Status,
+    raw_result: str = "",
+    *,
+    overdue: bool = False,
+    styles: Mapping[str, Style] | None = None,
+) -> Text:
+    """A status cell: symbol + word, styled by its class (``styles`` maps class -> style).
+
+    ``styles`` comes from the table's component classes, which ``app.tcss`` colours with theme
+    variables; without it the cell is unstyled (the word still says everything).
+    """
+    text = Text(status_label(status, raw_result, overdue), no_wrap=True, end="")
+    if styles:
+        text.style = styles.get(status_class(status, overdue), "")
+    return text
+
+
+def progress_bar(ratio: float, width: int = 6) -> str:
+    """``████░░ 67%``: a delivery bar of ``width`` cells and the percentage."""
+    ratio = min(1.0, max(0.0, ratio))
+    filled = round(ratio * width)
+    return "█" * filled + "░" * (width - filled) + f" {round(ratio * 100):3d}%"
+
+
+def shorten(value: str, width: int) -> str:
+    """Keep the start and the end of a long identifier: ``usms-abc…7890``."""
+    value = safe_str(value)
+    if width <= 1 or len(value) <= width:
+        return value[: max(width, 0)] if width < 1 else value
+    head = (width - 1) // 2 + (width - 1) % 2
+    tail = width - 1 - head
+    return value[:head] + "…" + (value[-tail:] if tail else "")

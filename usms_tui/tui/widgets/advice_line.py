@@ -1,0 +1,86 @@
+"""One line above the phone table about the selected session: UCloud's advice when it is
+overdue, the error when its last refresh failed, otherwise its full SessionNo and send time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widget import Widget
+
+from usms_tui.model import SessionSummary
+from usms_tui.timefmt import format_local_time
+from usms_tui.tui.text import WARNING_MARK, safe_str
+
+
+def hours(seconds: float) -> str:
+    """``12 h`` for whole hours, else minutes: how UCloud words its advice."""
+    if seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 60)} min"
+
+
+def overdue_advice(session_no: str, warn_after: float) -> str:
+    """UCloud's advice for a message with no final receipt past the warning age."""
+    return f"no receipt after {hours(warn_after)}: contact UCloud support with SessionNo {safe_str(session_no)}"
+
+
+class AdviceLine(Widget):
+    """Shows :meth:`show`'s session in one line (``y`` copies the SessionNo it names)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"advice-line--overdue", "advice-line--error", "advice-line--dim"}
+
+    DEFAULT_CSS = """
+    AdviceLine { height: 1; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text("")
+        self._args: tuple = ()
+        self._style_name = "dim"
+
+    def show(
+        self,
+        summary: SessionSummary | None,
+        *,
+        label: str = "",
+        sent_at: float | None = None,
+        error: str = "",
+        warn_after: float,
+        empty_hint: str = "no sessions: press a to add one",
+    ) -> None:
+        """Describe the selected session (``None``: nothing selected)."""
+        args = (summary, label, sent_at, error, warn_after, empty_hint)
+        if args == self._args:
+            return
+        self._args = args
+        style = "dim"
+        if summary is None:
+            text = empty_hint
+        elif summary.overdue:
+            text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
+        elif error:
+            text, style = f"{WARNING_MARK} last refresh failed: {safe_str(error)}", "error"
+        else:
+            parts = [safe_str(summary.session_no)]
+            if label:
+                parts.append(safe_str(label))
+            parts.append(f"sent {format_local_time(sent_at)}" if sent_at is not None else "send time unknown")
+            parts.append(f"{summary.total} phones" if summary.total != 1 else "1 phone")
+            text = " · ".join(parts)
+        self._text = Text(text, no_wrap=True, overflow="ellipsis", end="")
+        self._style_name = style
+        self.refresh()
+
+
+    @property
+    def plain(self) -> str:
+        """What the line says (for tests and copying)."""
+        return self._text.plain
+
+    def render(self) -> Text:
+        # Styled at render time so a theme change recolours it.
+        text = self._text.copy()
+        text.stylize(self.get_component_rich_style(f"advice-line--{self._style_name}", partial=True))
+        return text

@@ -1,0 +1,80 @@
+"""A footer that wraps: every shown binding of the screen stays visible, even at 80 columns.
+
+Textual's ``Footer`` is one line and scrolls its overflow out of sight; this one packs
+``key description`` items into as many lines as the width needs (two at 80 columns), read
+from the active bindings themselves so it can never disagree with them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+
+class KeyBar(Widget):
+    """Keys of the active bindings that have ``show=True``, plus the command palette key."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
+
+    DEFAULT_CSS = """
+    KeyBar { height: auto; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen) -> None:
+        self.refresh(layout=True)
+
+    def items(self) -> list[tuple[str, str, bool]]:
+        """(key display, description, enabled) in binding order, one per action."""
+        seen: set[str] = set()
+        found: list[tuple[str, str, bool]] = []
+        palette: tuple[str, str, bool] | None = None
+        for key, (_, binding, enabled, _tip) in self.screen.active_bindings.items():
+            if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
+                palette = (self.app.get_key_display(binding), "palette", True)
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            found.append((self.app.get_key_display(binding), binding.description, enabled))
+        if palette is not None:
+            found.append(palette)
+        return found
+
+    def _lines(self, width: int) -> list[list[tuple[str, str, bool]]]:
+        lines: list[list[tuple[str, str, bool]]] = [[]]
+        used = 0
+        for item in self.items():
+            size = len(item[0]) + 1 + len(item[1]) + 2
+            if lines[-1] and used + size - 1 > width:
+                lines.append([])
+                used = 0
+            lines[-1].append(item)
+            used += size
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self._lines(width)))
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        desc_style = self.get_component_rich_style("key-bar--description", partial=True)
+        off_style = self.get_component_rich_style("key-bar--disabled", partial=True)
+        out = Text(no_wrap=True, end="")
+        for number, line in enumerate(self._lines(self.size.width)):
+            if number:
+                out.append("\n")
+            for index, (key, description, enabled) in enumerate(line):
+                if index:
+                    out.append("  ")
+                out.append(key, style=key_style if enabled else off_style)
+                out.append(" " + description, style=desc_style if enabled else off_style)
+        return out

@@ -1,0 +1,199 @@
+"""A DataTable whose rows are keyed by an id and diff-updated, with status styles from CSS.
+
+Every live table of the app derives from it. ``sync`` compares the wanted rows with what is
+shown and only calls ``update_cell`` for cells whose text or style changed, ``add_row`` for new
+keys and ``remove_row`` for gone ones: never clear-and-refill, which is what keeps a
+10,000-row table cheap to update and cheap to redraw over SSH.
+
+Status colours come from component classes that ``app.tcss`` styles with theme variables, so
+a theme change recolours the table; the words and symbols carry the meaning on their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
+
+#: Class names (see ``text.status_class``) -> component class of the table.
+STYLE_CLASSES: tuple[str, ...] = (
+    "-delivered",
+    "-failed",
+    "-unknown",
+    "-pending",
+    "-other",
+    "-overdue",
+    "-warning",
+    "-dim",
+)
+
+#: Rows added per chunk before yielding to the event loop (about 40 ms of work).
+CHUNK = 500
+
+
+class StyledText(Text):
+    """A cell that remembers its class, so a theme change can restyle it in place."""
+
+    __slots__ = ("css_class",)
+
+    def __init__(self, text: str, css_class: str = "", **kwargs) -> None:
+        super().__init__(text, no_wrap=True, end="", **kwargs)
+        self.css_class = css_class
+
+
+def same_cell(old: object, new: object) -> bool:
+    """Two cells look the same (text, spans and style); ``Text.__eq__`` ignores the style."""
+    if isinstance(old, Text) and isinstance(new, Text):
+        return old.plain == new.plain and old.style == new.style and old.spans == new.spans
+    return old == new
+
+
+class KeyedTable(DataTable):
+    """Rows keyed by a string id; cells are ``rich.text.Text`` (DataTable reads ``str`` as markup)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"keyed-table-{name}" for name in STYLE_CLASSES}
+
+    DEFAULT_CSS = """
+    KeyedTable { scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", False)
+        super().__init__(**kwargs)
+        self._styles_by_class: dict[str, Style] = {}
+
+    # -- styles ---------------------------------------------------------------------------
+
+    def style_for(self, css_class: str) -> Style:
+        """The Rich style the stylesheet gives a class like ``-failed`` (cached per theme)."""
+        style = self._styles_by_class.get(css_class)
+        if style is None:
+            if css_class not in STYLE_CLASSES or not self.is_attached:
+                return Style.null()
+            style = self.get_component_rich_style(f"keyed-table-{css_class}", partial=True)
+            self._styles_by_class[css_class] = style
+        return style
+
+    def styled(self, text: str, css_class: str = "") -> StyledText:
+        """A cell with the style of ``css_class`` (plain when the class is empty)."""
+        cell = StyledText(text, css_class)
+        if css_class:
+            cell.style = self.style_for(css_class)
+        return cell
+
+    def notify_style_update(self) -> None:
+        # The theme changed: restyle the cells in place (their text stays), then redraw.
+        self._styles_by_class.clear()
+        if self.is_attached:
+            for row in self._data.values():
+                for cell in row.values():
+                    if isinstance(cell, StyledText) and cell.css_class:
+                        cell.style = self.style_for(cell.css_class)
+        super().notify_style_update()
+
+    # -- rows -----------------------------------------------------------------------------
+
+    @property
+    def keys(self) -> list[str]:
+        """Row keys in display order."""
+        return [row.key.value for row in self.ordered_rows if row.key.value is not None]
+
+    def has_key(self, key: str) -> bool:
+        """Is a row with this key shown?"""
+        return RowKey(key) in self._row_locations
+
+    @property
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor, or ``None`` for an empty table."""
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # the cursor points past the end while rows are being removed
+            return None
+
+    def select_key(self, key: str | None) -> None:
+        """Move the cursor to the row with ``key`` (no-op when it is not shown)."""
+        if key is None or not self.has_key(key):
+            return
+        index = self.get_row_index(key)
+        if index != self.cursor_row:
+            self.move_cursor(row=index, animate=False)
+
+    def update_row(self, key: str, cells: Sequence[object]) -> int:
+        """Update only the cells that differ; returns how many changed."""
+        row = self._data[RowKey(key)]
+        changed = 0
+        for column, cell in zip(self.ordered_columns, cells):
+            if not same_cell(row.get(column.key), cell):
+                self.update_cell(key, column.key, cell)
+                changed += 1
+        return changed
+
+    def sync(self, rows: Mapping[str, Sequence[object]]) -> tuple[int, int, int]:
+        """Make the table show exactly ``rows`` (key -> cells): returns (added, removed, updated)."""
+        removed = 0
+        for key in [k for k in self.keys if k not in rows]:
+            self.remove_row(key)
+            removed += 1
+        added = updated = 0
+        for key, cells in rows.items():
+            if self.has_key(key):
+                updated += bool(self.update_row(key, cells))
+            else:
+                self.add_row(*cells, key=key)
+                added += 1
+        return added, removed, updated
+
+    async def sync_chunked(self, rows: Mapping[str, Sequence[object]], chunk: int = CHUNK) -> tuple[int, int, int]:
+        """Like :meth:`sync`, yielding to the event loop every ``chunk`` rows (big tables)."""
+        removed = 0
+        for count, key in enumerate([k for k in self.keys if k not in rows], 1):
+            try:
+                self.remove_row(key)
+            except RowDoesNotExist:
+                continue
+            removed += 1
+            if count % chunk == 0:
+                await asyncio.sleep(0)
+        added = updated = 0
+        for count, (key, cells) in enumerate(rows.items(), 1):
+            if self.has_key(key):
+                updated += bool(self.update_row(key, cells))
+            else:
+                self.add_row(*cells, key=key)
+                added += 1
+            if count % chunk == 0:
+                await asyncio.sleep(0)
+        return added, removed, updated
+
+    def order_by(self, rank: Callable[[str], object]) -> None:
+        """Sort rows by ``rank(key)``, keeping the cursor on the same row."""
+        selected = self.selected_key
+        first = self.ordered_columns[0].key if self.ordered_columns else None
+        if first is None:
+            return
+        # DataTable.sort hands the key function cell values, not row keys: every first cell
+        # is a KeyCell that carries its row's key.
+        self.sort(first, key=lambda cell: rank(getattr(cell, "row_key", "")))
+        self.select_key(selected)
+
+    def column_key(self, name: str) -> ColumnKey:
+        """The ColumnKey for a column name used in ``add_column(key=...)``."""
+        return ColumnKey(name)
+
+
+class KeyCell(StyledText):
+    """The first cell of a row: carries the row key so sorting can rank rows by key."""
+
+    __slots__ = ("row_key",)
+
+    def __init__(self, text: str, row_key: str, css_class: str = "") -> None:
+        super().__init__(text, css_class)
+        self.row_key = row_key

@@ -1,0 +1,107 @@
+"""Per-phone receipts of the selected session, keyed by phone, diff-updated.
+
+Phones are masked (``138****1234``) unless the user toggles ``m``. Status is symbol + word
+(+ colour); phones known from the send but without a receipt are pending, and past the
+warning age they are overdue. Everything from the API is shown literally.
+"""
+
+from __future__ import annotations
+
+from textual import events
+
+from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
+from usms_tui.timefmt import format_duration, format_local_time
+from usms_tui.tui.text import safe_str, status_class, status_label
+from usms_tui.tui.widgets.keyed_table import KeyCell, KeyedTable
+
+# (key, header, narrow width, wide width); "desc" takes what is left.
+_COLUMNS = (
+    ("phone", "Phone", 11, 15),
+    ("status", "Status", 11, 13),
+    ("code", "Code", 7, 10),
+    ("desc", "Description", 0, 0),
+    ("time", "Receipt", 8, 19),
+    ("latency", "Delay", 5, 7),
+    ("cost", "Cost", 4, 4),
+    ("user", "UserId", 6, 16),
+)
+WIDE = 120  # from this width on, show dates and longer codes
+
+
+def _fixed_width(wide: bool) -> int:
+    widths = [c[3] if wide else c[2] for c in _COLUMNS]
+    return sum(widths) + 2 * len(_COLUMNS) + 1
+
+
+class PhonePane(KeyedTable):
+    """Receipts per phone for one session; call :meth:`show`."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session_no: str | None = None
+        self.masked = True
+        self.warn_after = DEFAULT_WARN_AFTER
+        self._wide = False
+        self._last: tuple[SessionSummary | None, float | None] = (None, None)
+
+    def on_mount(self) -> None:
+        for key, header, width, _ in _COLUMNS:
+            self.add_column(header, key=key, width=width or 12)
+
+    def cells(self, receipt: Receipt, summary: SessionSummary, sent_at: float | None) -> list[object]:
+        """The row for one phone."""
+        phone = mask_phone(receipt.phone) if self.masked else receipt.phone
+        overdue = phone_overdue(receipt, summary, self.warn_after)
+        status = self.styled(status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue))
+        latency = None
+        if receipt.receipt_time is not None and sent_at is not None:
+            latency = receipt.receipt_time - sent_at
+        row: list[object] = [
+            KeyCell(safe_str(phone), receipt.phone),
+            status,
+            self.styled(safe_str(receipt.code)),
+            self.styled(safe_str(receipt.desc)),
+            self.styled(format_local_time(receipt.receipt_time, with_date=self._wide)),
+            self.styled(format_duration(latency) if latency is not None and latency >= 0 else "-"),
+            self.styled(str(receipt.cost_count) if receipt.status.is_final else "-"),
+            self.styled(safe_str(receipt.user_id)),
+        ]
+        row[5].justify = row[6].justify = "right"
+        return row
+
+    def show(self, summary: SessionSummary | None, sent_at: float | None) -> None:
+        """Show this session's phones; diff-update when it is the session already shown."""
+        self._last = (summary, sent_at)
+        new_no = summary.session_no if summary is not None else None
+        if new_no != self.session_no:
+            # Another session: a different set of rows altogether, so start from an empty table
+            # (live refreshes of the same session below only touch changed cells).
+            self.clear()
+            self.session_no = new_no
+            self.scroll_home(animate=False)
+        if summary is None:
+            return
+        self.sync({r.phone: self.cells(r, summary, sent_at) for r in summary.phones})
+
+    def redraw(self) -> None:
+        """Rebuild cells from the last data (mask toggled, resized)."""
+        summary, sent_at = self._last
+        self.show(summary, sent_at)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not self.columns:
+            return
+        wide = event.size.width >= WIDE
+        desc = max(10, event.size.width - _fixed_width(wide))
+        changed = wide != self._wide
+        self._wide = wide
+        for key, _, narrow, wide_width in _COLUMNS:
+            column = self.columns[self.column_key(key)]
+            width = desc if key == "desc" else (wide_width if wide else narrow)
+            if column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            self._require_update_dimensions = True
+            self.redraw()
+            self.refresh(layout=True)

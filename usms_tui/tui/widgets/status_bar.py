@@ -1,0 +1,127 @@
+"""The status line: account, refresh times and countdown, API health and totals.
+
+Two lines, so it fits 80 columns: who/when on the first, what (totals) and API health on the
+second. It only renders a :class:`BarState`; the app computes that state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widget import Widget
+
+from usms_tui.model import Status
+from usms_tui.timefmt import format_duration, format_local_time
+from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, safe_str, shorten
+
+
+@dataclass(frozen=True)
+class BarState:
+    """Everything the status line shows (a snapshot; cheap to compare)."""
+
+    account: str = ""
+    last_refresh: float | None = None
+    next_in: float | None = None  # seconds until the next cycle; None when none is scheduled
+    refreshing: bool = False
+    paused: bool = False
+    interval: float = 30.0
+    stopped: bool = False  # a fatal error stopped polling until `r`
+    error: str = ""  # the last error in one line ("" when the last cycle was fine)
+    failures: int = 0  # consecutive failed cycles
+    stale: int = 0  # sessions whose last refresh failed
+    totals: Mapping[Status, int] = field(default_factory=dict)
+    overdue: int = 0
+    sessions: int = 0
+    loading: bool = False
+
+
+def account_label(public_key: str | None, project_id: str | None) -> str:
+    """``4E9U…3x0Q/org-abc``: enough of the key to tell accounts apart, never all of it."""
+    key = shorten(public_key or "", 10) if public_key else "no key"
+    return f"{key}/{safe_str(project_id)}" if project_id else key
+
+
+class StatusBar(Widget):
+    """Renders a :class:`BarState`; set :attr:`state` to update."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--delivered",
+        "status-bar--failed",
+        "status-bar--unknown",
+        "status-bar--pending",
+        "status-bar--other",
+        "status-bar--overdue",
+        "status-bar--error",
+        "status-bar--ok",
+        "status-bar--dim",
+    }
+
+    DEFAULT_CSS = """
+    StatusBar { height: 2; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._state = BarState(loading=True)
+
+    @property
+    def state(self) -> BarState:
+        return self._state
+
+    @state.setter
+    def state(self, state: BarState) -> None:
+        if state != self._state:
+            self._state = state
+            self.refresh()
+
+    def _style(self, name: str):
+        return self.get_component_rich_style(f"status-bar--{name}", partial=True)
+
+    def render(self) -> Text:
+        s = self._state
+        wide = self.size.width >= 110
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append("usms-tui ", style="bold")
+        line.append(s.account, style=self._style("dim"))
+        if s.loading:
+            line.append("  loading watchlist and cache…")
+        elif s.last_refresh is None:
+            line.append("  never refreshed")
+        else:
+            line.append(f"  refreshed {format_local_time(s.last_refresh, with_date=wide)}")
+        if s.refreshing:
+            line.append("  ⟳ refreshing…")
+        elif s.stopped:
+            line.append("  ■ stopped: press r", style=self._style("error"))
+        elif s.paused:
+            line.append("  ‖ paused (p)", style=self._style("overdue"))
+        elif s.next_in is not None:
+            line.append(f"  next in {format_duration(s.next_in)}")
+        line.append(f"  every {format_duration(s.interval)}", style=self._style("dim"))
+
+        second = Text(no_wrap=True, overflow="ellipsis", end="")
+        for status in (Status.DELIVERED, Status.FAILED, Status.UNKNOWN, Status.PENDING):
+            count = s.totals.get(status, 0)
+            style = self._style(status.value) if count else self._style("dim")
+            second.append(f"{STATUS_SYMBOLS[status]}{count}", style=style)
+            second.append(f" {status.value}  " if wide else " ")
+        other = s.totals.get(Status.OTHER, 0)
+        if other:
+            second.append(f"{STATUS_SYMBOLS[Status.OTHER]}{other}" + (" other  " if wide else " "), style=self._style("other"))
+        second.append(f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim"))
+        second.append("  │ ")
+        if s.error:
+            health = f"API ✗ {s.error}"
+            if s.failures > 1:
+                health += f" ×{s.failures}"
+            if s.stale:
+                health += f" · {s.stale} stale"
+            second.append(health, style=self._style("error"))
+        elif s.last_refresh is not None:
+            second.append("API ✓ ok", style=self._style("ok"))
+        else:
+            second.append("API –", style=self._style("dim"))
+        return Text("\n", end="").join([line, second])
