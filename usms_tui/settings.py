@@ -180,9 +180,10 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
         profile_name, profile_raw.source if profile_raw else None, ucloud_config, ucloud_credential
     )
     warnings += profile.warnings
+    label = f"ucloud profile {profile.name!r}"
     layers.append(
         {
-            name: Raw(value, f"ucloud profile {profile.name!r} ({path})", key, f"ucloud profile {profile.name!r} in {path}")
+            name: Raw(value, f"{label} ({path})", key, f"{label} in {path}")
             for name, (value, key, path) in profile.values.items()
         }
     )

@@ -182,6 +182,9 @@ def test_key_absent_from_repr_output_and_every_error(tmp_path, monkeypatch, caps
     for argv in (["config", "show"], ["config", "show", "--json"], ["config", "path", "all"]):
         assert cli.main(argv) == 0
     captured = capsys.readouterr()
+    assert cli.main(["config", "--json"]) == 0 and cli.main(["config", "--json", "show"]) == 0
+    both = capsys.readouterr().out.split("\n}\n")
+    assert json.loads(both[0] + "}") == json.loads(both[1] + "}")
     assert "****(40 chars)" in captured.out and not leaked(captured.out + captured.err)
 
     messages = []

@@ -25,9 +25,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Show effective settings and where each came from (flag, env, config.toml, "
         "ucloud profile or default). The private key is always masked.",
     )
+    # SUPPRESS so `config --json` (show is the default action) and `config show --json` both work:
+    # a subparser's False default would otherwise overwrite the parent's True.
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="show as JSON")
     actions = parser.add_subparsers(dest="config_action", metavar="ACTION")
     show = actions.add_parser("show", parents=[common], help="every setting, its value and source (default)")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     path = actions.add_parser("path", parents=[common], help="print a file location (default: config.toml)")
     path.add_argument("which", nargs="?", choices=PATH_NAMES, default="config", help="which file")
     actions.add_parser("example", parents=[common], help="print a commented example config.toml")
