@@ -31,13 +31,13 @@ def locked(
     path: Path,
     *,
     timeout: float = 30.0,
-    poll: float = 0.01,
+    poll: float = 0.02,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[None]:
     """Hold an exclusive lock for ``path`` (creating its folder and lock file if needed).
 
-    Raises ``OSError`` when the lock file cannot be created and :class:`LockTimeout` when
+    ``poll`` is the longest pause between attempts. Raises ``OSError`` when the lock file cannot be created and :class:`LockTimeout` when
     another process holds the lock for longer than ``timeout`` seconds (a hung process,
     not a normal writer: writes take milliseconds).
     """
@@ -46,6 +46,7 @@ def locked(
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         deadline = clock() + timeout
+        wait = 0.001
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -59,7 +60,8 @@ def locked(
                     ) from None
                 # Short polls: writers hold the lock for milliseconds, and polling (rather than a
                 # blocking flock) lets us give up with a clear message instead of hanging forever.
-                sleep(poll)
+                sleep(wait)
+                wait = min(wait * 2, poll)
         try:
             yield
         finally:

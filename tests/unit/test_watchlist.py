@@ -287,3 +287,13 @@ def test_sigkill_at_random_moments_never_loses_a_confirmed_add(path):
         held = {s.session_no for s in Watchlist(path).load()}  # always loads
         assert confirmed <= held
     assert len(confirmed) > 30
+
+
+def test_a_hung_lock_holder_gives_a_clear_error_not_a_hang(path):
+    from usms_tui.filelock import locked
+
+    wl = Watchlist(path, lock_timeout=0.05)
+    with locked(path):
+        with pytest.raises(WatchlistError, match="held .*nothing was changed"):
+            wl.add([WatchedSession("x")])
+    assert wl.add([WatchedSession("x")]).added == ["x"]
