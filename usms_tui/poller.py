@@ -39,6 +39,29 @@ class SessionState:
     last_checked: float | None = None  # last successful fetch
     last_error: BatchError | None = None  # the last attempt's error; None once it succeeded
     first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
+    _settled: bool | None = field(default=None, repr=False)
+
+    def set_receipts(self, receipts: list[Receipt]) -> None:
+        self.receipts = receipts
+        self._settled = None
+
+    def set_entry(self, entry: WatchedSession) -> None:
+        self.entry = entry
+        self._settled = None
+
+    @property
+    def settled(self) -> bool:
+        """Every known phone has a final receipt. Cached: scheduling asks this every cycle for
+        every session, and it only changes when the receipts or the entry do."""
+        if self._settled is None:
+            self._settled = summarize(self.entry.session_no, self.receipts, now=0.0, added_at=0.0,
+                                      known_phones=self.entry.phones).settled
+        return self._settled
+
+    @property
+    def started_at(self) -> float:
+        """The moment ages count from: sent time when known, else when it was added."""
+        return self.entry.sent_at if self.entry.sent_at is not None else self.entry.added_at
 
     @property
     def stale(self) -> bool:
@@ -114,13 +137,13 @@ class Poller:
                 state = self.states.get(session_no)
                 if state is None:
                     continue
-                state.receipts = list(cached.receipts or ())
+                state.set_receipts(list(cached.receipts or ()))
                 state.last_checked = cached.last_checked
                 state.last_error = cached.last_error
                 state.first_seen = dict(cached.first_seen)
         now = self.clock()
         # Sessions already overdue at start are reported by the UI's first paint, not as news.
-        self._overdue_known = {s.session_no for s in self.summaries(now) if s.overdue}
+        self._overdue_known = set(self._overdue(now))
 
     def reload_watchlist(self) -> bool:
         """Pick up changes made from another shell. Cheap when nothing changed (one stat)."""
@@ -135,8 +158,8 @@ class Poller:
             state = self.states.get(entry.session_no)
             if state is None:
                 state = SessionState(entry)
-            else:
-                state.entry = entry
+            elif state.entry != entry:
+                state.set_entry(entry)
             fresh[entry.session_no] = state
         self.states = fresh
 
@@ -144,12 +167,9 @@ class Poller:
 
     def cadence(self, state: SessionState, now: float) -> float | None:
         """Seconds between polls of this session; ``None`` when it needs none (settled/archived)."""
-        if state.entry.archived:
+        if state.entry.archived or state.settled:
             return None
-        summary = self._summarize(state, now)
-        if summary.settled:
-            return None
-        age = summary.age_seconds
+        age = now - state.started_at
         if age < 3600:
             return self.interval
         if age < self.warn_after:
@@ -237,13 +257,21 @@ class Poller:
                     state.first_seen[receipt.phone] = now
                     if receipt.status in _ALERT_STATUSES and (old is None or not old.status.is_final):
                         report.events.append(PhoneFailed(session_no, receipt))
-            state.receipts = list(merged.values())
+            state.set_receipts(list(merged.values()))
 
     def _note_overdue(self, now: float, report: RefreshReport) -> None:
-        for summary in self.summaries(now):
-            if summary.overdue and summary.session_no not in self._overdue_known:
-                self._overdue_known.add(summary.session_no)
-                report.events.append(SessionOverdue(summary.session_no))
+        for session_no in self._overdue(now):
+            if session_no not in self._overdue_known:
+                self._overdue_known.add(session_no)
+                report.events.append(SessionOverdue(session_no))
+
+    def _overdue(self, now: float) -> list[str]:
+        """Overdue sessions, cheaply (no full summaries): unsettled and past the warning age."""
+        return [
+            no
+            for no, state in self.states.items()
+            if not state.entry.archived and not state.settled and now - state.started_at >= self.warn_after
+        ]
 
     def _store(self, result: FetchResult, now: float) -> None:
         assert self.cache is not None
