@@ -24,6 +24,7 @@ CORE_MODULES = [
     "usms_tui.atomic",
     "usms_tui.importer",
     "usms_tui.simulator",
+    "usms_tui.exporting",
 ]
 
 

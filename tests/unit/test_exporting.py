@@ -1,0 +1,68 @@
+"""The UI's export writer: same columns as ``usms-tui export``, formulas defused, atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from usms_tui.exporting import PHONE_COLUMNS, defuse, phone_rows, render, write_rows
+from usms_tui.model import Receipt, summarize
+from usms_tui.watchlist import WatchedSession
+
+
+class State:
+    def __init__(self, entry):
+        self.entry = entry
+
+
+def sample():
+    receipts = [
+        Receipt.from_api({"Phone": "13800000001", "ReceiptResult": "Fail", "ReceiptCode": "UNDELIV",
+                          "ReceiptDesc": "=HYPERLINK(\"x\")", "ReceiptTime": 1_796_025_000, "CostCount": 2}),
+    ]
+    summary = summarize("usms-1", receipts, now=1_796_025_600, added_at=1_796_020_000, sent_at=1_796_020_000,
+                        known_phones=["13800000001", "13800000002"])
+    entry = WatchedSession("usms-1", label="Night [b]batch", added_at=1_796_020_000, sent_at=1_796_020_000)
+    return [summary], {"usms-1": State(entry)}
+
+
+def test_phone_rows_have_the_cli_export_columns():
+    rows = phone_rows(*sample())
+    assert [list(r) for r in rows] == [list(PHONE_COLUMNS)] * 2
+    assert rows[0]["status"] == "failed" and rows[0]["receipt_time"] == "2026-11-30T07:50:00Z"
+    assert rows[1]["status"] == "pending" and rows[1]["receipt_time"] is None
+    assert rows[0]["label"] == "Night [b]batch" and rows[0]["sent_at"] == "2026-11-30T06:26:40Z"
+
+
+def test_csv_defuses_formulas_and_keeps_text(tmp_path):
+    rows = phone_rows(*sample())
+    target = tmp_path / "out.csv"
+    assert write_rows(rows, "csv", target) == 2
+    parsed = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert parsed[0]["desc"] == "'=HYPERLINK(\"x\")"
+    assert parsed[1]["receipt_time"] == ""
+    assert defuse("-1") == "'-1" and defuse("13800000001") == "13800000001" and defuse(3) == 3
+
+
+def test_json_round_trips(tmp_path):
+    rows = phone_rows(*sample())
+    target = tmp_path / "out.json"
+    write_rows(rows, "json", target)
+    assert json.loads(target.read_text(encoding="utf-8")) == rows
+
+
+def test_nested_values_become_json_in_csv_and_unknown_format_is_refused():
+    text = render([{"code": "E", "statuses": {"failed": 2}}], "csv")
+    assert text.splitlines()[1] == 'E,"{""failed"": 2}"'
+    with pytest.raises(ValueError, match="unknown export format"):
+        render([], "xml")
+
+
+def test_unwritable_target_raises_oserror_and_leaves_nothing(tmp_path):
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(OSError):
+        write_rows([], "csv", tmp_path / "a-folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder"]  # no temp file left
