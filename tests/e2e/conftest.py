@@ -50,18 +50,39 @@ def cli(cli_env, tmp_path):
 
 
 @pytest.fixture
-def sim(cli_env):
-    """A running simulator; the ``cli`` environment signs with its keys and calls its URL."""
-    simulator_module = pytest.importorskip("usms_tui.simulator.server")
-    from usms_tui.simulator.engine import Simulator
+def make_sim(cli_env):
+    """``make_sim(scenario=None, seed=7)`` -> a running SimulatorServer the ``cli`` env points at.
 
-    with simulator_module.SimulatorServer(Simulator(seed=7)) as server:
+    Its clock is a ManualClock starting at the real now (the CLI ages sessions by the real
+    clock), so a test moves simulated time with ``server.clock.advance(seconds)``.
+    """
+    pytest.importorskip("usms_tui.simulator.server")
+    import time
+
+    from usms_tui.simulator import ManualClock, Simulator, SimulatorServer
+
+    servers = []
+
+    def make(scenario=None, seed: int = 7):
+        simulator = Simulator(seed=seed, clock=ManualClock(time.time()), scenario=scenario)
+        server = SimulatorServer(simulator).start()
+        servers.append(server)
         cli_env.update(
             UCLOUD_PUBLIC_KEY=server.public_key,
             UCLOUD_PRIVATE_KEY=server.private_key,
             UCLOUD_API_BASE_URL=server.base_url,
         )
-        yield server
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def sim(make_sim):
+    """A running simulator with the default scenario; the ``cli`` env signs with its keys."""
+    return make_sim()
 
 
 @pytest.fixture

@@ -44,7 +44,18 @@ def print_json(views: Sequence[SessionView]) -> None:
     print(json.dumps({"sessions": [view_json(v) for v in views]}, ensure_ascii=False, indent=2))
 
 
-def print_table(views: Sequence[SessionView], *, phones: bool, mask: bool, hidden: int = 0, now: float | None = None) -> None:
+FROM_CACHE = "Last known state from the cache; 'usms-tui check' refreshes it."
+
+
+def print_table(
+    views: Sequence[SessionView],
+    *,
+    phones: bool,
+    mask: bool,
+    hidden: int = 0,
+    now: float | None = None,
+    footer: str = FROM_CACHE,
+) -> None:
     """A readable table, one line per session (plus one per phone with ``phones``)."""
     now = time.time() if now is None else now
     if not views:
@@ -71,8 +82,10 @@ def print_table(views: Sequence[SessionView], *, phones: bool, mask: bool, hidde
             for receipt in summary.phones:
                 phone = mask_phone(receipt.phone) if mask else receipt.phone
                 when = format_local_time(receipt.receipt_time) if receipt.receipt_time else "-"
-                raw = f" ({receipt.result})" if receipt.status.value == "other" else ""
-                print(f"    {safe(phone):<15} {receipt.status.value}{safe(raw):<10} {safe(receipt.code):<10} {when}  {safe(_clip(receipt.desc, 40))}")
+                status = receipt.status.value
+                if status == "other":  # an undocumented ReceiptResult: show it raw
+                    status += f" ({safe(_clip(receipt.result, 20))})"
+                print(f"    {safe(phone):<15} {status:<10} {safe(receipt.code):<11} {when}  {safe(_clip(receipt.desc, 40))}")
     total = len(views)
     extra = f", {hidden} archived hidden" if hidden else ""
-    print(f"{total} session{'s' if total != 1 else ''}{extra}. Last known state from the cache; 'usms-tui check' refreshes it.")
+    print(f"{total} session{'s' if total != 1 else ''}{extra}. {footer}".rstrip())
