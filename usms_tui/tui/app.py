@@ -8,10 +8,8 @@ mask, the last error); screens own their widgets. After every cycle it posts
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -21,36 +19,15 @@ from textual.screen import Screen
 
 from usms_tui.api.errors import BatchError, ErrorKind
 from usms_tui.errors import UserError
-from usms_tui.model import STATUS_ORDER, mask_phone
+from usms_tui.model import STATUS_ORDER, Status, mask_phone
+from usms_tui.tui.alerts import alert_lines, short_error
 from usms_tui.tui.messages import ReceiptsRefreshed, RefreshFailed
+from usms_tui.tui.navigation import binding_commands, load_screen
 from usms_tui.tui.screens.main import MainScreen
 from usms_tui.tui.widgets.status_bar import BarState, account_label
 
 #: Refresh intervals offered by ``+`` / ``-`` (seconds): 10 s .. 10 min.
 INTERVALS: tuple[float, ...] = (10, 15, 20, 30, 45, 60, 120, 300, 600)
-#: Where E's screens and dialogs live (imported when first used).
-SCREEN_MODULES: dict[str, str] = {
-    "PhonesScreen": "phones",
-    "FailuresScreen": "failures",
-    "HelpScreen": "help",
-    "AddSessionDialog": "add_session",
-    "ConfirmDialog": "confirm",
-    "EditLabelDialog": "edit_label",
-    "ExportDialog": "export",
-}
-#: More alerts than this in one cycle are summed up in one notification.
-MAX_ALERTS = 4
-
-
-def short_error(error: BatchError) -> str:
-    """``RetCode 171 · req 5f3a…`` for the status line (the full text goes to a notification)."""
-    if error.ret_code is not None:
-        head = f"RetCode {error.ret_code}"
-    elif error.http_status is not None:
-        head = f"HTTP {error.http_status}"
-    else:
-        head = error.message[:40]
-    return f"{head} · req {error.request_id}" if error.request_id else head
 
 
 class UsmsApp(App):
@@ -81,11 +58,15 @@ class UsmsApp(App):
         self.paused = False
         self.stopped: BatchError | None = None  # a fatal error: no polling until `r`
         self.loaded = False
+        self.had_cache = False  # receipts were known before the first cycle (from the cache)
+        self.cycles = 0  # finished cycles (the first one's alerts are summed up, not listed)
         self.refreshing = False
         self.last_refresh: float | None = None
         self.last_error: BatchError | None = None
         self.failures = 0  # consecutive cycles with errors
         self.next_at: float | None = None  # app clock time of the next cycle
+        self.totals: dict[Status, int] = {status: 0 for status in STATUS_ORDER}
+        self.overdue = 0  # overdue sessions (see recount)
         self._timer = None
         self._account = account_label(getattr(settings, "public_key", None), getattr(settings, "project_id", None))
 
@@ -101,12 +82,17 @@ class UsmsApp(App):
         self.push_screen(MainScreen())
         self.run_refresh()
 
+    async def on_unmount(self) -> None:
+        # The one long-lived HTTP client belongs to this run of the app.
+        http = getattr(getattr(self.poller, "client", None), "http", None)
+        if http is not None:
+            await http.aclose()
+
     def screen_class(self, name: str) -> type[Screen] | None:
         """A screen or dialog class by name, imported on first use (None + a notice if missing)."""
         try:
-            module = importlib.import_module(f"usms_tui.tui.screens.{SCREEN_MODULES[name]}")
-            return getattr(module, name)
-        except (ImportError, AttributeError):
+            return load_screen(name)
+        except ImportError:
             self.notify(f"{name} is not available in this build", severity="warning", timeout=4)
             return None
 
@@ -126,6 +112,7 @@ class UsmsApp(App):
                     self.stopped = self.last_error = BatchError(ErrorKind.FATAL, str(error))
                     return
                 self.loaded = True
+                self.had_cache = any(state.last_checked is not None for state in self.poller.states.values())
                 self.refreshing = not self.paused
                 self._post(ReceiptsRefreshed(None))  # show the cache at once
                 if self.paused:
@@ -152,6 +139,7 @@ class UsmsApp(App):
 
     def _note(self, report: Any) -> None:
         """Update health and alerts from a cycle's report."""
+        self.cycles += 1
         self.last_refresh = self.clock()
         if report.errors:
             first_of_streak = self.failures == 0
@@ -173,18 +161,12 @@ class UsmsApp(App):
         events = list(events)
         if not events:
             return
-        failed = [e for e in events if hasattr(e, "receipt")]
-        overdue = [e for e in events if not hasattr(e, "receipt")]
-        lines: list[str] = []
-        for event in failed[:MAX_ALERTS]:
-            receipt = event.receipt
-            lines.append(f"{receipt.status.value}: {self.display_phone(receipt.phone)} in {self._session_name(event.session_no)}")
-        if len(failed) > MAX_ALERTS:
-            lines.append(f"… and {len(failed) - MAX_ALERTS} more phones failed")
-        for event in overdue[:MAX_ALERTS]:
-            lines.append(f"overdue: {self._session_name(event.session_no)} has no final receipt after the warning age")
-        if len(overdue) > MAX_ALERTS:
-            lines.append(f"… and {len(overdue) - MAX_ALERTS} more sessions overdue")
+        if self.cycles == 1 and not self.had_cache:
+            # The first look at sessions never seen before: what it finds is on screen, not news.
+            failed = sum(1 for e in events if hasattr(e, "receipt"))
+            self.notify(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
+            return
+        lines = alert_lines(events, self._session_name, self.display_phone)
         # markup=False: phones and labels come from files and the API.
         self.notify("\n".join(lines), title="receipts", severity="warning", timeout=10, markup=False)
         if self.bell_on_alert:
@@ -237,14 +219,6 @@ class UsmsApp(App):
 
     def bar_state(self) -> BarState:
         """What the status line shows now."""
-        totals = {status: 0 for status in STATUS_ORDER}
-        overdue = 0
-        if self.loaded:
-            for summary in self.poller.summaries(self.clock()):
-                for status, count in summary.counts.items():
-                    totals[status] += count
-                if summary.overdue:
-                    overdue += 1
         stale = sum(1 for state in self.poller.states.values() if state.last_error is not None)
         next_in = None if self.next_at is None else max(0.0, self.next_at - self.clock())
         return BarState(
@@ -258,11 +232,23 @@ class UsmsApp(App):
             error=short_error(self.last_error) if self.last_error is not None else "",
             failures=self.failures,
             stale=stale,
-            totals=totals,
-            overdue=overdue,
+            totals=self.totals,
+            overdue=self.overdue,
             sessions=len(self.poller.states),
             loading=not self.loaded,
         )
+
+    def recount(self, summaries: Iterable[Any] | None = None) -> None:
+        """Totals for the status line; kept, so the 1 s countdown never walks 10,000 sessions."""
+        if summaries is None:
+            summaries = self.poller.summaries(self.clock()) if self.loaded else ()
+        totals = {status: 0 for status in STATUS_ORDER}
+        overdue = 0
+        for summary in summaries:
+            for status, count in summary.counts.items():
+                totals[status] += count
+            overdue += summary.overdue
+        self.totals, self.overdue = totals, overdue
 
     def _status_changed(self) -> None:
         update = getattr(self.screen, "update_status", None)
@@ -308,33 +294,9 @@ class UsmsApp(App):
             self.push_screen(help_screen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers every shown binding of the current screen too."""
+        """The command palette offers every shown key of the current screen too."""
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for _key, (node, binding, enabled, _tip) in screen.active_bindings.items():
-            if not enabled or binding.action in seen or binding.action in ("quit", "command_palette"):
-                continue
-            seen.add(binding.action)
-            title = f"{binding.description} ({self.get_key_display(binding)})"
-            yield SystemCommand(title, f"same as the key {self.get_key_display(binding)}", self._runner(node, binding.action))
-
-    def _runner(self, node: Any, action: str) -> Callable[[], Any]:
-        async def run() -> None:
-            await self.run_action(action, node)
-
-        return run
-
-    # -- export ---------------------------------------------------------------------------
-
-    def export_rows(self, summaries: list, fmt: str, path: Path) -> int:
-        """Write one row per phone of these sessions (runs in a thread). Returns the row count."""
-        try:
-            exporting = importlib.import_module("usms_tui.exporting")
-        except ImportError:
-            raise UserError("export is not available in this build") from None
-        rows = exporting.phone_rows(summaries, self.poller.states)
-        exporting.write_rows(rows, fmt, path)
-        return len(rows)
+        yield from binding_commands(self, screen)
 
 
 def make_app(settings: Any, *, poller: Any, clock: Callable[[], float] = time.time, watchlist: Any = None) -> UsmsApp:

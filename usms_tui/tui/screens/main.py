@@ -8,6 +8,7 @@ file work in a thread and then ask the app for a refresh of just that session.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,7 @@ class MainScreen(Screen):
             with app.batch_update():
                 table.show(summaries, labels, stale)
         self.show_selected({s.session_no: s for s in summaries})
+        app.recount(summaries)
         self.update_status()
 
     def show_selected(self, by_no: dict | None = None) -> None:
@@ -262,7 +264,7 @@ class MainScreen(Screen):
         shown = set(table.keys)
         summaries = [s for s in self.app.poller.summaries(self.app.clock()) if s.session_no in shown]
         try:
-            count = await asyncio.to_thread(self.app.export_rows, summaries, fmt, Path(path))
+            count = await asyncio.to_thread(export_rows, summaries, self.app.poller.states, fmt, Path(path))
         except (UserError, OSError) as error:
             self.notify(f"export failed: {error}", severity="error", timeout=8)
             return
@@ -278,3 +280,13 @@ class MainScreen(Screen):
         if screen is not None:
             self.app.push_screen(screen())
 
+
+def export_rows(summaries: list, states: dict, fmt: str, path: Path) -> int:
+    """Write one row per phone of these sessions (runs in a thread). Returns the row count."""
+    try:
+        exporting = importlib.import_module("usms_tui.exporting")
+    except ImportError:
+        raise UserError("export is not available in this build") from None
+    rows = exporting.phone_rows(summaries, states)
+    exporting.write_rows(rows, fmt, path)
+    return len(rows)

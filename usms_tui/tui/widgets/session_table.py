@@ -64,6 +64,7 @@ class SessionTable(KeyedTable):
         self.filter_text = ""
         self.sort_mode = "added"
         self._name_width = MIN_NAME
+        self._order_dirty = False
         self._last: tuple[Sequence[SessionSummary], Mapping[str, str], frozenset[str]] | None = None
 
     def on_mount(self) -> None:
@@ -133,11 +134,13 @@ class SessionTable(KeyedTable):
         """Rebuild cells from the last data (after a resize, a filter or a sort change)."""
         if self._last is not None:
             summaries, labels, stale = self._last
+            self._order_dirty = True  # the sort mode or the filter may have changed
             self.show(summaries, labels, stale)
 
     def _reorder(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], force: bool) -> None:
-        if force or self.sort_mode != "added":
+        if force or self._order_dirty or self.sort_mode != "added":
             self.order_by(sort_rank(self.sort_mode, summaries, labels))
+        self._order_dirty = False
 
     def _after_change(self, selected: str | None) -> None:
         if selected is not None and self.has_key(selected):

@@ -1,0 +1,126 @@
+"""The real app over the simulator, with a hand-moved clock: no sockets, no sleeping.
+
+``make_test_app`` builds exactly what ``usms-tui`` builds (settings, ReceiptClient, Watchlist,
+Poller, ``make_app``), except that HTTP goes to ``Simulator.mock_transport()`` and time is a
+``ManualClock`` shared by the simulator, the poller and the app.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from usms_tui.api.client import ReceiptClient
+from usms_tui.poller import Poller
+from usms_tui.settings import Settings
+from usms_tui.simulator import ManualClock, Simulator
+from usms_tui.tui.app import UsmsApp, make_app
+from usms_tui.watchlist import WatchedSession, Watchlist
+
+# Local times in cells and snapshots must not depend on the machine's zone.
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+#: 2026-11-30 08:00:00 UTC: every test sees the same "now".
+NOW = 1_796_025_600.0
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+@dataclass
+class Rig:
+    """What a test may poke at besides the app."""
+
+    sim: Simulator
+    clock: ManualClock
+    watchlist: Watchlist
+    poller: Poller
+    session_nos: list[str]
+    http: httpx.AsyncClient
+
+
+def make_test_app(
+    tmp_path: Path,
+    *,
+    sessions: int = 6,
+    phones: int = 4,
+    seed: int = 7,
+    extra: list[WatchedSession] | None = None,
+    known_phones: bool = True,
+    fresh: bool = True,
+    settings: dict[str, Any] | None = None,
+    clock: ManualClock | None = None,
+) -> UsmsApp:
+    """The app on ``sessions`` precreated simulator sessions (all states, one overdue) plus,
+    with ``fresh``, one sent at NOW whose receipts are still to come.
+
+    The rig (simulator, clock, watchlist, poller) is at ``app.rig``.
+    """
+    clock = clock or ManualClock(NOW)
+    sim = Simulator(seed=seed, clock=clock)
+    session_nos = sim.precreate(sessions, phones)
+    if fresh:
+        # One message sent "now": its receipts arrive ~10 s later on the manual clock.
+        session_nos.append(sim.send(["13800000001", "13800000002", "13800000003"]))
+    watchlist = Watchlist(tmp_path / "watchlist.json", clock=clock)
+    entries = []
+    for number, session_no in enumerate(session_nos):
+        stored = sim.session(session_no)
+        entries.append(
+            WatchedSession(
+                session_no=session_no,
+                label=f"batch {number + 1}" if number % 2 == 0 else "",
+                added_at=stored.sent_at,
+                sent_at=stored.sent_at,
+                phones=tuple(stored.phones) if known_phones else (),
+            )
+        )
+    watchlist.add(entries + list(extra or []))
+    config = Settings(
+        public_key=sim.public_key,
+        private_key=sim.private_key,
+        base_url="http://127.0.0.1:9",
+        watchlist_path=watchlist.path,
+        cache_path=tmp_path / "cache.sqlite3",
+        config_path=tmp_path / "config.toml",
+        **(settings or {}),
+    )
+    http = httpx.AsyncClient(transport=sim.mock_transport())
+    client = ReceiptClient(http, sim.credentials, base_url=config.base_url, sleep=_no_sleep)
+    poller = Poller(watchlist, None, client, warn_after=config.warn_after, interval=config.interval, clock=clock)
+    app = make_app(config, poller=poller, clock=clock, watchlist=watchlist)
+    app.rig = Rig(sim, clock, watchlist, poller, session_nos, http)
+    return app
+
+
+async def settle(app: UsmsApp, pilot) -> None:
+    """Let the refresh worker and every message it caused finish (never sleeps)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.fixture
+def test_app(tmp_path):
+    """The default app: 6 sessions of 4 phones and a fresh send, over the simulator at NOW."""
+    return make_test_app(tmp_path)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (for asserting on visible output)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

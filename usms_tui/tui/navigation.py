@@ -1,0 +1,54 @@
+"""Finding screens and offering keys: lazy screen imports and the command palette's entries.
+
+The screens and dialogs are imported when first used, so the main screen starts fast and
+works even in a build that lacks one of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+#: Screen or dialog class -> module under ``usms_tui.tui.screens``.
+SCREEN_MODULES: dict[str, str] = {
+    "PhonesScreen": "phones",
+    "FailuresScreen": "failures",
+    "HelpScreen": "help",
+    "AddSessionDialog": "add_session",
+    "ConfirmDialog": "confirm",
+    "EditLabelDialog": "edit_label",
+    "ExportDialog": "export_dialog",
+}
+
+
+def load_screen(name: str) -> type[Screen]:
+    """The screen class called ``name``. Raises ImportError when this build has none."""
+    module = importlib.import_module(f"usms_tui.tui.screens.{SCREEN_MODULES[name]}")
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise ImportError(f"{module.__name__} has no {name}") from None
+
+
+def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    """One palette entry per key of the screen and the app (not the widgets' cursor keys)."""
+    seen: set[str] = set()
+    for _key, (node, binding, enabled, _tip) in screen.active_bindings.items():
+        if node is not app and node is not screen:
+            continue
+        if not enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
+            continue
+        seen.add(binding.action)
+        key = app.get_key_display(binding)
+        yield SystemCommand(f"{binding.description} ({key})", f"same as the key {key}", _runner(app, node, binding.action))
+
+
+def _runner(app: App, node: Any, action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await app.run_action(action, node)
+
+    return run
