@@ -15,7 +15,7 @@ from usms_tui import __version__
 from usms_tui.errors import EXIT_INTERRUPTED, UserError
 
 #: Subcommand modules under ``usms_tui.commands``; each has ``register(subparsers, common)``.
-COMMAND_MODULES: tuple[str, ...] = ("simulate", "config", "watch", "export", "ui", "demo")
+COMMAND_MODULES: tuple[str, ...] = ("simulate", "config", "watch", "export", "ui", "demo", "check", "wait")
 
 
 def common_options() -> argparse.ArgumentParser:
