@@ -1,0 +1,501 @@
+"""Pilot tests of the secondary screens and dialogs, each pushed on a small host app with a
+fake poller and a fixed clock (see fake_host.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+
+from tests.tui.fake_host import HOUR, NOW, FakePoller, HostApp, HostScreen, receipt, sample_poller
+from usms_tui.model import Status
+from usms_tui.tui.messages import ReceiptsRefreshed
+from usms_tui.tui.screens.add_session import AddSessionDialog
+from usms_tui.tui.screens.confirm import ConfirmDialog
+from usms_tui.tui.screens.edit_label import EditLabelDialog
+from usms_tui.tui.screens.export_dialog import ExportDialog
+from usms_tui.tui.screens.failures import FailuresScreen
+from usms_tui.tui.screens.help import HelpScreen
+from usms_tui.tui.screens._view_table import CHUNK
+from usms_tui.tui.screens.phones import PhonesScreen
+from usms_tui.watchlist import WatchedSession
+
+SIZE = (80, 24)
+
+
+def cells(table) -> list[list[str]]:
+    """The table as plain strings, in display order."""
+    return [[cell.plain for cell in table.get_row(row.key)] for row in table.ordered_rows]
+
+
+def column(table, index: int) -> list[str]:
+    return [row[index] for row in cells(table)]
+
+
+class Spy:
+    """Counts DataTable mutations, to prove refreshes are diffs, not clear-and-refill."""
+
+    def __init__(self, table, monkeypatch) -> None:
+        self.calls: dict[str, list] = {"add_row": [], "remove_row": [], "update_cell": [], "clear": []}
+        for name in self.calls:
+            original = getattr(table, name)
+
+            def wrapper(*args, _original=original, _name=name, **kwargs):
+                self.calls[_name].append(args)
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(table, name, wrapper)
+
+    def count(self, name: str) -> int:
+        return len(self.calls[name])
+
+
+# -- phones view ---------------------------------------------------------------------------
+
+
+async def test_phones_lists_every_phone_masked_with_status_words():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.table
+        assert table.row_count == 10
+        assert column(table, 1)[0] == "138****0001"
+        statuses = column(table, 2)
+        assert statuses.count("✗ failed") == 3
+        assert statuses.count("! overdue") == 2  # 13 h old session, phones never answered
+        assert "… pending" in statuses and "? unknown" in statuses
+        assert "• SubmitFail" in statuses  # an undocumented result is shown raw
+        assert column(table, 0)[0] == "Login codes"  # the label, not the SessionNo
+
+
+async def test_phones_unmasked_when_the_app_says_so():
+    app = HostApp(PhonesScreen, mask_phones=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert column(app.screen.table, 1)[0] == "13800000001"
+
+
+async def test_phones_show_markup_and_escapes_literally():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        descs = column(app.screen.table, 4)
+        assert "[bold red]carrier silent[/]" in descs
+        assert "odd \\x1b[31mresult" in descs  # the escape is visible, not executed
+
+
+async def test_filter_cycles_all_failed_unknown_pending_overdue_other():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        seen = []
+        for _ in range(6):
+            seen.append((screen.phone_filter.name, screen.table.row_count))
+            await pilot.press("f")
+        assert seen == [("all", 10), ("failed", 3), ("unknown", 1), ("pending", 3), ("overdue", 2), ("other", 1)]
+        assert screen.phone_filter.name == "all" and screen.table.row_count == 10
+        title = str(screen.query_one("#phones-title").render())
+        assert "filter: all" in title and "10 of 10" in title
+
+
+async def test_constructor_filter_starts_there_and_custom_sets_go_first():
+    app = HostApp(lambda: PhonesScreen({Status.FAILED}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.phone_filter.name == "failed"
+        assert set(column(app.screen.table, 2)) == {"✗ failed"}
+        await pilot.press("f")
+        assert app.screen.phone_filter.name == "unknown"
+    app = HostApp(lambda: PhonesScreen({Status.FAILED, Status.UNKNOWN}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.phone_filter.name == "failed+unknown"
+        assert app.screen.table.row_count == 4
+        await pilot.press("f")
+        assert app.screen.phone_filter.name == "all"
+
+
+async def test_sort_cycles_and_status_sort_puts_worst_first():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        assert app.screen.sort_mode == "status"
+        statuses = column(app.screen.table, 2)
+        assert statuses[:5] == ["! overdue", "! overdue", "✗ failed", "✗ failed", "✗ failed"]
+        assert statuses[-1] == "✓ delivered"
+        await pilot.press("s")
+        assert app.screen.sort_mode == "time"
+        times = [t for t in column(app.screen.table, 5) if t != "-"]
+        assert times == sorted(times, reverse=True)
+        assert column(app.screen.table, 5)[-1] == "-"
+
+
+async def test_refresh_updates_changed_cells_only(monkeypatch):
+    poller = sample_poller()
+    app = HostApp(PhonesScreen, poller)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        spy = Spy(screen.table, monkeypatch)
+        # One pending phone gets its receipt.
+        no = "usms-7a1c0f3e-0001"
+        old = poller.states[no].receipts
+        poller.set_receipts(no, [*old, receipt("13800000004", "Success", "DELIVRD", "ok", NOW - 60, cost=2)])
+        screen.post_message(ReceiptsRefreshed(None))
+        await pilot.pause()
+        assert spy.count("add_row") == 0 and spy.count("remove_row") == 0 and spy.count("clear") == 0
+        changed = {(str(args[0]), str(args[1])) for args in spy.calls["update_cell"]}
+        key = f"{no}\x00" + "13800000004"
+        assert changed == {(key, c) for c in ("status", "code", "desc", "time", "latency", "cost")}
+        assert screen.table.get_cell(key, "status").plain == "✓ delivered"
+        # Nothing changed: nothing touched.
+        screen.post_message(ReceiptsRefreshed(None))
+        await pilot.pause()
+        assert spy.count("update_cell") == 6
+
+
+async def test_refresh_adds_and_removes_rows_by_key(monkeypatch):
+    poller = sample_poller()
+    app = HostApp(PhonesScreen, poller)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        spy = Spy(screen.table, monkeypatch)
+        poller.add("usms-new", [receipt("15000000001", "Fail", "E1", "x", NOW)], sent_at=NOW - 60)
+        del poller.states["usms-7a1c0f3e-0003"]
+        screen.refresh_data()
+        await pilot.pause()
+        assert spy.count("add_row") == 1 and spy.count("remove_row") == 1 and spy.count("clear") == 0
+        assert screen.table.row_count == 10
+        # A filtered view drops a phone whose status moved out of the filter.
+        await pilot.press("f")  # failed
+        before = screen.table.row_count
+        poller.set_receipts("usms-new", [receipt("15000000001", "Success", "DELIVRD", "", NOW)])
+        screen.refresh_data()
+        assert screen.table.row_count == before - 1
+
+
+async def test_large_view_fills_in_chunks_without_duplicates(monkeypatch):
+    poller = FakePoller()
+    poller.add("usms-small", [receipt("13800000000", "Success", "DELIVRD", "", NOW)], sent_at=NOW - HOUR)
+    app = HostApp(PhonesScreen, poller)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        sizes: list[int] = []
+        original = screen.table.add
+        monkeypatch.setattr(screen.table, "add", lambda keys, wanted: sizes.append(len(keys)) or original(keys, wanted))
+        for s in range(6):
+            poller.add(f"usms-big-{s}", [receipt(f"1380000{s}{i:04d}", "Success", "DELIVRD", "", NOW) for i in range(250)], sent_at=NOW - HOUR)
+        screen.refresh_data()
+        assert screen.table.row_count == 1  # nothing added synchronously: a worker fills
+        assert "loading" in str(screen.query_one("#phones-title").render())
+        screen.refresh_data()  # a refresh mid-fill restarts the fill from what is shown
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.table.row_count == 1501
+        assert len(set(screen.table.rows)) == 1501
+        assert max(sizes) <= CHUNK and len(sizes) >= 3  # yielded to the loop between chunks
+        assert "loading" not in str(screen.query_one("#phones-title").render())
+
+
+async def test_phones_copy_session_and_export_rows_and_close():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == "usms-7a1c0f3e-0001"
+        await pilot.press("f")  # failed
+        rows = app.screen.export_rows()
+        assert [r["phone"] for r in rows] == ["13800000002", "13800000003", "13900000002"]  # unmasked
+        assert rows[0]["status"] == "failed" and rows[0]["label"] == "Login codes"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HostScreen)
+        assert app.results == [None]
+
+
+# -- failures view -------------------------------------------------------------------------
+
+
+async def test_failures_grouped_by_code_and_desc_biggest_first():
+    app = HostApp(FailuresScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rows = cells(app.screen.table)
+        assert rows[0][:5] == ["2", "✗ failed", "UNDELIV", "undeliverable", "2"]
+        assert len(rows) == 4
+        assert ["1", "? unknown", "-", "[bold red]carrier sil…", "1", "usms-7…-0002"] in rows  # literal
+        title = str(app.screen.query_one("#failures-title").render())
+        assert "5 failed/unknown phones" in title and "4 groups" in title
+
+
+async def test_failures_refresh_updates_counts_and_reorders(monkeypatch):
+    poller = sample_poller()
+    app = HostApp(FailuresScreen, poller)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        spy = Spy(screen.table, monkeypatch)
+        poller.add("usms-x", [receipt(f"1500000000{i}", "Fail", "MK:0001", "空号", NOW) for i in range(3)], sent_at=NOW - 60)
+        screen.post_message(ReceiptsRefreshed(None))
+        await pilot.pause()
+        assert spy.count("add_row") == 0 and spy.count("clear") == 0
+        assert cells(screen.table)[0][:5] == ["4", "✗ failed", "MK:0001", "空号", "2"]
+
+
+async def test_failures_enter_opens_phones_of_that_group():
+    app = HostApp(FailuresScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PhonesScreen)
+        assert screen.table.row_count == 2
+        assert set(column(screen.table, 3)) == {"UNDELIV"}
+        await pilot.press("escape")
+        assert isinstance(app.screen, FailuresScreen)
+        await pilot.press("y")
+        assert app.clipboard == "usms-7a1c0f3e-0001"
+
+
+async def test_failures_empty_says_so():
+    poller = FakePoller()
+    poller.add("usms-ok", [receipt("13800000001", "Success", "DELIVRD", "", NOW)], sent_at=NOW - 60)
+    app = HostApp(FailuresScreen, poller)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-empty")
+        assert app.screen.query_one("#failures-empty").display
+
+
+# -- help ----------------------------------------------------------------------------------
+
+
+def help_body(app) -> str:
+    return str(app.screen.query_one("#help-body").render())
+
+
+class ZapApp(HostApp):
+    BINDINGS = [Binding("z", "bell", "Zap the widgets")]
+
+
+async def test_help_lists_bindings_from_the_bindings_themselves():
+    # A binding added to an app shows up without anyone editing the help screen.
+    app = ZapApp(HelpScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        body = help_body(app)
+        assert "Zap the widgets" in body and "Refresh now" in body  # app
+        assert "Delete session" in body and "Filter sessions" in body  # the screen beneath
+        assert "Phones view" in body and "Failures view" in body
+        assert "✗ failed" in body and "! overdue" in body
+        assert "12-hour rule" in body and "contact UCloud support" in body
+
+
+@pytest.mark.parametrize("key", ["escape", "question_mark", "q"])
+async def test_help_closes(key):
+    app = HostApp(HelpScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        assert isinstance(app.screen, HostScreen)
+
+
+async def test_help_over_phones_view_lists_its_keys():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(HelpScreen())
+        await pilot.pause()
+        body = help_body(app)
+        assert body.index("Phones view") < body.index("Host screen")  # the screen you came from first
+        assert "filter" in body and "copy SessionNo" in body
+
+
+# -- dialogs -------------------------------------------------------------------------------
+
+
+async def fill(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).value = text
+    await pilot.pause()
+
+
+async def test_add_session_refuses_bad_input_inline():
+    app = HostApp(AddSessionDialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("enter")
+        assert dialog.error_text == "SessionNo refused: empty."
+        assert dialog.query_one("#session-no").has_class("-invalid")
+        await fill(pilot, "#session-no", "abc def")
+        await pilot.press("enter")
+        assert dialog.error_text == "SessionNo refused: contains whitespace."
+        await fill(pilot, "#session-no", "x" * 129)
+        await pilot.press("enter")
+        assert "longer than 128" in dialog.error_text
+        await fill(pilot, "#session-no", "  usms-ok  ")
+        await fill(pilot, "#sent-at", "yesterday-ish")
+        await pilot.press("enter")
+        assert dialog.error_text.startswith("Sent at refused: 'yesterday-ish' is not a time")
+        assert app.screen.focused.id == "sent-at"
+        await fill(pilot, "#sent-at", str(NOW + 2 * HOUR))
+        await pilot.press("enter")
+        assert dialog.error_text == "Sent at refused: that is in the future."
+        await fill(pilot, "#sent-at", "")
+        await fill(pilot, "#phones", "13800000001, [b]x[/b]")
+        await pilot.press("enter")
+        assert dialog.error_text == "Phones refused: '[b]x[/b]' is not a phone number."  # literal, not markup
+        assert app.results == []
+
+
+async def test_add_session_returns_a_watched_session():
+    app = HostApp(AddSessionDialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*" usms-42 ")
+        await pilot.press("tab", *"Night batch", "tab", *"2h ago", "tab")
+        await pilot.press(*"13800000001,13800000002 13800000001")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [
+            WatchedSession(
+                session_no="usms-42",
+                label="Night batch",
+                added_at=NOW,
+                sent_at=NOW - 2 * HOUR,
+                phones=("13800000001", "13800000002"),
+            )
+        ]
+
+
+async def test_add_session_iso_time_and_escape():
+    app = HostApp(AddSessionDialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await fill(pilot, "#session-no", "usms-1")
+        await fill(pilot, "#sent-at", "2026-11-30T07:00:00Z")
+        await pilot.press("enter")
+        assert app.results[0].sent_at == NOW - HOUR and app.results[0].label == ""
+    app = HostApp(AddSessionDialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "escape")
+        assert app.results == [None]
+
+
+async def test_edit_label_prefilled_saved_trimmed_and_checked():
+    app = HostApp(lambda: EditLabelDialog("usms-1", "Old [b]label"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#label")
+        assert field.value == "Old [b]label"
+        field.value = "bad\x07bell"
+        await pilot.press("enter")
+        assert app.screen.error_text == "Label refused: contains a control character."
+        field.value = "  New label  "
+        await pilot.press("enter")
+        assert app.results == ["New label"]
+    app = HostApp(lambda: EditLabelDialog("usms-1", "x"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        assert app.results == [None]
+
+
+@pytest.mark.parametrize(("keys", "answer"), [(["y"], True), (["enter"], True), (["n"], False), (["escape"], False), (["tab", "enter"], False)])
+async def test_confirm_dialog(keys, answer):
+    app = HostApp(lambda: ConfirmDialog("Delete [b]usms-1[/b]?"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#question").render()) == "Delete [b]usms-1[/b]?"
+        await pilot.press(*keys)
+        assert app.results == [answer]
+
+
+async def test_export_dialog_default_and_format(tmp_path):
+    app = HostApp(lambda: ExportDialog(tmp_path / "phones.csv"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog.fmt == "csv"
+        await fill(pilot, "#path", str(tmp_path / "out.json"))
+        assert dialog.fmt == "json"  # the name chose the format
+        dialog.query_one("#format-csv").value = True
+        await pilot.pause()
+        assert dialog.query_one("#path").value == str(tmp_path / "out.csv")  # the format fixed the name
+        dialog.query_one("#path").focus()
+        await pilot.press("enter")
+        assert app.results == [("csv", tmp_path / "out.csv")]
+
+
+async def test_export_dialog_refuses_bad_paths_and_asks_before_replacing(tmp_path):
+    existing = tmp_path / "there.json"
+    existing.write_text("[]")
+    app = HostApp(lambda: ExportDialog(Path(tmp_path / "missing" / "x.csv")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("enter")
+        assert dialog.error_text == f"Cannot export: the folder {tmp_path / 'missing'} does not exist."
+        await fill(pilot, "#path", str(tmp_path))
+        await pilot.press("enter")
+        assert dialog.error_text == f"Cannot export: {tmp_path} is a folder."
+        await fill(pilot, "#path", str(existing))
+        await pilot.press("enter")
+        assert "exists: press Enter again" in dialog.error_text
+        assert app.results == []
+        await pilot.press("enter")
+        assert app.results == [("json", existing)]
+
+
+async def test_export_dialog_escape():
+    app = HostApp(lambda: ExportDialog("x.csv"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        assert app.results == [None]
+
+
+async def _until(pilot, condition, tries: int = 100) -> None:
+    """Let the app work (a thread writing a file) until ``condition()``; never sleeps."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError("condition never became true")
+
+
+async def test_phones_e_exports_the_filtered_view(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "e")
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#path").value == str(tmp_path / "usms-phones.csv")
+        await fill(pilot, "#path", str(tmp_path / "failed.json"))
+        await pilot.press("enter")
+        target = tmp_path / "failed.json"
+        await _until(pilot, target.exists)
+        rows = json.loads(target.read_text())
+        assert [r["phone"] for r in rows] == ["13800000002", "13800000003", "13900000002"]
+        assert isinstance(app.screen, PhonesScreen)
+
+
+async def test_failures_e_exports_groups_as_csv(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = HostApp(FailuresScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e", "enter")
+        target = tmp_path / "usms-failures.csv"
+        await _until(pilot, target.exists)
+        lines = target.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "code,desc,count,statuses,sessions,example_session_no"
+        assert lines[1].startswith("UNDELIV,undeliverable,2,")

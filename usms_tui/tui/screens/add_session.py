@@ -1,0 +1,114 @@
+"""The add-session dialog: a SessionNo (validated as the watchlist would), an optional label,
+the time it was sent and the phones it went to."""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from usms_tui.timefmt import parse_duration, parse_time
+from usms_tui.tui.screens._dialog import Dialog, field
+from usms_tui.watchlist import WatchedSession, validate_session_no
+
+MAX_LABEL = 200
+#: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
+#: international numbers as "(852)55311234").
+_PHONE = re.compile(r"^\+?[0-9()\-]{3,32}$")
+_SPLIT = re.compile(r"[,;\s]+")
+#: Sent-at may be in the past only; a little slack for clocks that disagree.
+FUTURE_SLACK = 300.0
+
+
+def parse_phones(text: str) -> tuple[str, ...]:
+    """``"138..., 139..."`` -> a tuple without duplicates; raises ``ValueError`` naming the bad one."""
+    phones: list[str] = []
+    for part in _SPLIT.split(text.strip()):
+        if not part:
+            continue
+        if not _PHONE.match(part):
+            raise ValueError(f"{part!r} is not a phone number")
+        if part not in phones:
+            phones.append(part)
+    return tuple(phones)
+
+
+def parse_sent_at(text: str, now: float) -> float | None:
+    """ISO 8601, Unix seconds, or ``<duration> ago`` (``2h ago``); "" -> None. Raises ValueError."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if raw.lower().endswith(" ago"):
+        return now - parse_duration(raw[:-4])
+    moment = parse_time(raw)
+    if moment > now + FUTURE_SLACK:
+        raise ValueError("that is in the future")
+    return moment
+
+
+def check_label(text: str) -> str:
+    """Trimmed label; raises ValueError when too long or holding control characters."""
+    label = text.strip()
+    if len(label) > MAX_LABEL:
+        raise ValueError(f"longer than {MAX_LABEL} characters ({len(label)})")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in label):
+        raise ValueError("contains a control character")
+    return label
+
+
+class AddSessionDialog(Dialog[WatchedSession | None]):
+    """Dismisses with a ``WatchedSession`` (added_at = the app's clock), or None on Esc."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box") as box:
+            box.border_title = "Add a session"
+            yield field("SessionNo", Input(placeholder="from SendUSMSMessage", id="session-no", compact=True))
+            yield field("Label", Input(placeholder="optional: what was sent, to whom", id="label", compact=True))
+            yield field("Sent at", Input(placeholder="optional: ages count from it", id="sent-at", compact=True))
+            yield field("Phones", Input(placeholder="optional: 13800000000, 13900000000", id="phones", compact=True))
+            yield Static("Sent at: ISO 8601 time, Unix seconds, or e.g. 2h ago.", classes="note")
+            yield Static("Phones: comma separated; shown as pending until their receipt comes.", classes="note")
+            yield Static(id="dialog-error")
+            yield Static("Enter adds · Tab next field · Esc cancels", id="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#session-no", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.has_class("-invalid"):
+            self.clear_error()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def submit(self) -> None:
+        """Validate every field; dismiss with the session, or show the first problem inline."""
+        field = self.query_one("#session-no", Input)
+        try:
+            session_no = validate_session_no(field.value)
+        except ValueError as error:
+            self.show_error(f"SessionNo refused: {error}.", field)
+            return
+        field = self.query_one("#label", Input)
+        try:
+            label = check_label(field.value)
+        except ValueError as error:
+            self.show_error(f"Label refused: {error}.", field)
+            return
+        now = self.app.clock()
+        field = self.query_one("#sent-at", Input)
+        try:
+            sent_at = parse_sent_at(field.value, now)
+        except ValueError as error:
+            self.show_error(f"Sent at refused: {error}.", field)
+            return
+        field = self.query_one("#phones", Input)
+        try:
+            phones = parse_phones(field.value)
+        except ValueError as error:
+            self.show_error(f"Phones refused: {error}.", field)
+            return
+        self.dismiss(WatchedSession(session_no=session_no, label=label, added_at=now, sent_at=sent_at, phones=phones))

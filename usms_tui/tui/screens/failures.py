@@ -1,0 +1,218 @@
+"""The failures view: failed, unknown and odd receipts grouped by (ReceiptCode, ReceiptDesc).
+
+One row per group with its count, how many sessions it touched and one example SessionNo,
+worst first; Enter opens the phones of that group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from usms_tui.model import SessionSummary, Status
+from usms_tui.tui.messages import ReceiptsRefreshed
+from usms_tui.tui.screens._export_action import ExportsView
+from usms_tui.tui.screens._view_table import ViewTable
+from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.text import literal, shorten, status_class, status_label
+
+#: Receipts that count as failures: a final answer other than delivered.
+FAILURE_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("count", "Count"),
+    ("status", "Status"),
+    ("code", "Code"),
+    ("desc", "Description"),
+    ("sessions", "Sess"),
+    ("example", "Example"),
+)
+DESC_WIDTH = 22
+EXAMPLE_WIDTH = 12  # shortened for 80 columns; y copies the whole SessionNo
+
+
+@dataclass
+class FailureGroup:
+    """All failed/unknown/other receipts sharing one (ReceiptCode, ReceiptDesc)."""
+
+    code: str
+    desc: str
+    count: int = 0
+    statuses: Counter = field(default_factory=Counter)  # Status -> phones
+    results: dict = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
+    sessions: dict = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
+
+    @property
+    def main_status(self) -> Status:
+        return self.statuses.most_common(1)[0][0]
+
+    @property
+    def example(self) -> str:
+        return next(iter(self.sessions))
+
+
+def group_failures(summaries: Iterable[SessionSummary]) -> dict[str, FailureGroup]:
+    """Groups keyed by ``code + NUL + desc``, in first-seen order."""
+    groups: dict[str, FailureGroup] = {}
+    for summary in summaries:
+        for receipt in summary.phones:
+            if receipt.status not in FAILURE_STATUSES:
+                continue
+            key = f"{receipt.code}\x00{receipt.desc}"
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = FailureGroup(receipt.code, receipt.desc)
+            group.count += 1
+            group.statuses[receipt.status] += 1
+            group.results.setdefault(receipt.status, receipt.result)
+            group.sessions[summary.session_no] = group.sessions.get(summary.session_no, 0) + 1
+    return groups
+
+
+class FailuresScreen(ExportsView, Screen):
+    """Failed and unknown receipts grouped by carrier code and description, biggest first."""
+
+    EXPORT_NAME = "usms-failures.csv"
+
+    HELP_TITLE = "Failures view"
+
+    BINDINGS = [
+        # priority: the table's own Enter (select, hidden) would otherwise hide this key.
+        Binding("enter", "open_group", "phones of group", priority=True),
+        Binding("y", "copy_example", "copy example SessionNo"),
+        Binding("e", "export", "export"),
+        Binding("escape", "close", "back"),
+        Binding("q", "close", "back", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FailuresScreen #failures-title { height: 1; padding: 0 1; background: $panel; color: $text; }
+    FailuresScreen ViewTable { height: 1fr; }
+    FailuresScreen #failures-empty { padding: 1 2; color: $success; display: none; }
+    FailuresScreen.-empty #failures-empty { display: block; }
+    """
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self._groups: dict[str, FailureGroup] = {}
+        self._sorted_on: list[tuple] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="failures-title")
+        yield Static("No failed or unknown receipts.", id="failures-empty")
+        yield ViewTable(COLUMNS, self._render_cell, id="failures-table")
+        yield KeyBar()
+
+    @property
+    def table(self) -> ViewTable:
+        return self.query_one(ViewTable)
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_data()
+
+    def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
+        self.refresh_data()
+
+    def _render_cell(self, column: str, value: Any) -> Text:
+        if column == "status":
+            status, result, mixed = value
+            label = status_label(status, result) + (" +" if mixed else "")
+            return self.table.styled(label, status_class(status))
+        if column in ("count", "sessions"):
+            return Text(f"{value:,}", no_wrap=True, end="", justify="right")
+        if column == "desc":
+            cell = literal(value)
+            cell.truncate(DESC_WIDTH, overflow="ellipsis")
+            return cell
+        if column == "example":
+            return literal(shorten(value, EXAMPLE_WIDTH))
+        return literal(value or "-")
+
+    def refresh_data(self) -> None:
+        """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
+        app = self.app
+        table = self.table
+        self._groups = groups = group_failures(app.poller.summaries(app.clock()))
+        wanted = {
+            key: (
+                g.count,
+                (g.main_status, g.results[g.main_status], len(g.statuses) > 1),
+                g.code,
+                g.desc,
+                len(g.sessions),
+                g.example,
+            )
+            for key, g in groups.items()
+        }
+        with app.batch_update():
+            table.add(table.apply(wanted), wanted)
+            order = [(-g.count, g.code, g.desc, key) for key, g in groups.items()]
+            if order != self._sorted_on:
+                rank = {key: position for position, (*_, key) in enumerate(sorted(order))}
+                table.order_by(lambda key: rank.get(key, len(rank)))
+                self._sorted_on = order
+        self.set_class(not groups, "-empty")
+        phones = sum(g.count for g in groups.values())
+        sessions = len({no for g in groups.values() for no in g.sessions})
+        title = f"Failures · {phones:,} failed/unknown phones · {len(groups):,} groups · {sessions:,} sessions"
+        self.query_one("#failures-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+
+    def _current_group(self) -> FailureGroup | None:
+        key = self.table.selected_key
+        return self._groups.get(key) if key is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_group()
+
+    def action_open_group(self) -> None:
+        """Open the phones view filtered to the group under the cursor."""
+        group = self._current_group()
+        if group is None:
+            return
+        from usms_tui.tui.screens.phones import PhonesScreen
+
+        self.app.push_screen(PhonesScreen(set(FAILURE_STATUSES), code_desc=(group.code, group.desc)))
+
+    def action_copy_example(self) -> None:
+        """Copy the example SessionNo of the group (OSC 52) for a support ticket."""
+        group = self._current_group()
+        if group is None:
+            return
+        self.app.copy_to_clipboard(group.example)
+        self.notify(Text(f"Copied {group.example}"), title="SessionNo")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        """The groups as shown (biggest first), for export."""
+        rows = []
+        for row in self.table.ordered_rows:
+            group = self._groups.get(row.key.value)
+            if group is None:
+                continue
+            rows.append(
+                {
+                    "code": group.code,
+                    "desc": group.desc,
+                    "count": group.count,
+                    "statuses": {s.value: n for s, n in group.statuses.items()},
+                    "sessions": len(group.sessions),
+                    "example_session_no": group.example,
+                }
+            )
+        return rows

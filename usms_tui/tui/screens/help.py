@@ -1,0 +1,184 @@
+"""The ``?`` help screen: every key, generated from the bindings themselves, plus what the
+status symbols mean and UCloud's 12-hour rule. Nothing here is a hand-kept list of keys, so
+it cannot drift from what the keys really do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from usms_tui.model import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
+from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS
+from usms_tui.tui.widgets.key_bar import KeyBar
+
+#: What each status means, in the operator's terms (the symbols come from text.py).
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.DELIVERED: "the carrier confirmed delivery (ReceiptResult Success / 发送成功)",
+    Status.FAILED: "the carrier reported a failure (Fail / 发送失败); see Code and Description",
+    Status.UNKNOWN: "the carrier never reported (Unknow / 状态未知)",
+    Status.PENDING: "no receipt yet; receipts can take a while",
+    Status.OTHER: "an undocumented ReceiptResult, shown exactly as the API sent it",
+}
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+def screen_title(screen: DOMNode) -> str:
+    """``HELP_TITLE`` when a screen has one, else its class name made readable."""
+    title = getattr(screen, "HELP_TITLE", "")
+    if title:
+        return title
+    name = type(screen).__name__.removesuffix("Screen") or type(screen).__name__
+    return "".join(f" {c.lower()}" if c.isupper() and i else c for i, c in enumerate(name)) + " screen"
+
+
+#: Keys every Textual screen has (focus moves, copy); listed once, under "Everywhere".
+_GENERIC = {(b.key, b.action) for b in Binding.make_bindings(Screen.BINDINGS)}
+#: Clearer words for Textual's own actions whose descriptions are terse.
+_DESCRIPTIONS = {"command_palette": "Command palette (every action by name)"}
+
+
+def _rows(app, bindings: Iterable[tuple[DOMNode | None, Binding]], *, generic: bool = False) -> list[tuple[str, str]]:
+    """Merge keys bound to the same action: ``esc, q   Back``. Bindings without a
+    description are Textual internals (e.g. ctrl+c's hint) and are left out."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for _node, binding in bindings:
+        if not generic and (binding.key, binding.action) in _GENERIC:
+            continue
+        description = _DESCRIPTIONS.get(binding.action, binding.description)
+        if not description:
+            continue
+        keys = merged.setdefault((binding.action, description), [])
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+    return [(", ".join(keys), description) for (_action, description), keys in merged.items()]
+
+
+def _words(name: str) -> str:
+    """``SessionTable`` -> ``session table``."""
+    return "".join(f" {c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def binding_sections(app, stack: list[Screen], extra: Iterable[type[Screen]] = ()) -> list[Section]:
+    """Sections of (keys, description), most useful first: the top screen's own keys, the
+    other screens in the stack, ``extra`` screen classes, the app's keys, and last the keys
+    of the focused widget (moving around a table)."""
+    sections: list[Section] = []
+    widget_sections: list[Section] = []
+    seen: set[type] = set()
+    if stack:
+        top = stack[-1]
+        by_node: dict[int, tuple[DOMNode, list]] = {}
+        for active in top.active_bindings.values():
+            if active.node is app:
+                continue
+            by_node.setdefault(id(active.node), (active.node, []))[1].append((active.node, active.binding))
+        for node, items in by_node.values():
+            if node is top:
+                sections.insert(0, (screen_title(top), _rows(app, items)))
+            else:
+                widget_sections.append((f"In the {_words(type(node).__name__)}", _rows(app, items)))
+        seen.add(type(top))
+        for screen in reversed(stack[:-1]):
+            if type(screen) in seen:
+                continue
+            seen.add(type(screen))
+            items = [(screen, b) for _key, b in screen._bindings]
+            if items:
+                sections.append((screen_title(screen), _rows(app, items)))
+    for cls in extra:
+        if cls in seen:
+            continue
+        items = [(None, b) for b in Binding.make_bindings(cls.BINDINGS)]
+        if items:
+            sections.append((getattr(cls, "HELP_TITLE", cls.__name__), _rows(app, items)))
+    app_items = [(app, b) for _key, b in app._bindings]
+    app_items += [(None, b) for b in Binding.make_bindings(Screen.BINDINGS)]
+    sections.append(("Everywhere", _rows(app, app_items, generic=True)))
+    sections.extend(widget_sections)
+    return [section for section in sections if section[1]]
+
+
+def _hours(seconds: float) -> str:
+    """``12`` for 12 h, ``1.5`` for 90 min."""
+    return f"{seconds / 3600:g}"
+
+
+def help_text(sections: list[Section], warn_after: float) -> Text:
+    """The whole help page as plain Text (no markup: descriptions are shown as written)."""
+    text = Text(no_wrap=False, end="")
+    width = max((len(keys) for _title, rows in sections for keys, _d in rows), default=4)
+    width = min(max(width, 6), 18)
+    for title, rows in sections:
+        text.append(f"{title}\n", style="bold underline")
+        for keys, description in rows:
+            text.append(f"  {keys:<{width}} ", style="bold")
+            text.append(f"{description}\n")
+        text.append("\n")
+    text.append("Statuses\n", style="bold underline")
+    for status in STATUS_ORDER:
+        word = "<raw value>" if status is Status.OTHER else status.value
+        text.append(f"  {STATUS_SYMBOLS[status]} {word:<11} ", style="bold")
+        text.append(f"{STATUS_MEANINGS[status]}\n")
+    hours = _hours(warn_after)
+    age = f"{hours} hours" if hours != "1" else "1 hour"
+    text.append(f"  {OVERDUE_SYMBOL} {'overdue':<11} ", style="bold")
+    text.append(f"still pending {age} after sending\n\n")
+    text.append(f"The {hours}-hour rule\n", style="bold underline")
+    text.append(
+        "  UCloud's advice: receipts can take a while; if none came right after sending, "
+        "look again 5-10 minutes later. If there is still no status 12 hours after sending, "
+        "contact UCloud support with the SessionNo (press y on a session to copy it). "
+        f"Sessions and phones past {age} are marked overdue ({OVERDUE_SYMBOL}).\n"
+    )
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys of the screen beneath and of the app, status symbols and the 12-hour rule."""
+
+    BINDINGS = [
+        Binding("escape", "close", "close help"),
+        Binding("question_mark", "close", "close help", show=False),
+        Binding("q", "close", "close help", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center top; }
+    HelpScreen #help-box {
+        width: 100%; max-width: 100; height: 1fr;
+        border: round $primary; border-title-color: $primary; background: $surface;
+    }
+    HelpScreen #help-body { padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        box = VerticalScroll(Static(id="help-body"), id="help-box")
+        box.border_title = "Help · esc closes"
+        yield box
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        # Imported here: the phones and failures views import nothing from help.
+        from usms_tui.tui.screens.failures import FailuresScreen
+        from usms_tui.tui.screens.phones import PhonesScreen
+
+        app = self.app
+        stack = [s for s in app.screen_stack if s is not self]
+        sections = binding_sections(app, stack, extra=(PhonesScreen, FailuresScreen))
+        warn_after = getattr(getattr(app, "poller", None), "warn_after", None)
+        if warn_after is None:
+            warn_after = getattr(getattr(app, "settings", None), "warn_after", DEFAULT_WARN_AFTER)
+        self.query_one("#help-body", Static).update(help_text(sections, warn_after))
+        self.query_one("#help-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
