@@ -1,5 +1,8 @@
 """``export``: one row per phone from the last known state (the cache), as CSV or JSON.
 
+Rows and rendering come from :mod:`usms_tui.exporting`, shared with the UI's export, so a
+file written from either place reads the same.
+
 No network. Cells that a spreadsheet would run as a formula are defused; no key or
 secret is ever part of an export (rows hold only receipt data and watchlist fields).
 """
@@ -7,18 +10,10 @@ secret is ever part of an export (rows hold only receipt data and watchlist fiel
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 
 from usms_tui.commands._common import formatter, load_settings, open_cache, open_watchlist, safe, session_views
 from usms_tui.errors import EXIT_OK, UserError
-
-COLUMNS = (
-    "session_no", "label", "phone", "status", "result", "code", "desc",
-    "cost_count", "receipt_time", "user_id", "sent_at",
-)
 
 EPILOG = """\
 columns: session_no, label, phone, status, result, code, desc, cost_count, receipt_time
@@ -49,53 +44,23 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def defuse(value: object) -> object:
-    """Prefix a cell a spreadsheet would treat as a formula with a single quote."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def rows(views, statuses=()) -> list[dict]:
-    """One dict per phone (pending placeholders for known phones without a receipt)."""
-    from usms_tui.timefmt import format_iso_utc
+    """One row per phone (pending placeholders for known phones without a receipt)."""
+    from usms_tui.exporting import phone_row
 
     wanted = set(statuses)
-    out = []
-    for view in views:
-        entry = view.entry
-        for receipt in view.summary.phones:
-            if wanted and receipt.status.value not in wanted:
-                continue
-            out.append({
-                "session_no": entry.session_no,
-                "label": entry.label,
-                "phone": receipt.phone,
-                "status": receipt.status.value,
-                "result": receipt.result,
-                "code": receipt.code,
-                "desc": receipt.desc,
-                "cost_count": receipt.cost_count,
-                "receipt_time": format_iso_utc(receipt.receipt_time),
-                "user_id": receipt.user_id,
-                "sent_at": format_iso_utc(entry.sent_at),
-            })
-    return out
-
-
-def render_csv(table: list[dict]) -> str:
-    """CSV text with a header row; formula-looking cells defused."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in table:
-        writer.writerow({k: "" if v is None else defuse(v) for k, v in row.items()})
-    return buffer.getvalue()
+    return [
+        phone_row(view.summary, receipt, view.entry)
+        for view in views
+        for receipt in view.summary.phones
+        if not wanted or receipt.status.value in wanted
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the export to stdout or, atomically, to ``--output``."""
     from usms_tui.atomic import atomic_write_bytes
+    from usms_tui.exporting import render
 
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
@@ -104,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if cache is not None:
         cache.close()
     table = rows(session_views(watchlist.sessions(), cached, warn_after=settings.warn_after), args.status)
-    if args.format == "json":
-        text = json.dumps(table, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = render_csv(table)
+    text = render(table, args.format)
     if args.output in (None, "-"):
         sys.stdout.write(text)
         sys.stdout.flush()
