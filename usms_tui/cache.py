@@ -17,9 +17,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from usms_tui.api.errors import BatchError, ErrorKind
+from usms_tui.api.errors import BatchError
+from usms_tui.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
 from usms_tui.model import Receipt, merge_phones
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS phones (
     session_no   TEXT NOT NULL,
     phone        TEXT NOT NULL,
     status       TEXT NOT NULL,
-    fingerprint  TEXT NOT NULL,   -- the receipt's fields, to notice any change
+    fingerprint  TEXT NOT NULL,   -- a hash of the receipt's fields, to notice any change
     first_seen   REAL NOT NULL,   -- when its current status was first seen
     last_changed REAL NOT NULL,   -- when any field of its receipt last changed
     PRIMARY KEY (session_no, phone)
@@ -62,55 +62,6 @@ class CachedSession:
     error_at: float | None = None
     first_seen: Mapping[str, float] = field(default_factory=dict)  # phone -> since its status
     last_changed: Mapping[str, float] = field(default_factory=dict)  # phone -> last change
-
-
-def error_to_json(error: BatchError) -> str:
-    """All of a BatchError's fields as JSON (``to_dict`` omits http_status and attempts)."""
-    return json.dumps(
-        {
-            "kind": error.kind.value,
-            "message": error.message,
-            "session_nos": list(error.session_nos),
-            "ret_code": error.ret_code,
-            "request_id": error.request_id,
-            "http_status": error.http_status,
-            "attempts": error.attempts,
-        },
-        ensure_ascii=False,
-    )
-
-
-def error_from_json(text: str | None) -> BatchError | None:
-    """Inverse of :func:`error_to_json`; None for missing or unreadable data."""
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-        return BatchError(
-            kind=ErrorKind(data.get("kind", "other")),
-            message=str(data.get("message", "")),
-            session_nos=tuple(data.get("session_nos") or ()),
-            ret_code=data.get("ret_code"),
-            request_id=data.get("request_id"),
-            http_status=data.get("http_status"),
-            attempts=int(data.get("attempts") or 1),
-        )
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
-def _receipts_from_json(text: str | None) -> tuple[Receipt, ...] | None:
-    if text is None:
-        return None
-    try:
-        items = json.loads(text)
-        return tuple(Receipt.from_dict(item) for item in items if isinstance(item, dict))
-    except (ValueError, TypeError):
-        return None
-
-
-def _fingerprint(receipt: Receipt) -> str:
-    return json.dumps(receipt.to_dict(), sort_keys=True, ensure_ascii=False)
 
 
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
@@ -207,7 +158,7 @@ class ReceiptCache:
             ):
                 result[session_no] = CachedSession(
                     session_no=session_no,
-                    receipts=_receipts_from_json(receipts),
+                    receipts=receipts_from_json(receipts),
                     last_checked=last_checked,
                     last_error=error_from_json(last_error),
                     error_at=error_at,
@@ -242,13 +193,13 @@ class ReceiptCache:
             for session_no, receipts in items.items():
                 for receipt in receipts:
                     key = (session_no, receipt.phone)
-                    fingerprint = _fingerprint(receipt)
+                    digest = fingerprint(receipt)
                     old = old_phones.get(key)
                     if old is None or old[0] != receipt.status.value:
-                        new_status.append((session_no, receipt.phone, receipt.status.value, fingerprint, checked_at, checked_at))
+                        new_status.append((session_no, receipt.phone, receipt.status.value, digest, checked_at, checked_at))
                         changed.add(session_no)
-                    elif old[1] != fingerprint:
-                        new_print.append((fingerprint, checked_at, session_no, receipt.phone))
+                    elif old[1] != digest:
+                        new_print.append((digest, checked_at, session_no, receipt.phone))
                         changed.add(session_no)
                     else:
                         same.append(key)

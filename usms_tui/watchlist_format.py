@@ -130,9 +130,18 @@ def _parse(path: Path, raw: bytes) -> _Document:
 
 
 def _serialize(doc: _Document) -> bytes:
-    data: dict[str, Any] = {
-        "version": FORMAT_VERSION,
-        "sessions": [_session_to_json(s, doc.extras.get(s.session_no, {})) for s in doc.sessions.values()],
-    }
-    data.update(doc.top_extras)
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Pretty JSON with one session per line: readable, diff-friendly, and fast.
+
+    ``json.dumps(indent=...)`` falls back to the pure-Python encoder, which made a write of a
+    10,000-session watchlist take a quarter of a second; encoding each session compactly
+    uses the C encoder and keeps every session on its own line for humans and ``grep``.
+    """
+    parts = ['{\n  "version": ' + str(FORMAT_VERSION)]
+    for key, value in doc.top_extras.items():
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}")
+    lines = [
+        json.dumps(_session_to_json(s, doc.extras.get(s.session_no, {})), ensure_ascii=False)
+        for s in doc.sessions.values()
+    ]
+    parts.append('  "sessions": [' + ("\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "]"))
+    return (",\n".join(parts) + "\n}\n").encode("utf-8")

@@ -257,3 +257,13 @@ def test_sigkill_during_cli_adds_never_loses_an_add_that_succeeded(cli):
         held = {s["session_no"] for s in json.loads(out.stdout)["sessions"]}
         assert confirmed <= held
     assert len(confirmed) >= 10
+
+
+def test_corrupt_cache_is_a_warning_not_an_error(cli):
+    cli("add", "s-1")
+    cli.cache.parent.mkdir(parents=True, exist_ok=True)
+    cli.cache.write_bytes(b"garbage, not sqlite" * 200)
+    out = cli("list")
+    assert out.returncode == 0, out.stderr
+    assert "warning" in out.stderr and "started afresh" in out.stderr and "s-1" in out.stdout
+    assert any(".corrupt-" in p.name for p in cli.cache.parent.iterdir())

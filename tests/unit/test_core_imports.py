@@ -23,6 +23,9 @@ CORE_MODULES = [
     "usms_tui.filelock",
     "usms_tui.atomic",
     "usms_tui.importer",
+    "usms_tui.cache_codec",
+    "usms_tui.watchlist_format",
+    "usms_tui.watchlist_model",
     "usms_tui.simulator",
     "usms_tui.exporting",
 ]
