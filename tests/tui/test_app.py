@@ -360,7 +360,7 @@ async def test_command_palette_offers_the_keys(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         titles = [c.title for c in test_app.get_system_commands(test_app.screen)]
-        for words in ("refresh (r)", "pause (p)", "shorter interval (-)", "filter (/)", "export (e)", "copy (y)", "phones (v)", "mask (m)", "help (?)"):
+        for words in ("refresh (r)", "pause (p)", "shorter interval (-)", "filter (/)", "export (e)", "copy SessionNo (y)", "phones (v)", "mask (m)", "help (?)"):
             assert words in titles, titles
         command = next(c for c in test_app.get_system_commands(test_app.screen) if c.title == "mask (m)")
         await command.callback()

@@ -49,6 +49,27 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
+def fill_watchlist(path: Path, sim, session_nos: list[str], clock=None):
+    """A watchlist at ``path`` with the simulator's sessions, their send times, phones and labels."""
+    from usms_tui.watchlist import WatchedSession, Watchlist
+
+    entries = []
+    for number, session_no in enumerate(session_nos):
+        stored = sim.session(session_no)
+        entries.append(
+            WatchedSession(
+                session_no=session_no,
+                label=DEMO_LABELS[number % len(DEMO_LABELS)],
+                added_at=stored.sent_at,
+                sent_at=stored.sent_at,
+                phones=tuple(stored.phones),
+            )
+        )
+    watchlist = Watchlist(path, clock=clock) if clock is not None else Watchlist(path)
+    watchlist.add(entries)
+    return watchlist
+
+
 def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, private_key: str, folder: Path):
     """The user's display preferences (theme, bell, mask, interval) with the demo's account and files."""
     from usms_tui.settings import Settings, settings_from_args
@@ -76,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
     """Start the simulator, fill a temporary watchlist, open the UI; clean up on exit."""
     from usms_tui.commands.ui import run_app
     from usms_tui.simulator import Simulator, SimulatorServer, parse_fault_spec
-    from usms_tui.watchlist import WatchedSession, Watchlist
 
     if args.sessions < 1 or args.phones < 1:
         raise UserError("--sessions and --phones must be at least 1")
@@ -92,19 +112,7 @@ def run(args: argparse.Namespace) -> int:
         sim.add_fault(kind, rate)
     with tempfile.TemporaryDirectory(prefix="usms-tui-demo-") as tmp, SimulatorServer(sim) as server:
         folder = Path(tmp)
-        entries = []
-        for number, session_no in enumerate(session_nos):
-            stored = sim.session(session_no)
-            entries.append(
-                WatchedSession(
-                    session_no=session_no,
-                    label=DEMO_LABELS[number % len(DEMO_LABELS)],
-                    added_at=stored.sent_at,
-                    sent_at=stored.sent_at,
-                    phones=tuple(stored.phones),
-                )
-            )
-        Watchlist(folder / "watchlist.json").add(entries)
+        fill_watchlist(folder / "watchlist.json", sim, session_nos)
         settings = demo_settings(args, server.base_url, sim.public_key, sim.private_key, folder)
         print(f"usms-tui demo: simulator at {server.base_url}, watchlist in {folder}", file=sys.stderr)
         return run_app(settings)

@@ -40,14 +40,14 @@ class MainScreen(Screen):
 
     BINDINGS = [
         Binding("a", "add", "add"),
-        Binding("d", "delete", "del"),
+        Binding("d", "delete", "delete"),
         Binding("l", "edit_label", "label"),
         Binding("slash", "filter", "filter", key_display="/"),
         Binding("s", "sort", "sort"),
         Binding("e", "export", "export"),
-        Binding("y", "copy", "copy"),
+        Binding("y", "copy", "copy SessionNo"),
         Binding("v", "phones", "phones"),
-        Binding("f", "failures", "fails"),
+        Binding("f", "failures", "failures"),
         Binding("escape", "clear_filter", "clear filter", show=False),
     ]
 

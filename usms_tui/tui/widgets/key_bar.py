@@ -14,6 +14,10 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 
+#: Narrower than this, the bar switches to its compact form.
+NARROW = 120
+
+
 class KeyBar(Widget):
     """Keys of the active bindings that have ``show=True``, plus the command palette key."""
 
@@ -49,12 +53,21 @@ class KeyBar(Widget):
             found.append(palette)
         return found
 
+    @staticmethod
+    def _narrow(width: int) -> bool:
+        # Below this width every key must still fit in two lines: one space between items and
+        # only the first word of each description ("copy SessionNo" -> "copy").
+        return width < NARROW
+
     def _lines(self, width: int) -> list[list[tuple[str, str, bool]]]:
         lines: list[list[tuple[str, str, bool]]] = [[]]
         used = 0
-        for item in self.items():
-            size = len(item[0]) + 1 + len(item[1]) + 2
-            if lines[-1] and used + size - 1 > width:
+        narrow = self._narrow(width)
+        gap = 1 if narrow else 2
+        for key, description, enabled in self.items():
+            item = (key, description.split(" ")[0] if narrow else description, enabled)
+            size = len(item[0]) + 1 + len(item[1]) + gap
+            if lines[-1] and used + size - gap > width:
                 lines.append([])
                 used = 0
             lines[-1].append(item)
@@ -69,12 +82,13 @@ class KeyBar(Widget):
         desc_style = self.get_component_rich_style("key-bar--description", partial=True)
         off_style = self.get_component_rich_style("key-bar--disabled", partial=True)
         out = Text(no_wrap=True, end="")
+        gap = " " if self._narrow(self.size.width) else "  "
         for number, line in enumerate(self._lines(self.size.width)):
             if number:
                 out.append("\n")
             for index, (key, description, enabled) in enumerate(line):
                 if index:
-                    out.append("  ")
+                    out.append(gap)
                 out.append(key, style=key_style if enabled else off_style)
                 out.append(" " + description, style=desc_style if enabled else off_style)
         return out

@@ -87,6 +87,13 @@ class KeyedTable(DataTable):
             cell.style = self.style_for(css_class)
         return cell
 
+    def key_cell(self, text: str, row_key: str, css_class: str = "") -> KeyCell:
+        """The first cell of a row (carries the row key for sorting), styled like :meth:`styled`."""
+        cell = KeyCell(text, row_key, css_class)
+        if css_class:
+            cell.style = self.style_for(css_class)
+        return cell
+
     def notify_style_update(self) -> None:
         # The theme changed: restyle the cells in place (their text stays), then redraw.
         self._styles_by_class.clear()

@@ -12,7 +12,7 @@ from textual import events
 from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
 from usms_tui.timefmt import format_duration, format_local_time
 from usms_tui.tui.text import safe_str, status_class, status_label
-from usms_tui.tui.widgets.keyed_table import KeyCell, KeyedTable
+from usms_tui.tui.widgets.keyed_table import KeyedTable
 
 # (key, header, narrow width, wide width); "desc" takes what is left.
 _COLUMNS = (
@@ -57,7 +57,7 @@ class PhonePane(KeyedTable):
         if receipt.receipt_time is not None and sent_at is not None:
             latency = receipt.receipt_time - sent_at
         row: list[object] = [
-            KeyCell(safe_str(phone), receipt.phone),
+            self.key_cell(safe_str(phone), receipt.phone),
             status,
             self.styled(safe_str(receipt.code)),
             self.styled(safe_str(receipt.desc)),

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.text import Text
 from textual import events
 
 from usms_tui.model import STATUS_ORDER, SessionSummary, Status
 from usms_tui.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
 from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar, shorten
-from usms_tui.tui.widgets.keyed_table import KeyCell, KeyedTable
+from usms_tui.tui.widgets.keyed_table import KeyedTable
 
 #: Sort modes cycled by ``s``, in order.
 SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")
@@ -70,7 +71,9 @@ class SessionTable(KeyedTable):
     def on_mount(self) -> None:
         self.add_column("Session", key="name", width=self._name_width)
         for key, label, width in _FIXED:
-            self.add_column(label, key=key, width=width)
+            # Numbers are right-aligned, so are their headers.
+            header = Text(label, justify="right" if key not in ("age", "bar") else "left")
+            self.add_column(header, key=key, width=width)
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -84,7 +87,7 @@ class SessionTable(KeyedTable):
         else:
             name = shorten(label or s.session_no, name_width)
         name_class = "-overdue" if s.overdue else "-warning" if stale else ""
-        row: list[object] = [KeyCell(f"{mark} {name}", s.session_no, name_class)]
+        row: list[object] = [self.key_cell(f"{mark} {name}", s.session_no, name_class)]
         age = format_duration(s.age_seconds)
         row.append(self.styled(f"{OVERDUE_SYMBOL}{age}" if s.overdue else age, "-overdue" if s.overdue else ""))
         for status in STATUS_ORDER:

@@ -1,0 +1,95 @@
+"""Regenerate the README's screenshots from the real app on demo data.
+
+    python screenshots/make_screenshots.py            # writes screenshots/*.svg
+
+The app is the one ``usms-tui demo`` opens (same seed, labels and simulator), but its clock
+is frozen and HTTP goes through the simulator's mock transport, so the pictures are the same
+on every machine and every run. Times are shown in UTC.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+import httpx  # noqa: E402
+
+from usms_tui.api.client import ReceiptClient  # noqa: E402
+from usms_tui.commands.demo import fill_watchlist  # noqa: E402
+from usms_tui.poller import Poller  # noqa: E402
+from usms_tui.settings import Settings  # noqa: E402
+from usms_tui.simulator import ManualClock, Simulator  # noqa: E402
+from usms_tui.tui.app import UsmsApp, make_app  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+#: 2026-11-30 08:00:00 UTC.
+NOW = 1_796_025_600.0
+
+#: (file name, terminal size, keys pressed after the first refresh)
+SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
+    ("main-80x24.svg", (80, 24), ()),
+    ("main-wide.svg", (160, 45), ("down", "down", "down", "down", "down", "down")),
+    ("phones.svg", (120, 32), ("v",)),
+    ("failures.svg", (120, 32), ("f",)),
+    ("help.svg", (100, 40), ("question_mark",)),
+)
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+def demo_app(folder: Path, sessions: int = 24, phones: int = 4, seed: int = 1) -> UsmsApp:
+    """The demo's data with a frozen clock: some receipts still to come, some overdue."""
+    clock = ManualClock(NOW)
+    sim = Simulator(seed=seed, clock=clock)
+    session_nos = sim.precreate(sessions, phones)
+    watchlist = fill_watchlist(folder / "watchlist.json", sim, session_nos, clock=clock)
+    settings = Settings(
+        public_key=sim.public_key,
+        private_key=sim.private_key,
+        base_url="http://127.0.0.1:9",
+        watchlist_path=watchlist.path,
+        cache_path=folder / "cache.sqlite3",
+        config_path=folder / "config.toml",
+    )
+    client = ReceiptClient(httpx.AsyncClient(transport=sim.mock_transport()), sim.credentials, base_url=settings.base_url, sleep=_no_sleep)
+    poller = Poller(watchlist, None, client, warn_after=settings.warn_after, interval=settings.interval, clock=clock)
+    return make_app(settings, poller=poller, clock=clock, watchlist=watchlist)
+
+
+async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], out: Path) -> Path:
+    """Run the app headless at ``size``, press ``keys``, save the SVG as ``out/name``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = demo_app(Path(tmp))
+        async with app.run_test(size=size) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.clear_notifications()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            await pilot.pause()
+            path = out / name
+            path.write_text(app.export_screenshot(title=f"usms-tui {size[0]}x{size[1]}"), encoding="utf-8")
+    return path
+
+
+async def main(out: Path = HERE) -> list[Path]:
+    """Write every screenshot; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [await shoot(name, size, keys, out) for name, size, keys in SHOTS]
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    for written in asyncio.run(main(target)):
+        print(written)

@@ -1,0 +1,32 @@
+"""Snapshot tests of the main screen (fixed clock, fixed simulator seed, UTC).
+
+Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
+and look at the SVGs in ``__snapshots__`` before committing them.
+"""
+
+from __future__ import annotations
+
+from .conftest import make_test_app, settle
+
+
+async def _ready(pilot) -> None:
+    await settle(pilot.app, pilot)
+    pilot.app.clear_notifications()  # toasts come and go; the screen under them is the subject
+    await pilot.pause()
+
+
+def test_main_screen_80x24(snap_compare, tmp_path):
+    assert snap_compare(make_test_app(tmp_path), terminal_size=(80, 24), run_before=_ready)
+
+
+def test_main_screen_120x40(snap_compare, tmp_path):
+    app = make_test_app(tmp_path, sessions=14)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_ready)
+
+
+def test_main_screen_overdue_session_selected(snap_compare, tmp_path):
+    async def select_overdue(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "down", "down")  # the session sent 36 h ago, a phone still pending
+
+    assert snap_compare(make_test_app(tmp_path), terminal_size=(80, 24), run_before=select_overdue)
