@@ -267,3 +267,9 @@ def test_corrupt_cache_is_a_warning_not_an_error(cli):
     assert out.returncode == 0, out.stderr
     assert "warning" in out.stderr and "started afresh" in out.stderr and "s-1" in out.stdout
     assert any(".corrupt-" in p.name for p in cli.cache.parent.iterdir())
+
+
+def test_unreadable_input_file_is_one_line_exit_2(cli, tmp_path):
+    out = cli("add", "--from", tmp_path / "missing.txt")
+    assert out.returncode == 2 and "cannot read" in out.stderr and "Traceback" not in out.stderr
+    assert not cli.watchlist.exists()

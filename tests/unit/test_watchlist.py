@@ -297,3 +297,33 @@ def test_a_hung_lock_holder_gives_a_clear_error_not_a_hang(path):
         with pytest.raises(WatchlistError, match="held .*nothing was changed"):
             wl.add([WatchedSession("x")])
     assert wl.add([WatchedSession("x")]).added == ["x"]
+
+
+def test_any_sessions_round_trip_through_the_file(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    session_no = st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")), min_size=1, max_size=40
+    ).filter(lambda t: not any(c.isspace() for c in t))
+    entries = st.builds(
+        WatchedSession,
+        session_no=session_no,
+        label=st.text(max_size=20),
+        added_at=st.floats(min_value=1, max_value=4e9, allow_nan=False),
+        sent_at=st.none() | st.floats(min_value=0, max_value=4e9, allow_nan=False),
+        phones=st.lists(st.text(min_size=1, max_size=12).filter(str.strip).map(str.strip), max_size=3, unique=True).map(tuple),
+        note=st.text(max_size=20),
+        archived=st.booleans(),
+    )
+
+    counter = iter(range(10**9))
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(entries, max_size=8, unique_by=lambda s: s.session_no))
+    def check(sessions):
+        path = tmp_path / f"w{next(counter)}.json"
+        Watchlist(path).add(sessions)
+        assert Watchlist(path).load() == sessions
+
+    check()

@@ -105,8 +105,9 @@ def views(poller: Poller, names: Sequence[str], now: float) -> list[SessionView]
     out = []
     for no in names:
         state = poller.states[no]
-        cached = CachedSession(no, tuple(state.receipts), state.last_checked, state.last_error,
-                               now if state.last_error else None)
+        # No per-session error here: a failed batch is reported once on stderr, not once per
+        # session of it; the CHECKED column still shows how old each session's data is.
+        cached = CachedSession(no, tuple(state.receipts), state.last_checked)
         out.append(SessionView(state.entry, poller.summary(no, now), cached))
     return out
 
