@@ -23,8 +23,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     """Replace ``path`` with ``data`` atomically. Raises ``OSError``; ``path`` is untouched then.
 
     ``mode`` defaults to the existing file's permission bits, or 0600 for a new file
-    (``mkstemp``'s default: the user's data is nobody else's business).
+    (``mkstemp``'s default: the user's data is nobody else's business). A symlink stays a
+    symlink: the file it points to is replaced.
     """
+    path = Path(os.path.realpath(path))
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     if mode is None:

@@ -120,12 +120,15 @@ class Watchlist:
 
     def _modify(self, change: Callable[[_Document], bool]) -> None:
         """Locked read-modify-write: ``change`` edits the fresh document, returns True to save."""
+        # A watchlist that is a symlink (kept in a dotfiles repo, say) stays one: lock and
+        # replace the file it points to, never the link itself.
+        target = Path(os.path.realpath(self.path))
         try:
-            with locked(self.path, timeout=self._lock_timeout):
-                remove_stale_temps(self.path)
+            with locked(target, timeout=self._lock_timeout):
+                remove_stale_temps(target)
                 doc, signature = self._read()
                 if change(doc):
-                    atomic_write_bytes(self.path, _serialize(doc))
+                    atomic_write_bytes(target, _serialize(doc))
                     signature = self._stat_signature()
                 self._sessions = list(doc.sessions.values())
                 self._signature = signature

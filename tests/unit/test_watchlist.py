@@ -327,3 +327,14 @@ def test_any_sessions_round_trip_through_the_file(tmp_path):
         assert Watchlist(path).load() == sessions
 
     check()
+
+
+def test_a_symlinked_watchlist_stays_a_symlink(tmp_path):
+    real = tmp_path / "dotfiles" / "watchlist.json"
+    real.parent.mkdir()
+    real.write_text('{"version": 1, "sessions": []}')
+    link = tmp_path / "watchlist.json"
+    link.symlink_to(real)
+    Watchlist(link).add([WatchedSession("a")])
+    assert link.is_symlink()
+    assert [s.session_no for s in Watchlist(real).load()] == ["a"]
