@@ -17,7 +17,7 @@ from usms_tui.tui.screens.edit_label import EditLabelDialog
 from usms_tui.tui.screens.export_dialog import ExportDialog
 from usms_tui.tui.screens.failures import FailuresScreen
 from usms_tui.tui.screens.help import HelpScreen
-from usms_tui.tui.screens._view_table import CHUNK
+from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
 from usms_tui.tui.screens.phones import PhonesScreen
 from usms_tui.watchlist import WatchedSession
 
@@ -26,7 +26,14 @@ SIZE = (80, 24)
 
 def cells(table) -> list[list[str]]:
     """The table as plain strings, in display order."""
+    if isinstance(table, VirtualTable):
+        return [table.cells(key) for key in table.keys]
     return [[cell.plain for cell in table.get_row(row.key)] for row in table.ordered_rows]
+
+
+def screen_lines(table) -> list[str]:
+    """What the table draws on screen now, line by line."""
+    return [table.render_line(y).text for y in range(table.size.height)]
 
 
 def column(table, index: int) -> list[str]:
@@ -78,11 +85,14 @@ async def test_phones_unmasked_when_the_app_says_so():
 
 async def test_phones_show_markup_and_escapes_literally():
     app = HostApp(PhonesScreen)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 24)) as pilot:
         await pilot.pause()
         descs = column(app.screen.table, 4)
         assert "[bold red]carrier silent[/]" in descs
         assert "odd \\x1b[31mresult" in descs  # the escape is visible, not executed
+        drawn = "\n".join(screen_lines(app.screen.table))
+        assert "[bold red]carrier silent[/]" in drawn and "odd \\x1b[31mresult" in drawn
+        assert "\x1b" not in drawn
 
 
 async def test_filter_cycles_all_failed_unknown_pending_overdue_other():
@@ -133,43 +143,40 @@ async def test_sort_cycles_and_status_sort_puts_worst_first():
         assert column(app.screen.table, 5)[-1] == "-"
 
 
-async def test_refresh_updates_changed_cells_only(monkeypatch):
+async def test_refresh_redraws_changed_rows_only():
     poller = sample_poller()
     app = HostApp(PhonesScreen, poller)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        spy = Spy(screen.table, monkeypatch)
         # One pending phone gets its receipt.
         no = "usms-7a1c0f3e-0001"
         old = poller.states[no].receipts
         poller.set_receipts(no, [*old, receipt("13800000004", "Success", "DELIVRD", "ok", NOW - 60, cost=2)])
         screen.post_message(ReceiptsRefreshed(None))
         await pilot.pause()
-        assert spy.count("add_row") == 0 and spy.count("remove_row") == 0 and spy.count("clear") == 0
-        changed = {(str(args[0]), str(args[1])) for args in spy.calls["update_cell"]}
+        assert screen.last_changes == Changes(added=0, removed=0, changed=1)
         key = f"{no}\x00" + "13800000004"
-        assert changed == {(key, c) for c in ("status", "code", "desc", "time", "latency", "cost")}
-        assert screen.table.get_cell(key, "status").plain == "✓ delivered"
+        assert screen.table.cells(key)[2:] == ["✓ delivered", "DELIVRD", "ok", "2026-11-30 07:59:00", "59m", "2"]
+        assert "✓ delivered" in screen_lines(screen.table)[4]  # drawn, not only stored
         # Nothing changed: nothing touched.
         screen.post_message(ReceiptsRefreshed(None))
         await pilot.pause()
-        assert spy.count("update_cell") == 6
+        assert screen.last_changes == Changes(0, 0, 0)
 
 
-async def test_refresh_adds_and_removes_rows_by_key(monkeypatch):
+async def test_refresh_adds_and_removes_rows_by_key():
     poller = sample_poller()
     app = HostApp(PhonesScreen, poller)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        spy = Spy(screen.table, monkeypatch)
         poller.add("usms-new", [receipt("15000000001", "Fail", "E1", "x", NOW)], sent_at=NOW - 60)
         del poller.states["usms-7a1c0f3e-0003"]
         screen.refresh_data()
-        await pilot.pause()
-        assert spy.count("add_row") == 1 and spy.count("remove_row") == 1 and spy.count("clear") == 0
+        assert screen.last_changes == Changes(added=1, removed=1, changed=0)
         assert screen.table.row_count == 10
+        assert screen.table.keys[-1] == "usms-new\x0015000000001"
         # A filtered view drops a phone whose status moved out of the filter.
         await pilot.press("f")  # failed
         before = screen.table.row_count
@@ -178,28 +185,35 @@ async def test_refresh_adds_and_removes_rows_by_key(monkeypatch):
         assert screen.table.row_count == before - 1
 
 
-async def test_large_view_fills_in_chunks_without_duplicates(monkeypatch):
+async def test_mask_toggle_redraws_without_changing_rows():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "138****0001" in screen_lines(app.screen.table)[1]
+        app.mask_phones = False
+        app.screen.post_message(ReceiptsRefreshed(None))
+        await pilot.pause()
+        assert "13800000001" in screen_lines(app.screen.table)[1]
+        assert app.screen.last_changes == Changes(0, 0, 0)
+
+
+async def test_large_view_opens_at_once_and_keys_move_the_cursor():
     poller = FakePoller()
-    poller.add("usms-small", [receipt("13800000000", "Success", "DELIVRD", "", NOW)], sent_at=NOW - HOUR)
+    for s in range(200):
+        poller.add(f"usms-big-{s:03d}", [receipt(f"138{s:03d}{i:05d}", "Success", "DELIVRD", "", NOW) for i in range(100)], sent_at=NOW - HOUR)
     app = HostApp(PhonesScreen, poller)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
-        sizes: list[int] = []
-        original = screen.table.add
-        monkeypatch.setattr(screen.table, "add", lambda keys, wanted: sizes.append(len(keys)) or original(keys, wanted))
-        for s in range(6):
-            poller.add(f"usms-big-{s}", [receipt(f"1380000{s}{i:04d}", "Success", "DELIVRD", "", NOW) for i in range(250)], sent_at=NOW - HOUR)
-        screen.refresh_data()
-        assert screen.table.row_count == 1  # nothing added synchronously: a worker fills
-        assert "loading" in str(screen.query_one("#phones-title").render())
-        screen.refresh_data()  # a refresh mid-fill restarts the fill from what is shown
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.table.row_count == 1501
-        assert len(set(screen.table.rows)) == 1501
-        assert max(sizes) <= CHUNK and len(sizes) >= 3  # yielded to the loop between chunks
-        assert "loading" not in str(screen.query_one("#phones-title").render())
+        table = app.screen.table
+        assert table.row_count == 20_000  # no fill in the background: the table is virtual
+        await pilot.press("end")
+        assert table.selected_key == "usms-big-199\x0013819900099"
+        assert "139****0099" not in screen_lines(table)[-1]
+        assert "138****0099" in screen_lines(table)[-1]  # scrolled to the cursor
+        await pilot.press("home", "down", "down", "pagedown")
+        assert table.cursor_row == 2 + (table.size.height - 2)
+        await pilot.press("s")  # status sort keeps the cursor on its row
+        assert table.selected_key == table.keys[table.cursor_row]
 
 
 async def test_phones_copy_session_and_export_rows_and_close():

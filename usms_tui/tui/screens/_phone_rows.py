@@ -9,28 +9,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from collections.abc import Callable
-
-from rich.text import Text
 
 from usms_tui.model import Receipt, SessionSummary, Status, mask_phone
 from usms_tui.timefmt import format_duration, format_local_time
-from usms_tui.tui.text import literal, safe_str, shorten, status_class, status_label
+from usms_tui.tui.screens._virtual_table import Column
+from usms_tui.tui.text import safe_str, shorten, status_class, status_label
 
-#: (column key, header) in display order; the first column carries the row key for sorting.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("session", "Session"),
-    ("phone", "Phone"),
-    ("status", "Status"),
-    ("code", "Code"),
-    ("desc", "Description"),
-    ("time", "Receipt time"),
-    ("latency", "Latency"),
-    ("cost", "Cost"),
-)
-
-DESC_WIDTH = 28  # the table truncates long descriptions; exports keep them whole
 SESSION_WIDTH = 14
+
+#: Fixed widths (the virtual table never measures cells); longer text is cut with "…" and
+#: exports keep it whole.
+COLUMNS: tuple[Column, ...] = (
+    Column("session", "Session", SESSION_WIDTH),
+    Column("phone", "Phone", 13),
+    Column("status", "Status", 12),
+    Column("code", "Code", 10),
+    Column("desc", "Description", 28),
+    Column("time", "Receipt time", 19),
+    Column("latency", "Latency", 7, "right"),
+    Column("cost", "Cost", 4, "right"),
+)
 
 #: Sort rank, worst news first: what an operator on call wants at the top.
 _RANK = {"overdue": 0, Status.FAILED: 1, Status.UNKNOWN: 2, Status.OTHER: 3, Status.PENDING: 4, Status.DELIVERED: 5}
@@ -108,45 +106,75 @@ class PhoneRows:
     total: int  # phones across all sessions, before filtering
 
 
-def build_rows(
-    summaries: Iterable[SessionSummary],
-    states: Mapping[str, Any],
-    phone_filter: PhoneFilter,
-    *,
-    mask: bool = True,
-) -> PhoneRows:
-    """Every phone of every session that passes ``phone_filter``, as cell values (hashable, so
-    the screen can tell cheaply which cells changed)."""
-    values: dict[str, tuple] = {}
-    sort_data: dict[str, tuple] = {}
-    total = 0
-    for index, summary in enumerate(summaries):
-        state = states.get(summary.session_no)
-        entry = getattr(state, "entry", None)
-        sent_at = getattr(entry, "sent_at", None)
-        name = session_name(summary.session_no, entry)
-        for receipt in summary.phones:
-            total += 1
-            overdue = receipt.status is Status.PENDING and summary.overdue
-            if not phone_filter.matches(receipt, overdue):
-                continue
-            latency = None
-            if sent_at is not None and receipt.receipt_time is not None:
-                latency = max(0.0, receipt.receipt_time - sent_at)
-            key = row_key(summary.session_no, receipt.phone)
-            values[key] = (
-                name,
-                mask_phone(receipt.phone) if mask else receipt.phone,
-                (receipt.status, receipt.result, overdue),
-                receipt.code,
-                receipt.desc,
-                receipt.receipt_time,
-                latency,
-                receipt.cost_count,
+Row = tuple[str, tuple, tuple]  # (row key, cell values, sort data)
+
+
+def session_rows(index: int, summary: SessionSummary, entry: Any, phone_filter: PhoneFilter) -> list[Row]:
+    """The rows of one session that pass the filter."""
+    rows: list[Row] = []
+    sent_at = getattr(entry, "sent_at", None)
+    name = session_name(summary.session_no, entry)
+    prefix = summary.session_no + "\x00"
+    session_overdue = summary.overdue
+    for receipt in summary.phones:
+        status = receipt.status
+        overdue = session_overdue and status is Status.PENDING
+        if not phone_filter.matches(receipt, overdue):
+            continue
+        receipt_time = receipt.receipt_time
+        latency = None
+        if sent_at is not None and receipt_time is not None:
+            latency = receipt_time - sent_at if receipt_time > sent_at else 0.0
+        phone = receipt.phone
+        values = (
+            name, phone, (status, receipt.result, overdue), receipt.code, receipt.desc,
+            receipt_time, latency, receipt.cost_count,
+        )
+        rank = _RANK["overdue"] if overdue else _RANK[status]
+        rows.append((prefix + phone, values, (index, phone, rank, receipt_time, latency)))
+    return rows
+
+
+class RowBuilder:
+    """Builds the view's rows, reusing a session's rows while nothing about it changed.
+
+    Phones stay unmasked here (masking is display, see :func:`cell_text`). The cache keeps a
+    refresh of 100,000 mostly settled phones cheap: comparing a session's receipts costs far
+    less than rebuilding (and re-allocating) its rows, which also spares the garbage collector.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[tuple, list[Row]]] = {}
+
+    def build(self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter) -> PhoneRows:
+        """Every phone of every session that passes ``phone_filter``, as hashable cell values."""
+        values: dict[str, tuple] = {}
+        sort_data: dict[str, tuple] = {}
+        total = 0
+        cache: dict[str, tuple[tuple, list[Row]]] = {}
+        for index, summary in enumerate(summaries):
+            entry = getattr(states.get(summary.session_no), "entry", None)
+            signature = (
+                index, summary.overdue, phone_filter,
+                getattr(entry, "label", ""), getattr(entry, "sent_at", None), summary.phones,
             )
-            rank = _RANK["overdue"] if overdue else _RANK[receipt.status]
-            sort_data[key] = (index, receipt.phone, rank, receipt.receipt_time, latency)
-    return PhoneRows(values, sort_data, total)
+            cached = self._cache.get(summary.session_no)
+            if cached is not None and cached[0] == signature:
+                rows = cached[1]
+            else:
+                rows = session_rows(index, summary, entry, phone_filter)
+            cache[summary.session_no] = (signature, rows)
+            total += len(summary.phones)
+            for key, cells, sort in rows:
+                values[key] = cells
+                sort_data[key] = sort
+        self._cache = cache
+        return PhoneRows(values, sort_data, total)
+
+
+def build_rows(summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter) -> PhoneRows:
+    """One-off :meth:`RowBuilder.build` (no cache)."""
+    return RowBuilder().build(summaries, states, phone_filter)
 
 
 def sort_key(mode: str, data: tuple) -> tuple:
@@ -163,20 +191,20 @@ def sort_key(mode: str, data: tuple) -> tuple:
     return (index, phone)
 
 
-def render_cell(column: str, value: Any, styled: Callable[[str, str], Text]) -> Text:
-    """One cell as literal text (API data is never markup); ``styled(text, css_class)`` is the
-    table's, so status colours follow the theme."""
+def cell_text(column: str, value: Any, mask: bool = True) -> tuple[str, str]:
+    """One cell as (text, status class). The table shows the text literally (no markup,
+    control characters made visible), so API strings cannot restyle the screen."""
+    if column == "phone":
+        return (mask_phone(value) if mask else value) or "-", ""
     if column == "status":
         status, result, overdue = value
-        return styled(status_label(status, result, overdue), status_class(status, overdue))
-    if column == "desc":
-        text = literal(value)
-        text.truncate(DESC_WIDTH, overflow="ellipsis")
-        return text
+        return status_label(status, result, overdue), status_class(status, overdue).lstrip("-")
     if column == "time":
-        return Text(format_local_time(value), no_wrap=True, end="")
+        return format_local_time(value), ""
     if column == "latency":
-        return Text(format_duration(value), no_wrap=True, end="", justify="right")
+        return format_duration(value), ""
     if column == "cost":
-        return Text(str(value), no_wrap=True, end="", justify="right")
-    return literal(value if value != "" else "-")
+        return str(value), ""
+    if column == "desc":
+        return str(value), ""
+    return (str(value) if value != "" else "-"), ""

@@ -1,11 +1,10 @@
-"""The table of the phones and failures views: D's KeyedTable (theme-aware status styles,
-row-key sorting) plus a diff from plain cell *values*.
+"""The failures view's table: the app's KeyedTable (theme-aware status styles, row-key
+sorting) plus a diff from plain cell *values*.
 
 Refreshes never clear and refill. Each row is a tuple of hashable values; a cell is rendered
-(and ``update_cell`` called) only when its value changed, so a refresh of 100,000 unchanged
-phones builds no Text at all. Rows are added or removed only as needed; the screen adds
-large batches in chunks that yield to the event loop (adding a row costs ~75 µs, all of it
-on the loop; see docs/design.md).
+(and ``update_cell`` called) only when its value changed, so an unchanged refresh builds no
+Text at all; rows are added or removed only as needed. (Failure groups are few; the phones
+view, which can hold 100,000 rows, uses ``_virtual_table`` instead.)
 """
 
 from __future__ import annotations

@@ -102,26 +102,28 @@ class FailuresScreen(ExportsView, Screen):
 
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
+        self.table: ViewTable  # made in compose
         self._groups: dict[str, FailureGroup] = {}
         self._sorted_on: list[tuple] | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="failures-title")
         yield Static("No failed or unknown receipts.", id="failures-empty")
-        yield ViewTable(COLUMNS, self._render_cell, id="failures-table")
+        # Kept as an attribute: the renderer reaches it per cell, a query would cost more.
+        self.table = ViewTable(COLUMNS, self._render_cell, id="failures-table")
+        yield self.table
         yield KeyBar()
-
-    @property
-    def table(self) -> ViewTable:
-        return self.query_one(ViewTable)
 
     def on_mount(self) -> None:
         self.refresh_data()
         self.table.focus()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # Not on the first resume: on_mount has just filled the table.
+        if self._resumed:
             self.refresh_data()
+        self._resumed = True
 
     def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
         self.refresh_data()
