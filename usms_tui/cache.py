@@ -127,17 +127,28 @@ class ReceiptCache:
         except (sqlite3.DatabaseError, OSError) as again:
             raise CacheError(f"cannot recreate receipt cache {self.path}: {again}") from None
 
-    def _run(self, work):
-        """Run ``work(conn)`` under the lock; a corruption found now resets the cache once."""
+    def _run(self, work, default):
+        """Run ``work(conn)`` under the lock; a corruption found now resets the cache once.
+
+        Any other failure (locked for longer than the busy timeout, disk full, I/O error) is
+        recorded in :attr:`warnings` and ``default`` returned: the cache is an optimisation,
+        and losing one write must not cost the user the refresh that produced it.
+        """
         with self._lock:
             try:
-                return work(self._conn)
-            except sqlite3.DatabaseError as error:
-                if not _is_corruption(error):
-                    raise CacheError(f"receipt cache {self.path}: {error}") from None
-                self._conn.close()
-                self._conn = self._recreate(error)
-                return work(self._conn)
+                try:
+                    return work(self._conn)
+                except sqlite3.DatabaseError as error:
+                    if not _is_corruption(error):
+                        raise CacheError(f"receipt cache {self.path}: {error}") from None
+                    self._conn.close()
+                    self._conn = self._recreate(error)
+                    return work(self._conn)
+            except (CacheError, sqlite3.Error) as error:
+                message = str(error) if isinstance(error, CacheError) else f"receipt cache {self.path}: {error}"
+                self.warnings.append(message)
+                log.warning(message)
+                return default
 
     # -- reading -------------------------------------------------------------------------
 
@@ -167,7 +178,7 @@ class ReceiptCache:
                 )
             return result
 
-        return self._run(work)
+        return self._run(work, {})
 
     # -- writing -------------------------------------------------------------------------
 
@@ -220,7 +231,7 @@ class ReceiptCache:
                 )
             return changed
 
-        return self._run(work)
+        return self._run(work, set())
 
     def store_errors(self, errors: Iterable[BatchError], at: float) -> None:
         """Record the last error of each session a failed batch covered (receipts are kept)."""
@@ -237,7 +248,7 @@ class ReceiptCache:
                     rows,
                 )
 
-        self._run(work)
+        self._run(work, None)
 
     def prune(self, older_than: float, keep: Iterable[str]) -> int:
         """Forget sessions not in ``keep`` last touched before ``older_than``. Returns how many."""
@@ -263,7 +274,7 @@ class ReceiptCache:
                 conn.execute("DELETE FROM temp.keep")
             return len(gone)
 
-        return self._run(work)
+        return self._run(work, 0)
 
     def close(self) -> None:
         """Close the connection (idempotent)."""

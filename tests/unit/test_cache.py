@@ -102,3 +102,18 @@ def test_two_connections_see_each_other(tmp_path):
     with ReceiptCache(path) as a, ReceiptCache(path) as b:
         a.store_results({"s": [rec("1", "Success")]}, checked_at=5.0)
         assert b.load_all()["s"].last_checked == 5.0
+
+
+def test_a_write_that_cannot_happen_is_a_warning_not_a_crash(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with ReceiptCache(path, busy_timeout_ms=50) as cache:
+        blocker = sqlite3.connect(path, timeout=0)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+        try:
+            assert cache.store_results({"s": [rec("1")]}, checked_at=1.0) == set()
+            cache.store_errors([BatchError(ErrorKind.OTHER, "x", session_nos=("s",))], at=1.0)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert len(cache.warnings) == 2 and "locked" in cache.warnings[0]
+        assert cache.store_results({"s": [rec("1")]}, checked_at=2.0) == {"s"}  # and it recovers

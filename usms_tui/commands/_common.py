@@ -65,9 +65,24 @@ def open_cache(settings: Settings) -> ReceiptCache | None:
     except CacheError as error:
         warn(f"{error}; continuing without the cache")
         return None
+    show_cache_warnings(cache)
+    return cache
+
+
+def show_cache_warnings(cache: ReceiptCache | None) -> None:
+    """Print (once) what went wrong with the cache since the last call: never fatal, never hidden."""
+    if cache is None:
+        return
     for message in cache.warnings:
         warn(message)
-    return cache
+    cache.warnings.clear()
+
+
+def close_cache(cache: ReceiptCache | None) -> None:
+    """Show any cache warnings, then close it."""
+    if cache is not None:
+        show_cache_warnings(cache)
+        cache.close()
 
 
 def warn(message: str) -> None:

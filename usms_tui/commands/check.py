@@ -19,6 +19,7 @@ from usms_tui.commands._common import (
     API_EXIT_CODES_HELP,
     CACHE_KEEP_SECONDS,
     SessionView,
+    close_cache,
     counts_dict,
     exit_code_for,
     formatter,
@@ -146,7 +147,7 @@ def finish(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None
     try:
         cache.prune(now - CACHE_KEEP_SECONDS, keep=[s.session_no for s in watchlist.sessions()])
     finally:
-        cache.close()
+        close_cache(cache)
 
 
 async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchlist, cache: ReceiptCache | None) -> int:

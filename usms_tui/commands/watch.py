@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from usms_tui.commands._common import formatter, load_settings, open_cache, open_watchlist, safe, session_views
+from usms_tui.commands._common import close_cache, formatter, load_settings, open_cache, open_watchlist, safe, session_views
 from usms_tui.errors import EXIT_OK, EXIT_USAGE, UserError
 
 ADD_EPILOG = """\
@@ -193,7 +193,7 @@ def run_remove(args: argparse.Namespace) -> int:
             cache = open_cache(settings)
             if cache is not None:
                 cached = cache.load_all()
-                cache.close()
+            close_cache(cache)
         for view in session_views(watchlist.sessions(), cached, now=now, warn_after=settings.warn_after):
             if args.settled and not view.summary.settled:
                 continue
@@ -219,8 +219,7 @@ def run_list(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(settings)
     cache = open_cache(settings)
     cached = cache.load_all() if cache is not None else {}
-    if cache is not None:
-        cache.close()
+    close_cache(cache)
     views = session_views(watchlist.sessions(), cached, warn_after=settings.warn_after)
     if args.json:
         print_json(views)
