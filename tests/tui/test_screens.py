@@ -216,6 +216,19 @@ async def test_large_view_opens_at_once_and_keys_move_the_cursor():
         assert table.selected_key == table.keys[table.cursor_row]
 
 
+async def test_click_selects_a_row():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.table
+        await pilot.click("#phones-table", offset=(5, 3))  # line 3 = third row under the header
+        assert table.cursor_row == 2
+        await pilot.click("#phones-table", offset=(5, 0))  # the header is not a row
+        assert table.cursor_row == 2
+        await pilot.press("y")
+        assert app.clipboard == "usms-7a1c0f3e-0001"
+
+
 async def test_phones_copy_session_and_export_rows_and_close():
     app = HostApp(PhonesScreen)
     async with app.run_test(size=SIZE) as pilot:
