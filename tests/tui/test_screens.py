@@ -383,14 +383,14 @@ async def test_add_session_returns_a_watched_session():
     app = HostApp(AddSessionDialog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press(*" usms-42 ")
-        await pilot.press("tab", *"Night batch", "tab", *"2h ago", "tab")
-        await pilot.press(*"13800000001,13800000002 13800000001")
+        await pilot.press(*" u42 ", "tab", *"N", "tab", *"2h ago", "tab")  # typed, field to field
+        await fill(pilot, "#label", "Night batch")
+        await fill(pilot, "#phones", "13800000001,13800000002 13800000001")
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == [
             WatchedSession(
-                session_no="usms-42",
+                session_no="u42",
                 label="Night batch",
                 added_at=NOW,
                 sent_at=NOW - 2 * HOUR,
