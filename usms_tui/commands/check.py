@@ -7,7 +7,6 @@ Settled sessions are final and served from the cache instead of being fetched ag
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 import time
@@ -170,6 +169,8 @@ async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchl
 
 def run(args: argparse.Namespace) -> int:
     """One refresh; exit code from the worst failed batch (see the epilog)."""
+    import asyncio  # here, not at the top: every command's --help imports this module
+
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
     cache = open_cache(settings)

@@ -7,7 +7,6 @@ simulator's manual clock and never really wait.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 import time
@@ -88,13 +87,17 @@ async def wait_until_settled(
     timeout: float,
     interval: float,
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WaitOutcome:
     """Poll the unsettled sessions until none is left, the timeout passes, or an error that
     waiting cannot fix. The outcome's exit code follows the epilog."""
+    import asyncio
+
     from usms_tui.api.errors import ErrorKind
     from usms_tui.commands.check import targets
+
+    sleep = sleep or asyncio.sleep
     from usms_tui.model import Status
 
     deadline = clock() + timeout
@@ -173,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
         timeout = parse_duration(args.wait_timeout)
     except ValueError as error:
         raise UserError(f"--timeout: {error}") from None
+    import asyncio  # here, not at the top: every command's --help imports this module
+
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
     cache = open_cache(settings)
