@@ -7,7 +7,8 @@ The name column takes whatever width is left, so a wide terminal shows more of e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from usms_tui.model import STATUS_ORDER, SessionSummary, Status
 from usms_tui.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
 from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar, shorten
-from usms_tui.tui.widgets.keyed_table import KeyedTable
+from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable
 
 #: Sort modes cycled by ``s``, in order.
 SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")
@@ -105,33 +106,44 @@ class SessionTable(KeyedTable):
 
     # -- data -----------------------------------------------------------------------------
 
-    def show(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()) -> None:
-        """Diff-update to these sessions (filtered and sorted as set on the table)."""
+    def signature(self, s: SessionSummary, label: str, stale: bool) -> tuple:
+        """Everything a row's cells are built from: equal signature, nothing to rebuild."""
+        counts = tuple(s.counts.values())
+        return (label, stale, s.overdue, s.settled, counts, s.cost_count, format_duration(s.age_seconds), self._name_width)
+
+    def _apply(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str]) -> Iterator[None]:
+        """The diff-update, as a generator that pauses after every chunk of rows."""
         stale_set = frozenset(stale)
         self._last = (summaries, labels, stale_set)
-        rows = {
-            s.session_no: self.cells(s, labels.get(s.session_no, ""), s.session_no in stale_set)
-            for s in summaries
-            if matches(s, labels.get(s.session_no, ""), self.filter_text)
-        }
+        wanted = {}
+        for summary in summaries:
+            label = labels.get(summary.session_no, "")
+            if matches(summary, label, self.filter_text):
+                wanted[summary.session_no] = (summary, label)
         selected = self.selected_key
-        added, removed, _ = self.sync(rows)
-        self._reorder(summaries, labels, force=bool(added or removed))
+        removed = self.remove_missing(wanted)
+        added = changed = 0
+        for count, (session_no, (summary, label)) in enumerate(wanted.items(), 1):
+            is_stale = session_no in stale_set
+            signature = self.signature(summary, label, is_stale)
+            if not self.unchanged(session_no, signature):
+                added += self.put(session_no, self.cells(summary, label, is_stale), signature)
+                changed += 1
+            if count % CHUNK == 0:
+                yield
+        if changed or removed or self._order_dirty:
+            self._reorder(summaries, labels, force=bool(added or removed))
         self._after_change(selected)
+
+    def show(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()) -> None:
+        """Diff-update to these sessions (filtered and sorted as set on the table)."""
+        for _ in self._apply(summaries, labels, stale):
+            pass
 
     async def show_chunked(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()) -> None:
         """:meth:`show` for big watchlists: yields to the event loop between chunks of rows."""
-        stale_set = frozenset(stale)
-        self._last = (summaries, labels, stale_set)
-        rows = {}
-        for s in summaries:
-            label = labels.get(s.session_no, "")
-            if matches(s, label, self.filter_text):
-                rows[s.session_no] = self.cells(s, label, s.session_no in stale_set)
-        selected = self.selected_key
-        added, removed, _ = await self.sync_chunked(rows)
-        self._reorder(summaries, labels, force=bool(added or removed))
-        self._after_change(selected)
+        for _ in self._apply(summaries, labels, stale):
+            await asyncio.sleep(0)
 
     def redraw(self) -> None:
         """Rebuild cells from the last data (after a resize, a filter or a sort change)."""
