@@ -273,3 +273,10 @@ def test_unreadable_input_file_is_one_line_exit_2(cli, tmp_path):
     out = cli("add", "--from", tmp_path / "missing.txt")
     assert out.returncode == 2 and "cannot read" in out.stderr and "Traceback" not in out.stderr
     assert not cli.watchlist.exists()
+
+
+def test_remove_reads_standard_input(cli):
+    cli("add", "a", "b", "c")
+    out = cli("remove", "-", input="# done ones\na\nc\n")
+    assert out.returncode == 0 and "removed 2" in out.stdout
+    assert session_nos(cli) == ["b"]

@@ -1,0 +1,44 @@
+"""Every headless command documents its exit codes in --help, and registering is import-light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from usms_tui.cli import build_parser
+
+COMMANDS = ["add", "remove", "list", "check", "wait", "export"]
+
+
+def _subparser(name):
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return action.choices[name]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_documents_exit_codes(name):
+    text = _subparser(name).format_help()
+    assert "exit codes:" in text
+    assert "\n  0  " in text and "\n  2  " in text
+
+
+def test_wait_documents_its_own_codes_and_timeout_is_the_deadline():
+    text = _subparser("wait").format_help()
+    for code in ("0", "1", "3", "4"):
+        assert f"\n  {code}  " in text
+    args = build_parser().parse_args(["wait", "--timeout", "10m"])
+    assert args.wait_timeout == "10m" and not hasattr(args, "timeout")
+    # The common HTTP --timeout still works for every other command.
+    assert build_parser().parse_args(["check", "--timeout", "5"]).timeout == "5"
+
+
+def test_registering_commands_imports_no_http_or_ui_library():
+    code = (
+        "import sys; from usms_tui.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('httpx', 'textual', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
