@@ -141,7 +141,8 @@ class Watchlist:
             ) from None
 
     def add(self, entries: Iterable[WatchedSession]) -> AddReport:
-        """Add sessions; one already watched has its label, sent_at and phones merged instead.
+        """Add sessions; one already watched has its label, sent_at and phones merged instead
+        (and is un-archived unless the entry given is archived too).
 
         Invalid SessionNos are refused (with the reason) and the others still added.
         """
@@ -172,6 +173,8 @@ class Watchlist:
                     sent_at=entry.sent_at if entry.sent_at is not None else old.sent_at,
                     phones=_merge_phones(old.phones, entry.phones),
                     note=entry.note or old.note,
+                    # Adding a session means "watch it": an archived one comes back.
+                    archived=old.archived and entry.archived,
                 )
                 if entry.session_no in report.added or entry.session_no in report.updated:
                     pass  # the same SessionNo twice in one input: count it once

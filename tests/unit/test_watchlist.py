@@ -338,3 +338,11 @@ def test_a_symlinked_watchlist_stays_a_symlink(tmp_path):
     Watchlist(link).add([WatchedSession("a")])
     assert link.is_symlink()
     assert [s.session_no for s in Watchlist(real).load()] == ["a"]
+
+
+def test_adding_an_archived_session_again_watches_it_again(path):
+    wl = Watchlist(path)
+    wl.add([WatchedSession("a")])
+    wl.update("a", archived=True)
+    report = wl.add([WatchedSession("a")])
+    assert report.updated == ["a"] and wl.sessions()[0].archived is False
