@@ -451,6 +451,7 @@ async def test_export_dialog_default_and_format(tmp_path):
         assert dialog.fmt == "csv"
         await fill(pilot, "#path", str(tmp_path / "out.json"))
         assert dialog.fmt == "json"  # the name chose the format
+        assert "Enter exports JSON" in str(dialog.query_one("#dialog-hint").render())
         dialog.query_one("#format-csv").value = True
         await pilot.pause()
         assert dialog.query_one("#path").value == str(tmp_path / "out.csv")  # the format fixed the name

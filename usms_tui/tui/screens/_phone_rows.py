@@ -92,9 +92,12 @@ def row_key(session_no: str, phone: str) -> str:
 
 
 def session_name(session_no: str, entry: Any) -> str:
-    """The label when there is one, else the SessionNo, shortened to fit the column."""
-    label = getattr(entry, "label", "") or ""
-    return shorten(label, SESSION_WIDTH) if label else shorten(session_no, SESSION_WIDTH)
+    """The label when there is one (cut at the end: labels are read left to right), else the
+    SessionNo shortened in the middle (its head and tail are what people compare)."""
+    label = safe_str(getattr(entry, "label", "") or "")
+    if label:
+        return label if len(label) <= SESSION_WIDTH else label[: SESSION_WIDTH - 1] + "…"
+    return shorten(session_no, SESSION_WIDTH)
 
 
 @dataclass

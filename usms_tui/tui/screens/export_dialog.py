@@ -38,7 +38,7 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
 
     DEFAULT_CSS = """
     ExportDialog RadioSet { layout: horizontal; width: auto; height: 1; }
-    ExportDialog RadioButton { width: auto; margin-right: 2; }
+    ExportDialog RadioSet > RadioButton { width: auto; margin-right: 3; }
     """
 
     def __init__(self, default_path: Path | str, name: str | None = None) -> None:
@@ -57,10 +57,15 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
                     yield RadioButton("CSV", value=fmt == "csv", id="format-csv", compact=True)
                     yield RadioButton("JSON", value=fmt == "json", id="format-json", compact=True)
             yield Static(id="dialog-error")
-            yield Static("Enter exports · Tab to the format · Esc cancels", id="dialog-hint")
+            yield Static(id="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        # Names the chosen format in words: the radio dot alone tells it only by colour.
+        self.query_one("#dialog-hint", Static).update(f"Enter exports {self.fmt.upper()} · Tab to the format · Esc cancels")
 
     @property
     def fmt(self) -> str:
@@ -73,6 +78,7 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
         path = Path(field.value.strip())
         if field.value.strip() and path.suffix.lower().lstrip(".") in FORMATS and format_for(path) != self.fmt:
             field.value = str(path.with_suffix(f".{self.fmt}"))
+        self._update_hint()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.clear_error()
