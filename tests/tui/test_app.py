@@ -403,3 +403,46 @@ async def test_markup_and_escapes_from_the_api_render_literally(tmp_path):
         assert text.count("\\x1b[31mEVIL") >= 2
         assert "[i]c" in text
         assert "\x1b[31mEVIL" not in pane.get_cell("13812341234", "desc").plain
+
+
+async def test_sort_and_filter_show_in_the_header(test_app):
+    async with test_app.run_test(size=SIZE) as pilot:
+        await settle(test_app, pilot)
+        table, _, _ = parts(test_app)
+        await pilot.press("s", "slash", *"[b]")
+        await pilot.pause()
+        assert table.columns[table.column_key("name")].label.plain == "Session ↓age /[b]"
+
+
+async def test_phone_pane_focus_shows_the_full_description(test_app):
+    async with test_app.run_test(size=SIZE) as pilot:
+        await settle(test_app, pilot)
+        _, pane, advice = parts(test_app)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert pane.has_focus
+        receipt = next(r for r in test_app.poller.summary(pane.session_no, NOW).phones if r.phone == pane.selected_key)
+        assert receipt.desc and receipt.desc in advice.plain
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert receipt.desc not in advice.plain and pane.session_no in advice.plain
+
+
+async def test_session_becoming_overdue_is_an_alert(tmp_path):
+    quiet = WatchedSession("quiet-1", label="night batch", added_at=NOW - 11.9 * 3600, sent_at=NOW - 11.9 * 3600, phones=("13700000001",))
+    app = make_test_app(tmp_path, extra=[quiet])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table, _, _ = parts(app)
+        assert not table.get_cell("quiet-1", "name").plain.startswith("⚠")
+        app.rig.clock.advance(0.2 * 3600)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert table.get_cell("quiet-1", "name").plain.startswith("⚠")
+        assert table.get_cell("quiet-1", "age").plain.startswith("!")
+        assert any("overdue: night batch" in n.message for n in app._notifications)
+        table.select_key("quiet-1")
+        await pilot.pause()
+        _, pane, advice = parts(app)
+        assert "contact UCloud support with SessionNo quiet-1" in advice.plain
+        assert pane.get_cell("13700000001", "status").plain == "! overdue"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -19,12 +17,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from usms_tui.errors import UserError
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
+from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
-from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.keyed_table import CHUNK
+from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
 
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
 CHUNKED_OVER = 1000
 
 
-class MainScreen(Screen):
+class MainScreen(SessionActions, Screen):
     """Sessions and the selected session's phones."""
 
     HELP_TITLE = "Main screen"
@@ -123,6 +121,7 @@ class MainScreen(Screen):
         entry = state.entry if state is not None else None
         error = state.last_error.describe() if state is not None and state.last_error is not None else ""
         hint = "no session matches the filter (escape clears it)" if self.filter_active else "no sessions: press a to add one"
+        pane = self.query_one(PhonePane)
         self.query_one(AdviceLine).show(
             summary,
             label=entry.label if entry else "",
@@ -130,9 +129,33 @@ class MainScreen(Screen):
             error=error,
             warn_after=app.poller.warn_after,
             empty_hint=hint,
+            detail=self._phone_detail(summary) if pane.has_focus and summary is not None else "",
         )
         with app.batch_update():
-            self.query_one(PhonePane).show(summary, entry.sent_at if entry else None)
+            pane.show(summary, entry.sent_at if entry else None)
+
+    def _phone_detail(self, summary) -> str:
+        """The phone under the pane's cursor in one line, description in full."""
+        phone = self.query_one(PhonePane).selected_key
+        receipt = next((r for r in summary.phones if r.phone == phone), None)
+        if receipt is None:
+            return ""
+        shown = self.app.display_phone(receipt.phone)
+        parts = [f"{shown}: {receipt.result or receipt.status.value}"]
+        parts += [value for value in (receipt.code, receipt.desc) if value]
+        if receipt.user_id:
+            parts.append(f"UserId {receipt.user_id}")
+        return " · ".join(parts)
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        if isinstance(event.data_table, PhonePane):
+            self.show_selected()
+
+    def on_descendant_focus(self, event) -> None:
+        self.show_selected()
+
+    def on_descendant_blur(self, event) -> None:
+        self.show_selected()
 
     def update_status(self) -> None:
         """Redraw the status line (every second for the countdown)."""
@@ -190,124 +213,3 @@ class MainScreen(Screen):
         with self.app.batch_update():
             table.redraw()
         self.notify(f"sorted by {table.sort_mode}", timeout=2)
-
-    # -- session actions ------------------------------------------------------------------
-
-    def _need_selection(self) -> str | None:
-        session_no = self.selected
-        if session_no is None:
-            self.notify("no session selected", severity="warning", timeout=3)
-        return session_no
-
-    def action_copy(self) -> None:
-        session_no = self._need_selection()
-        if session_no is not None:
-            self.app.copy_to_clipboard(session_no)
-            self.notify(f"copied SessionNo {session_no}", timeout=3)
-
-    def action_add(self) -> None:
-        dialog = self.app.screen_class("AddSessionDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(), callback=self._added)
-
-    async def _added(self, entry) -> None:
-        if entry is None:
-            return
-        try:
-            report = await asyncio.to_thread(self.app.watchlist.add, [entry])
-        except UserError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return
-        for text, reason in report.refused:
-            self.notify(f"not added: {text}: {reason}", severity="error", timeout=8)
-        done = report.added or report.updated or report.unchanged
-        if done:
-            self.app.watchlist_changed()
-            await self.refresh_data()
-            self.query_one(SessionTable).select_key(done[0])
-            self.show_selected()
-            self.notify(f"watching {done[0]}", timeout=3)
-            self.app.refresh_now(only=done)
-
-    def action_delete(self) -> None:
-        session_no = self._need_selection()
-        dialog = self.app.screen_class("ConfirmDialog")
-        if session_no is None or dialog is None:
-            return
-        state = self.app.poller.states.get(session_no)
-        name = state.entry.display_name if state else session_no
-        question = f"Stop watching {name}?" if name == session_no else f"Stop watching {name} ({session_no})?"
-
-        async def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                await asyncio.to_thread(self.app.watchlist.remove, [session_no])
-            except UserError as error:
-                self.notify(str(error), severity="error", timeout=8)
-                return
-            self.app.watchlist_changed()
-            await self.refresh_data()
-            self.notify(f"stopped watching {session_no}", timeout=3)
-
-        self.app.push_screen(dialog(question), callback=confirmed)
-
-    def action_edit_label(self) -> None:
-        session_no = self._need_selection()
-        dialog = self.app.screen_class("EditLabelDialog")
-        if session_no is None or dialog is None:
-            return
-        state = self.app.poller.states.get(session_no)
-
-        async def edited(label: str | None) -> None:
-            if label is None:
-                return
-            try:
-                await asyncio.to_thread(self.app.watchlist.update, session_no, label=label.strip())
-            except (UserError, KeyError) as error:
-                self.notify(f"label not changed: {error}", severity="error", timeout=8)
-                return
-            self.app.watchlist_changed()
-            await self.refresh_data()
-
-        self.app.push_screen(dialog(session_no, state.entry.label if state else ""), callback=edited)
-
-    def action_export(self) -> None:
-        dialog = self.app.screen_class("ExportDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(Path.cwd() / "usms-receipts.csv"), callback=self._export)
-
-    async def _export(self, choice) -> None:
-        if not choice:
-            return
-        fmt, path = choice
-        table = self.query_one(SessionTable)
-        shown = set(table.keys)
-        summaries = [s for s in self.app.poller.summaries(self.app.clock()) if s.session_no in shown]
-        try:
-            count = await asyncio.to_thread(export_rows, summaries, self.app.poller.states, fmt, Path(path))
-        except (UserError, OSError) as error:
-            self.notify(f"export failed: {error}", severity="error", timeout=8)
-            return
-        self.notify(f"exported {count} phones to {path}", timeout=5)
-
-    def action_phones(self) -> None:
-        screen = self.app.screen_class("PhonesScreen")
-        if screen is not None:
-            self.app.push_screen(screen())
-
-    def action_failures(self) -> None:
-        screen = self.app.screen_class("FailuresScreen")
-        if screen is not None:
-            self.app.push_screen(screen())
-
-
-def export_rows(summaries: list, states: dict, fmt: str, path: Path) -> int:
-    """Write one row per phone of these sessions (runs in a thread). Returns the row count."""
-    try:
-        exporting = importlib.import_module("usms_tui.exporting")
-    except ImportError:
-        raise UserError("export is not available in this build") from None
-    rows = exporting.phone_rows(summaries, states)
-    exporting.write_rows(rows, fmt, path)
-    return len(rows)

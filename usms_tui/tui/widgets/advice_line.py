@@ -28,7 +28,12 @@ def overdue_advice(session_no: str, warn_after: float) -> str:
 class AdviceLine(Widget):
     """Shows :meth:`show`'s session in one line (``y`` copies the SessionNo it names)."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"advice-line--overdue", "advice-line--error", "advice-line--dim"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "advice-line--overdue",
+        "advice-line--error",
+        "advice-line--dim",
+        "advice-line--detail",
+    }
 
     DEFAULT_CSS = """
     AdviceLine { height: 1; }
@@ -49,15 +54,20 @@ class AdviceLine(Widget):
         error: str = "",
         warn_after: float,
         empty_hint: str = "no sessions: press a to add one",
+        detail: str = "",
     ) -> None:
-        """Describe the selected session (``None``: nothing selected)."""
-        args = (summary, label, sent_at, error, warn_after, empty_hint)
+        """Describe the selected session (``None``: nothing selected), or ``detail`` (the phone
+        under the cursor of the focused phone pane: its full description, which a narrow
+        terminal cuts short in the table)."""
+        args = (summary, label, sent_at, error, warn_after, empty_hint, detail)
         if args == self._args:
             return
         self._args = args
         style = "dim"
         if summary is None:
             text = empty_hint
+        elif detail:
+            text, style = safe_str(detail), "detail"
         elif summary.overdue:
             text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
         elif error:

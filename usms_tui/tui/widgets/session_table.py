@@ -17,7 +17,7 @@ from textual import events
 from usms_tui.model import STATUS_ORDER, SessionSummary, Status
 from usms_tui.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar, shorten
+from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar, safe_str, shorten
 from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable
 
 #: Sort modes cycled by ``s``, in order.
@@ -145,8 +145,25 @@ class SessionTable(KeyedTable):
         for _ in self._apply(summaries, labels, stale):
             await asyncio.sleep(0)
 
+    def _update_header(self) -> None:
+        # The name column's header says how the rows are sorted and filtered, so the state
+        # of `s` and `/` stays visible after their notification is gone.
+        column = self.columns.get(self.column_key("name"))
+        if column is None:
+            return
+        label = "Session"
+        if self.sort_mode != "added":
+            label += f" ↓{self.sort_mode}"
+        if self.filter_text:
+            label += f" /{safe_str(self.filter_text)}"
+        if column.label.plain != label:
+            column.label = Text(label, no_wrap=True)  # literal: the filter is typed text
+            self._update_count += 1  # DataTable's render caches are keyed on it
+            self.refresh()
+
     def redraw(self) -> None:
         """Rebuild cells from the last data (after a resize, a filter or a sort change)."""
+        self._update_header()
         if self._last is not None:
             summaries, labels, stale = self._last
             self._order_dirty = True  # the sort mode or the filter may have changed
