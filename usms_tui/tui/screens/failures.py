@@ -22,6 +22,7 @@ from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._view_table import ViewTable
 from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.widgets.status_bar import StatusBar
 from usms_tui.tui.text import literal, shorten, status_class, status_label
 
 #: Receipts that count as failures: a final answer other than delivered.
@@ -108,6 +109,9 @@ class FailuresScreen(ExportsView, Screen):
         self._resumed = False
 
     def compose(self) -> ComposeResult:
+        if hasattr(self.app, "bar_state"):
+            # The app's status line (API health, countdown, totals) stays in sight here too.
+            yield StatusBar()
         yield Static(id="failures-title")
         yield Static("No failed or unknown receipts.", id="failures-empty")
         # Kept as an attribute: the renderer reaches it per cell, a query would cost more.
@@ -118,6 +122,14 @@ class FailuresScreen(ExportsView, Screen):
     def on_mount(self) -> None:
         self.refresh_data()
         self.table.focus()
+        if hasattr(self.app, "bar_state"):
+            self.update_status()
+            self.set_interval(1.0, self.update_status)
+
+    def update_status(self) -> None:
+        """Redraw the status line (the app calls this when pause, interval... change)."""
+        for bar in self.query(StatusBar):
+            bar.state = self.app.bar_state()
 
     def on_screen_resume(self) -> None:
         # Not on the first resume: on_mount has just filled the table.

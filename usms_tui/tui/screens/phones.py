@@ -32,6 +32,7 @@ from usms_tui.tui.screens._phone_rows import (
 )
 from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
 from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.widgets.status_bar import StatusBar
 
 
 class PhonesScreen(ExportsView, Screen):
@@ -85,6 +86,9 @@ class PhonesScreen(ExportsView, Screen):
         return SORTS[self._sort_index]
 
     def compose(self) -> ComposeResult:
+        if hasattr(self.app, "bar_state"):
+            # The app's status line (API health, countdown, totals) stays in sight here too.
+            yield StatusBar()
         yield Static(id="phones-title")
         yield self.table
         yield KeyBar()
@@ -92,6 +96,14 @@ class PhonesScreen(ExportsView, Screen):
     def on_mount(self) -> None:
         self.refresh_data()
         self.table.focus()
+        if hasattr(self.app, "bar_state"):
+            self.update_status()
+            self.set_interval(1.0, self.update_status)
+
+    def update_status(self) -> None:
+        """Redraw the status line (the app calls this when pause, interval... change)."""
+        for bar in self.query(StatusBar):
+            bar.state = self.app.bar_state()
 
     def on_screen_resume(self) -> None:
         # Data may have moved on while a dialog or help was on top (the first resume comes
