@@ -446,3 +446,23 @@ async def test_session_becoming_overdue_is_an_alert(tmp_path):
         _, pane, advice = parts(app)
         assert "contact UCloud support with SessionNo quiet-1" in advice.plain
         assert pane.get_cell("13700000001", "status").plain == "! overdue"
+
+
+async def test_no_color_keeps_every_status_readable(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.no_color
+        table, _, _ = parts(app)
+        table.select_key(app.rig.session_nos[0])
+        await pilot.pause()
+        text = screen_text(app)
+        assert "✓ delivered" in text and "✗ failed" in text and "overdue" in text
+
+
+async def test_unknown_theme_is_a_warning_not_a_crash(tmp_path):
+    app = make_test_app(tmp_path, settings={"theme": "no-such-theme"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert any("no-such-theme" in n.message for n in app._notifications)

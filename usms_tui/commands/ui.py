@@ -46,6 +46,7 @@ def run_app(settings: Any, base_url: str | None = None) -> int:
 
     client = build_client(settings)  # raises ConfigError (one line) without credentials
     watchlist = Watchlist(settings.watchlist_path)
+    watchlist.load()  # a corrupt watchlist is one line and exit 2 here, not a screen of errors
     cache = open_cache(settings.cache_path)
     poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
     app = make_app(settings, poller=poller, watchlist=watchlist)

@@ -86,7 +86,9 @@ class StatusBar(Widget):
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append("usms-tui ", style="bold")
         line.append(s.account, style=self._style("dim"))
-        if s.loading:
+        if s.loading and s.stopped:
+            line.append("  watchlist not loaded")
+        elif s.loading:
             line.append("  loading watchlist and cache…")
         elif s.last_refresh is None:
             line.append("  never refreshed")
