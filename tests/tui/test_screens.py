@@ -527,3 +527,24 @@ async def test_failures_e_exports_groups_as_csv(tmp_path, monkeypatch):
         lines = target.read_text(encoding="utf-8").splitlines()
         assert lines[0] == "code,desc,count,statuses,sessions,example_session_no"
         assert lines[1].startswith("UNDELIV,undeliverable,2,")
+
+
+async def test_search_narrows_by_phone_code_or_description_and_escape_clears():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("slash", *"undel")
+        assert screen.table.row_count == 2  # two UNDELIV phones, by code
+        await pilot.press("enter")
+        assert screen.table.has_focus and screen.table.row_count == 2
+        assert "search: undel" in str(screen.query_one("#phones-title").render())
+        await pilot.press("slash", "ctrl+u", *"13900000003")  # a full number finds a masked phone
+        assert screen.table.row_count == 1 and screen.table.cells(screen.table.keys[0])[1] == "139****0003"
+        await pilot.press("enter", "f")  # search and status filter combine: that phone is "other"
+        assert screen.phone_filter.name == "failed" and screen.table.row_count == 0
+        assert screen.has_class("-empty")  # says so, and how to get rows back
+        await pilot.press("escape")  # clears the search, stays in the view
+        assert isinstance(app.screen, PhonesScreen) and screen.table.row_count == 3
+        await pilot.press("escape")
+        assert isinstance(app.screen, HostScreen)

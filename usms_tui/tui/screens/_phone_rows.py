@@ -42,6 +42,7 @@ class PhoneFilter:
     statuses: frozenset[Status] | None = None  # None: any status
     overdue: bool = False  # only pending phones past the warning age
     code_desc: tuple[str, str] | None = None  # only this (ReceiptCode, ReceiptDesc) group
+    text: str = ""  # casefolded search: in the (unmasked) phone, the code or the description
 
     def matches(self, receipt: Receipt, overdue: bool) -> bool:
         """True when the phone belongs in the view."""
@@ -51,6 +52,9 @@ class PhoneFilter:
             return False
         if self.code_desc is not None and (receipt.code, receipt.desc) != self.code_desc:
             return False
+        if self.text:
+            text = self.text
+            return text in receipt.phone or text in receipt.code.casefold() or text in receipt.desc.casefold()
         return True
 
 

@@ -7,13 +7,14 @@ for a minute; see ``_virtual_table.py`` and bench/bench_phones_view.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from usms_tui.exporting import phone_row
 from usms_tui.model import Status
@@ -31,6 +32,7 @@ from usms_tui.tui.screens._phone_rows import (
     sort_key,
 )
 from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
+from usms_tui.tui.text import safe_str
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
 
@@ -43,6 +45,7 @@ class PhonesScreen(ExportsView, Screen):
 
     BINDINGS = [
         Binding("f", "cycle_filter", "filter"),
+        Binding("slash", "search", "search", key_display="/"),
         Binding("s", "cycle_sort", "sort"),
         Binding("y", "copy_session", "copy SessionNo"),
         Binding("e", "export", "export"),
@@ -52,6 +55,10 @@ class PhonesScreen(ExportsView, Screen):
 
     DEFAULT_CSS = """
     PhonesScreen #phones-title { height: 1; padding: 0 1; background: $panel; color: $text; }
+    PhonesScreen #phones-search { height: 1; border: none; padding: 0 1; background: $boost; display: none; }
+    PhonesScreen #phones-search.-active { display: block; }
+    PhonesScreen #phones-empty { padding: 0 1; color: $text-muted; display: none; }
+    PhonesScreen.-empty #phones-empty { display: block; }
     """
 
     def __init__(
@@ -70,6 +77,7 @@ class PhonesScreen(ExportsView, Screen):
         self._resumed = False
         self.last_changes = Changes(0, 0, 0)
         self._mask = True
+        self._search = ""
         self._builder = RowBuilder()
         self.table = VirtualTable(COLUMNS, self._cell_text, id="phones-table")
 
@@ -78,8 +86,9 @@ class PhonesScreen(ExportsView, Screen):
 
     @property
     def phone_filter(self) -> PhoneFilter:
-        """The filter in use."""
-        return self._filters[self._filter_index]
+        """The filter in use (the ``f`` choice plus the ``/`` search)."""
+        chosen = self._filters[self._filter_index]
+        return replace(chosen, text=self._search) if self._search else chosen
 
     @property
     def sort_mode(self) -> str:
@@ -90,6 +99,8 @@ class PhonesScreen(ExportsView, Screen):
             # The app's status line (API health, countdown, totals) stays in sight here too.
             yield StatusBar()
         yield Static(id="phones-title")
+        yield Input(placeholder="search phone, code or description (enter: keep, esc: clear)", id="phones-search")
+        yield Static("No phones match: f changes the filter, / the search.", id="phones-empty")
         yield self.table
         yield KeyBar()
 
@@ -134,6 +145,7 @@ class PhonesScreen(ExportsView, Screen):
             if moved or (changes.changed and self.sort_mode in ("status", "time", "latency")):
                 self._resort()
         self._sessions = sessions
+        self.set_class(not self._rows.values, "-empty")
         self._update_title()
 
     def _resort(self) -> None:
@@ -146,6 +158,7 @@ class PhonesScreen(ExportsView, Screen):
         parts = [
             "Phones",
             f"filter: {self.phone_filter.name}",
+            *([f"search: {safe_str(self._search)}"] if self._search else []),
             f"sort: {self.sort_mode}",
             f"{len(self._rows.values):,} of {self._rows.total:,}",
         ]
@@ -171,7 +184,34 @@ class PhonesScreen(ExportsView, Screen):
         self.app.copy_to_clipboard(session_no)
         self.notify(f"copied SessionNo {session_no}", timeout=3, markup=False)
 
+    def action_search(self) -> None:
+        """Show the search line and type into it."""
+        search = self.query_one("#phones-search", Input)
+        search.add_class("-active")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._search = event.value.strip().casefold()
+        self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter keeps the search and goes back to the rows.
+        event.stop()
+        if not event.value.strip():
+            event.input.remove_class("-active")
+        self.table.focus()
+
     def action_close(self) -> None:
+        """Esc: clear an active search first, then leave the view."""
+        search = self.query_one("#phones-search", Input)
+        if search.has_class("-active"):
+            search.value = ""
+            search.remove_class("-active")
+            self._search = ""
+            self.refresh_data()
+            self.table.focus()
+            return
         self.dismiss(None)
 
     def export_rows(self) -> list[dict[str, Any]]:
