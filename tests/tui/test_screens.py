@@ -460,6 +460,27 @@ async def test_export_dialog_default_and_format(tmp_path):
         assert app.results == [("csv", tmp_path / "out.csv")]
 
 
+async def test_export_dialog_format_by_keyboard(tmp_path):
+    app = HostApp(lambda: ExportDialog(tmp_path / "phones.csv"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "right", "enter")  # to the format, JSON, pick it
+        await pilot.pause()
+        assert app.screen.focused.id == "path"  # back on the path: the next Enter exports
+        await pilot.press("enter")
+        assert app.results == [("json", tmp_path / "phones.json")]
+
+
+async def test_help_scrolls_by_keyboard():
+    app = HostApp(HelpScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0 and box.scroll_y == 0
+        await pilot.press("pagedown")
+        assert box.scroll_y > 0
+
+
 async def test_export_dialog_refuses_bad_paths_and_asks_before_replacing(tmp_path):
     existing = tmp_path / "there.json"
     existing.write_text("[]")

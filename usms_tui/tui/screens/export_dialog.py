@@ -65,7 +65,7 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
 
     def _update_hint(self) -> None:
         # Names the chosen format in words: the radio dot alone tells it only by colour.
-        self.query_one("#dialog-hint", Static).update(f"Enter exports {self.fmt.upper()} · Tab to the format · Esc cancels")
+        self.query_one("#dialog-hint", Static).update(f"Enter exports {self.fmt.upper()} · Tab, arrows, Enter: format · Esc cancels")
 
     @property
     def fmt(self) -> str:
@@ -73,8 +73,10 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
         return "json" if pressed is not None and pressed.id == "format-json" else "csv"
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        # Keep the file name's extension in step with the format chosen.
+        # Keep the file name's extension in step with the format chosen, and go back to the
+        # path so the next Enter exports (in the radio set Enter only picks).
         field = self.query_one("#path", Input)
+        field.focus()
         path = Path(field.value.strip())
         if field.value.strip() and path.suffix.lower().lstrip(".") in FORMATS and format_for(path) != self.fmt:
             field.value = str(path.with_suffix(f".{self.fmt}"))
