@@ -225,11 +225,9 @@ async def test_interval_keys_clamp(test_app):
         assert test_app.interval == 30
         await pilot.press("plus")
         assert test_app.interval == 45 and test_app.poller.interval == 45
-        for _ in range(20):
-            await pilot.press("plus")
+        await pilot.press(*["plus"] * len(INTERVALS))
         assert test_app.interval == INTERVALS[-1] == 600
-        for _ in range(20):
-            await pilot.press("minus")
+        await pilot.press(*["minus"] * (len(INTERVALS) + 1))
         assert test_app.interval == INTERVALS[0] == 10
 
 
@@ -466,3 +464,17 @@ async def test_unknown_theme_is_a_warning_not_a_crash(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert any("no-such-theme" in n.message for n in app._notifications)
+
+
+async def test_theme_change_recolours_cells_in_place(test_app):
+    async with test_app.run_test(size=SIZE) as pilot:
+        await settle(test_app, pilot)
+        table, _, _ = parts(test_app)
+        first = table.keys[0]
+        cell = table.get_cell(first, "failed")
+        before = cell.style
+        test_app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert table.get_cell(first, "failed") is cell  # same cell object: restyled, not rebuilt
+        assert cell.style != before and cell.style == table.style_for("-failed")

@@ -79,9 +79,10 @@ class KeyedTable(DataTable):
         """The Rich style the stylesheet gives a class like ``-failed`` (cached per theme)."""
         style = self._styles_by_class.get(css_class)
         if style is None:
-            if css_class not in STYLE_CLASSES or not self.is_attached:
-                return Style.null()
-            style = self.get_component_rich_style(f"keyed-table-{css_class}", partial=True)
+            name = f"keyed-table-{css_class}"
+            if css_class not in STYLE_CLASSES or name not in self._component_styles:
+                return Style.null()  # not styled yet (before mount); restyled on the next update
+            style = self.get_component_rich_style(name, partial=True)
             self._styles_by_class[css_class] = style
         return style
 
@@ -120,15 +121,30 @@ class KeyedTable(DataTable):
             self._column_key_cache = [column.key for column in self.ordered_columns]
         return self._column_key_cache
 
-    def notify_style_update(self) -> None:
-        # The theme changed: restyle the cells in place (their text stays), then redraw.
-        self._styles_by_class.clear()
-        if self.is_attached:
-            for row in self._data.values():
-                for cell in row.values():
-                    if isinstance(cell, StyledText) and cell.css_class:
-                        cell.style = self.style_for(cell.css_class)
-        super().notify_style_update()
+    def render_lines(self, crop):
+        # A theme change reaches the component classes after notify_style_update, so the
+        # check happens here, just before drawing: if any status colour changed, restyle
+        # the cells in place (their text stays) and drop DataTable's cached renders.
+        self._restyle_if_changed()
+        return super().render_lines(crop)
+
+    def _restyle_if_changed(self) -> None:
+        if not self._styles_by_class:
+            return
+        current = {}
+        for css_class in self._styles_by_class:
+            name = f"keyed-table-{css_class}"
+            if name not in self._component_styles:
+                return
+            current[css_class] = self.get_component_rich_style(name, partial=True)
+        if current == self._styles_by_class:
+            return
+        self._styles_by_class = current
+        for row in self._data.values():
+            for cell in row.values():
+                if isinstance(cell, StyledText) and cell.css_class:
+                    cell.style = self.style_for(cell.css_class)
+        self._update_count += 1  # DataTable keys its render caches on this
 
     # -- rows -----------------------------------------------------------------------------
 
