@@ -286,6 +286,8 @@ async def test_failures_enter_opens_phones_of_that_group():
         assert isinstance(app.screen, FailuresScreen)
         await pilot.press("y")
         assert app.clipboard == "usms-7a1c0f3e-0001"
+        notes = list(app._notifications)
+        assert notes[-1].message == "copied SessionNo usms-7a1c0f3e-0001" and not notes[-1].markup
 
 
 async def test_failures_empty_says_so():

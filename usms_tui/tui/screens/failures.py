@@ -207,7 +207,7 @@ class FailuresScreen(ExportsView, Screen):
         if group is None:
             return
         self.app.copy_to_clipboard(group.example)
-        self.notify(Text(f"Copied {group.example}"), title="SessionNo")
+        self.notify(f"copied SessionNo {group.example}", timeout=3, markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
