@@ -177,6 +177,24 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
                 await screen.refresh_data()
 
             await phase("refresh, nothing changed", ticker, pilot, nothing_changed, rows)
+
+            async def filter_typed() -> None:
+                table.filter_text = "batch 12"
+                await table.redraw_chunked()
+
+            left = sum(1 for e in entries if "batch 12" in e.label)
+            await phase(f"filter typed ({sessions} -> {left} rows)", ticker, pilot, filter_typed, rows)
+
+            async def filter_cleared() -> None:
+                table.filter_text = ""
+                await table.redraw_chunked()
+
+            await phase(f"filter cleared (back to {sessions} rows)", ticker, pilot, filter_cleared, rows)
+
+            async def resized() -> None:
+                await pilot.resize_terminal(160, 45)
+
+            await phase("terminal resized (every name rebuilt)", ticker, pilot, resized, rows)
             ticker.stop()
     return rows
 

@@ -188,11 +188,11 @@ class MainScreen(SessionActions, Screen):
         field.focus()
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    async def _filter_changed(self, event: Input.Changed) -> None:
         table = self.query_one(SessionTable)
         table.filter_text = event.value.strip()
         with self.app.batch_update():
-            table.redraw()
+            await table.redraw_chunked()
         self.show_selected()
 
     @on(Input.Submitted, "#filter")
@@ -207,9 +207,9 @@ class MainScreen(SessionActions, Screen):
         field.remove_class("-active")
         self.query_one(SessionTable).focus()
 
-    def action_sort(self) -> None:
+    async def action_sort(self) -> None:
         table = self.query_one(SessionTable)
         table.sort_mode = SORT_MODES[(SORT_MODES.index(table.sort_mode) + 1) % len(SORT_MODES)]
         with self.app.batch_update():
-            table.redraw()
+            await table.redraw_chunked()
         self.notify(f"sorted by {table.sort_mode}", timeout=2)

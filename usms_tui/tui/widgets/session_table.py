@@ -27,6 +27,8 @@ _FIXED = (("age", "Age", 7), *((s.value, STATUS_SYMBOLS[s], 4) for s in STATUS_O
 #: Room taken by everything but the name: fixed widths, 2 cells of padding a column, scrollbar.
 _OTHER_WIDTH = sum(w for _, _, w in _FIXED) + 2 * (len(_FIXED) + 1) + 1
 MIN_NAME, MAX_NAME = 16, 80
+#: Above this many sessions, redraws after a resize, filter or sort yield to the event loop.
+BIG = 1000
 
 
 def matches(summary: SessionSummary, label: str, needle: str) -> bool:
@@ -169,6 +171,16 @@ class SessionTable(KeyedTable):
             self._order_dirty = True  # the sort mode or the filter may have changed
             self.show(summaries, labels, stale)
 
+    async def redraw_chunked(self) -> None:
+        """:meth:`redraw`, yielding to the event loop between chunks when the table is big."""
+        if self._last is None or len(self._last[0]) <= BIG:
+            self.redraw()
+            return
+        self._update_header()
+        summaries, labels, stale = self._last
+        self._order_dirty = True
+        await self.show_chunked(summaries, labels, stale)
+
     def _reorder(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], force: bool) -> None:
         if force or self._order_dirty or self.sort_mode != "added":
             self.order_by(sort_rank(self.sort_mode, summaries, labels))
@@ -183,14 +195,14 @@ class SessionTable(KeyedTable):
 
     # -- events ---------------------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
+    async def on_resize(self, event: events.Resize) -> None:
         width = max(MIN_NAME, min(MAX_NAME, event.size.width - _OTHER_WIDTH))
         if width != self._name_width and self.columns:
             self._name_width = width
             self.columns[self.column_key("name")].width = width
             self._require_update_dimensions = True
-            self.redraw()
             self.refresh(layout=True)
+            await self.redraw_chunked()  # every name is rebuilt at the new width
 
     def on_data_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
         event.stop()
