@@ -478,3 +478,22 @@ async def test_theme_change_recolours_cells_in_place(test_app):
         await pilot.pause()
         assert table.get_cell(first, "failed") is cell  # same cell object: restyled, not rebuilt
         assert cell.style != before and cell.style == table.style_for("-failed")
+
+
+async def test_error_text_from_the_api_is_not_markup(test_app):
+    from usms_tui.api.errors import BatchError, ErrorKind
+    from usms_tui.poller import RefreshReport
+
+    async with test_app.run_test(size=SIZE) as pilot:
+        await settle(test_app, pilot)
+        evil = BatchError(ErrorKind.OTHER, "bad [/oops] [bold red]x[/]", ret_code=230, request_id="[i]req")
+
+        async def failing_refresh(force=False, only=None):
+            return RefreshReport(errors=[evil])
+
+        test_app.poller.refresh = failing_refresh
+        await pilot.press("r")
+        await settle(test_app, pilot)  # an unbalanced [/oops] as markup would raise here
+        assert any("[/oops] [bold red]x[/]" in n.message for n in test_app._notifications)
+        assert "req [i]req" in test_app.bar_state().error
+        assert "[i]req" in screen_text(test_app)

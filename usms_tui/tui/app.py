@@ -78,7 +78,7 @@ class UsmsApp(App):
             if theme in self.available_themes:
                 self.theme = theme
             else:
-                self.notify(f"unknown theme {theme!r}; try ctrl+p → theme", severity="warning")
+                self.notify(f"unknown theme {theme!r}; try ctrl+p → theme", severity="warning", markup=False)
         self.push_screen(MainScreen())
         self.run_refresh()
 
@@ -93,7 +93,7 @@ class UsmsApp(App):
         try:
             return load_screen(name)
         except ImportError:
-            self.notify(f"{name} is not available in this build", severity="warning", timeout=4)
+            self.notify(f"{name} is not available in this build", severity="warning", timeout=4, markup=False)
             return None
 
     # -- refresh cycle --------------------------------------------------------------------
@@ -108,7 +108,7 @@ class UsmsApp(App):
                 try:
                     await asyncio.to_thread(self.poller.load)
                 except UserError as error:
-                    self.notify(str(error), severity="error", timeout=15)
+                    self.notify(str(error), severity="error", timeout=15, markup=False)
                     self.stopped = self.last_error = BatchError(ErrorKind.FATAL, str(error))
                     return
                 self.loaded = True
@@ -124,7 +124,7 @@ class UsmsApp(App):
         except Exception as error:  # a bug, not an API error: show it, keep the data, keep going
             self.refreshing = False
             self.failures += 1
-            self.notify(f"refresh crashed: {error!r}", severity="error", timeout=15)
+            self.notify(f"refresh crashed: {error!r}", severity="error", timeout=15, markup=False)
             self._post(RefreshFailed(error))
             self._arm_timer(self.interval)
             return
@@ -147,9 +147,9 @@ class UsmsApp(App):
             self.last_error = report.fatal or report.errors[0]
             if report.fatal is not None:
                 self.stopped = report.fatal
-                self.notify(f"polling stopped: {report.fatal.describe()}; fix it, then press r", severity="error", timeout=30)
+                self.notify(f"polling stopped: {report.fatal.describe()}; fix it, then press r", severity="error", timeout=30, markup=False)
             elif first_of_streak:
-                self.notify(f"refresh failed: {self.last_error.describe()}", severity="warning", timeout=10)
+                self.notify(f"refresh failed: {self.last_error.describe()}", severity="warning", timeout=10, markup=False)
         else:
             if self.failures:
                 self.notify("the API answers again", timeout=4)
@@ -164,7 +164,7 @@ class UsmsApp(App):
         if self.cycles == 1 and not self.had_cache:
             # The first look at sessions never seen before: what it finds is on screen, not news.
             failed = sum(1 for e in events if hasattr(e, "receipt"))
-            self.notify(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
+            self.notify(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6, markup=False)
             return
         lines = alert_lines(events, self._session_name, self.display_phone)
         # markup=False: phones and labels come from files and the API.
@@ -280,7 +280,7 @@ class UsmsApp(App):
         self.poller.interval = self.interval
         if self._timer is not None and self.next_at is not None:
             self._arm_timer(min(self.interval, max(0.0, self.next_at - self.clock())))
-        self.notify(f"refresh every {self.interval:g} s", timeout=2)
+        self.notify(f"refresh every {self.interval:g} s", timeout=2, markup=False)
         self._status_changed()
 
     def action_toggle_mask(self) -> None:

@@ -34,7 +34,7 @@ class SessionActions:
         session_no = self._need_selection()
         if session_no is not None:
             self.app.copy_to_clipboard(session_no)
-            self.notify(f"copied SessionNo {session_no}", timeout=3)
+            self.notify(f"copied SessionNo {session_no}", timeout=3, markup=False)
 
     def action_add(self) -> None:
         dialog = self.app.screen_class("AddSessionDialog")
@@ -47,17 +47,17 @@ class SessionActions:
         try:
             report = await asyncio.to_thread(self.app.watchlist.add, [entry])
         except UserError as error:
-            self.notify(str(error), severity="error", timeout=8)
+            self.notify(str(error), severity="error", timeout=8, markup=False)
             return
         for text, reason in report.refused:
-            self.notify(f"not added: {text}: {reason}", severity="error", timeout=8)
+            self.notify(f"not added: {text}: {reason}", severity="error", timeout=8, markup=False)
         done = report.added or report.updated or report.unchanged
         if done:
             self.app.watchlist_changed()
             await self.refresh_data()
             self.query_one(SessionTable).select_key(done[0])
             self.show_selected()
-            self.notify(f"watching {done[0]}", timeout=3)
+            self.notify(f"watching {done[0]}", timeout=3, markup=False)
             self.app.refresh_now(only=done)
 
     def action_delete(self) -> None:
@@ -75,11 +75,11 @@ class SessionActions:
             try:
                 await asyncio.to_thread(self.app.watchlist.remove, [session_no])
             except UserError as error:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(str(error), severity="error", timeout=8, markup=False)
                 return
             self.app.watchlist_changed()
             await self.refresh_data()
-            self.notify(f"stopped watching {session_no}", timeout=3)
+            self.notify(f"stopped watching {session_no}", timeout=3, markup=False)
 
         self.app.push_screen(dialog(question), callback=confirmed)
 
@@ -96,7 +96,7 @@ class SessionActions:
             try:
                 await asyncio.to_thread(self.app.watchlist.update, session_no, label=label.strip())
             except (UserError, KeyError) as error:
-                self.notify(f"label not changed: {error}", severity="error", timeout=8)
+                self.notify(f"label not changed: {error}", severity="error", timeout=8, markup=False)
                 return
             self.app.watchlist_changed()
             await self.refresh_data()
@@ -118,9 +118,9 @@ class SessionActions:
         try:
             count = await asyncio.to_thread(export_rows, summaries, self.app.poller.states, fmt, Path(path))
         except (UserError, OSError) as error:
-            self.notify(f"export failed: {error}", severity="error", timeout=8)
+            self.notify(f"export failed: {error}", severity="error", timeout=8, markup=False)
             return
-        self.notify(f"exported {count} phones to {path}", timeout=5)
+        self.notify(f"exported {count} phones to {path}", timeout=5, markup=False)
 
     def action_phones(self) -> None:
         screen = self.app.screen_class("PhonesScreen")

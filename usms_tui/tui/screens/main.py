@@ -212,4 +212,4 @@ class MainScreen(SessionActions, Screen):
         table.sort_mode = SORT_MODES[(SORT_MODES.index(table.sort_mode) + 1) % len(SORT_MODES)]
         with self.app.batch_update():
             await table.redraw_chunked()
-        self.notify(f"sorted by {table.sort_mode}", timeout=2)
+        self.notify(f"sorted by {table.sort_mode}", timeout=2, markup=False)
