@@ -497,3 +497,16 @@ async def test_error_text_from_the_api_is_not_markup(test_app):
         assert any("[/oops] [bold red]x[/]" in n.message for n in test_app._notifications)
         assert "req [i]req" in test_app.bar_state().error
         assert "[i]req" in screen_text(test_app)
+
+
+async def test_empty_watchlist_says_how_to_start(tmp_path):
+    app = make_test_app(tmp_path, sessions=0, fresh=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table, pane, advice = parts(app)
+        assert table.row_count == 0 and pane.row_count == 0
+        assert "press a to add one" in advice.plain
+        await pilot.press("y", "d", "l")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("no session selected" in n.message for n in app._notifications)
