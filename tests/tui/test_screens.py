@@ -571,3 +571,18 @@ async def test_search_narrows_by_phone_code_or_description_and_escape_clears():
         assert isinstance(app.screen, PhonesScreen) and screen.table.row_count == 3
         await pilot.press("escape")
         assert isinstance(app.screen, HostScreen)
+
+
+async def test_line_under_the_table_explains_the_row_under_the_cursor():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        from usms_tui.tui.widgets.advice_line import AdviceLine
+
+        line = app.screen.query_one(AdviceLine)
+        assert line.plain == "138****0001: DELIVRD delivered"
+        await pilot.press("down", "down", "down")  # a pending phone: the session's details
+        assert line.plain.startswith("usms-7a1c0f3e-0001 · Login codes · sent ")
+        await pilot.press("f", "f", "f", "f")  # overdue: UCloud's advice, with the SessionNo
+        assert app.screen.phone_filter.name == "overdue"
+        assert "contact UCloud support with SessionNo usms-7a1c0f3e-0002" in line.plain

@@ -108,6 +108,18 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
+    class RowHighlighted(Message):
+        """The cursor is on another row (``key`` None: the table is empty)."""
+
+        def __init__(self, table: VirtualTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
     def __init__(self, columns: Sequence[Column], render: Callable[[str, Hashable], tuple[str, str]], **kwargs) -> None:
         super().__init__(**kwargs)
         self.columns = list(columns)
@@ -119,6 +131,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
         self._width = sum(c.width + 2 for c in self.columns)
+        self._highlighted: str | None = None
         self.virtual_size = Size(self._width, 1)
 
     # -- data -----------------------------------------------------------------------------
@@ -155,16 +168,19 @@ class VirtualTable(ScrollView, can_focus=True):
             self.refresh()
         return Changes(len(added_keys), removed, changed)
 
-    def set_order(self, keys: list[str]) -> None:
-        """Display rows in this order (every key must be in the data); the cursor stays on its row."""
-        self._set_order(list(keys), self.selected_key)
+    def set_order(self, keys: list[str], *, keep_cursor: bool = True) -> None:
+        """Display rows in this order (every key must be in the data). The cursor stays on its
+        row, or goes to the top with ``keep_cursor=False`` (a first fill, a new filter)."""
+        self._set_order(list(keys), self.selected_key if keep_cursor else None, top=not keep_cursor)
 
-    def _set_order(self, keys: list[str], selected: str | None) -> None:
+    def _set_order(self, keys: list[str], selected: str | None, *, top: bool = False) -> None:
         self._order = keys
         self._index = {key: index for index, key in enumerate(keys)}
         self.virtual_size = Size(self._width, len(keys) + 1)
         index = self._index.get(selected) if selected is not None else None
-        self._move(index if index is not None else min(self._cursor, max(0, len(keys) - 1)))
+        if index is None:
+            index = 0 if top else min(self._cursor, max(0, len(keys) - 1))
+        self._move(index)
         self.refresh()
 
     def redraw(self) -> None:
@@ -194,6 +210,9 @@ class VirtualTable(ScrollView, can_focus=True):
         if index != self._cursor:
             self._cursor = index
             self.refresh()
+        if self.selected_key != self._highlighted:
+            self._highlighted = self.selected_key
+            self.post_message(self.RowHighlighted(self, self._highlighted))
         body = max(1, self.size.height - 1)
         top = int(self.scroll_y)
         if index < top:

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from usms_tui.exporting import phone_row
-from usms_tui.model import Status
+from usms_tui.model import DEFAULT_WARN_AFTER, Status
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._phone_rows import (
@@ -33,6 +33,7 @@ from usms_tui.tui.screens._phone_rows import (
 )
 from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
 from usms_tui.tui.text import safe_str
+from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
 
@@ -78,6 +79,7 @@ class PhonesScreen(ExportsView, Screen):
         self.last_changes = Changes(0, 0, 0)
         self._mask = True
         self._search = ""
+        self._summaries: dict[str, Any] = {}
         self._builder = RowBuilder()
         self.table = VirtualTable(COLUMNS, self._cell_text, id="phones-table")
 
@@ -102,6 +104,7 @@ class PhonesScreen(ExportsView, Screen):
         yield Input(placeholder="search phone, code or description (enter: keep, esc: clear)", id="phones-search")
         yield Static("No phones match: f changes the filter, / the search.", id="phones-empty")
         yield self.table
+        yield AdviceLine()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -138,21 +141,55 @@ class PhonesScreen(ExportsView, Screen):
             if mask != self._mask:
                 self._mask = mask
                 self.table.redraw()
+            was_empty = self.table.row_count == 0
             changes = self.last_changes = self.table.update(self._rows.values)
             # Session and phone order only move when rows or sessions come, go or reorder;
             # the other sorts also when any row's values changed.
             moved = changes.added or changes.removed or sessions != self._sessions
             if moved or (changes.changed and self.sort_mode in ("status", "time", "latency")):
-                self._resort()
+                self._resort(keep_cursor=not was_empty)
         self._sessions = sessions
+        self._summaries = {summary.session_no: summary for summary in summaries}
         self.set_class(not self._rows.values, "-empty")
         self._update_title()
+        self._show_advice()
 
-    def _resort(self) -> None:
-        """Order every row by the current sort (about 0.2 s for 100,000 rows)."""
+    def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
+        self._show_advice()
+
+    def _show_advice(self) -> None:
+        """The line under the table: for the row under the cursor, UCloud's advice when its
+        session is overdue, its last refresh error, else the phone's full description or the
+        session's full SessionNo (the table shortens both)."""
+        key = self.table.selected_key
+        session_no, _, phone = (key or "").partition("\x00")
+        summary = self._summaries.get(session_no)
+        state = self.app.poller.states.get(session_no)
+        entry = getattr(state, "entry", None)
+        error = getattr(state, "last_error", None)
+        values = self._rows.values.get(key) if key else None
+        detail = ""
+        if values is not None and summary is not None and not summary.overdue and error is None:
+            code, desc = values[3], values[4]
+            if desc:
+                # The whole description: it is what the table cuts short.
+                detail = f"{self._cell_text('phone', phone)[0]}: {code} {desc}".strip()
+        self.query_one(AdviceLine).show(
+            summary,
+            label=getattr(entry, "label", ""),
+            sent_at=getattr(entry, "sent_at", None),
+            error=error.describe() if error is not None else "",
+            warn_after=getattr(self.app.poller, "warn_after", DEFAULT_WARN_AFTER),
+            empty_hint="no phone selected",
+            detail=detail,
+        )
+
+    def _resort(self, keep_cursor: bool = True) -> None:
+        """Order every row by the current sort (about 0.2 s for 100,000 rows); the cursor
+        follows its row, or starts at the top when the table has just been filled."""
         data = self._rows.sort_data
         mode = self.sort_mode
-        self.table.set_order(sorted(data, key=lambda key: sort_key(mode, data[key])))
+        self.table.set_order(sorted(data, key=lambda key: sort_key(mode, data[key])), keep_cursor=keep_cursor)
 
     def _update_title(self) -> None:
         parts = [
@@ -168,6 +205,7 @@ class PhonesScreen(ExportsView, Screen):
         """Next filter: all → failed → unknown → pending → overdue → other."""
         self._filter_index = (self._filter_index + 1) % len(self._filters)
         self.refresh_data()
+        self.table.action_jump(0)  # a new set of rows: start at its top
 
     def action_cycle_sort(self) -> None:
         """Next sort order: session → status → receipt time → latency → phone."""
