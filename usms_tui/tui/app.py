@@ -130,6 +130,8 @@ class UsmsApp(App):
             return
         self.refreshing = False
         self._note(report)
+        if not isinstance(self.screen, MainScreen):
+            self.recount()  # the main screen recounts from the summaries it builds anyway
         self._post(ReceiptsRefreshed(report))
         if self.stopped is None:
             self._arm_timer(self._delay(report))
