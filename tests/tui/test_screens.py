@@ -216,6 +216,22 @@ async def test_large_view_opens_at_once_and_keys_move_the_cursor():
         assert table.selected_key == table.keys[table.cursor_row]
 
 
+async def test_left_and_right_scroll_a_column_at_a_time():
+    app = HostApp(PhonesScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.table
+        await pilot.press("right")
+        assert table.scroll_x == 16 and screen_lines(table)[0].startswith(" Phone ")
+        await pilot.press("right", "right", "right", "right", "right")
+        assert table.scroll_x == table.max_scroll_x  # the last columns are in sight
+        assert "Cost" in screen_lines(table)[0]
+        await pilot.press("left")
+        assert table.scroll_x < table.max_scroll_x
+        await pilot.press(*["left"] * 6)
+        assert table.scroll_x == 0
+
+
 async def test_click_selects_a_row():
     app = HostApp(PhonesScreen)
     async with app.run_test(size=SIZE) as pilot:

@@ -68,8 +68,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "page down", show=False),
         Binding("home", "jump(0)", "first row", show=False),
         Binding("end", "jump(-1)", "last row", show=False),
-        Binding("left", "scroll_left", "scroll left", show=False),
-        Binding("right", "scroll_right", "scroll right", show=False),
+        Binding("left", "column(-1)", "column left", show=False),
+        Binding("right", "column(1)", "column right", show=False),
         Binding("enter", "select", "select", show=False),
     ]
 
@@ -228,6 +228,19 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_jump(self, index: int) -> None:
         self._move(index if index >= 0 else len(self._order) - 1)
+
+    def action_column(self, direction: int) -> None:
+        """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
+        starts, x = [], 0
+        for column in self.columns:
+            starts.append(x)
+            x += column.width + 2
+        current = int(self.scroll_x)
+        if direction > 0:
+            target = next((start for start in starts if start > current), current)
+        else:
+            target = next((start for start in reversed(starts) if start < current), 0)
+        self.scroll_to(x=min(target, self.max_scroll_x), animate=False, immediate=True)
 
     def action_select(self) -> None:
         key = self.selected_key
