@@ -155,7 +155,12 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
                     fetcher.receipts[no] = fetcher.receipts[no] + [receipt(phone, "Fail", NOW - 10)]
 
             change(1)
-            await poller.refresh(only=batch)
+
+            async def poller_cycle() -> None:
+                await poller.refresh(only=batch)
+
+            # Not the UI: the poller's own merge and overdue check (shown for where stalls come from).
+            await phase(f"poller.refresh of {len(batch)} changed (core, not UI)", ticker, pilot, poller_cycle, rows)
 
             async def diff_update() -> None:
                 await screen.refresh_data()

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
 CHUNKED_OVER = 1000
+#: Every this many big updates, the garbage collector gets to see frozen objects again.
+UNFREEZE_EVERY = 20
 
 
 class MainScreen(SessionActions, Screen):
@@ -61,6 +63,8 @@ class MainScreen(SessionActions, Screen):
         yield PhonePane()
         yield KeyBar()
 
+    _big_updates = 0  # chunked updates so far (see UNFREEZE_EVERY)
+
     def on_mount(self) -> None:
         self.query_one(SessionTable).focus()
         self.set_interval(1.0, self.update_status)
@@ -83,11 +87,17 @@ class MainScreen(SessionActions, Screen):
         if len(summaries) > CHUNKED_OVER:
             with app.batch_update():  # one repaint at the end, not one per chunk
                 await table.show_chunked(summaries, labels, stale)
-            # Tens of thousands of long-lived cells make every full garbage collection walk
-            # them all (measured: 250+ ms pauses at 10,000 sessions). Freezing moves what
-            # exists now out of the collector's sight; cells replaced later are still freed
-            # by reference counting, as they hold no cycles.
-            gc.freeze()
+            self._big_updates += 1
+            if self._big_updates % UNFREEZE_EVERY:
+                # Tens of thousands of long-lived cells make every full garbage collection
+                # walk them all (measured: 250+ ms pauses at 10,000 sessions). Freezing moves
+                # what exists now out of the collector's sight; replaced cells are still freed
+                # by reference counting (they hold no cycles).
+                gc.freeze()
+            else:
+                # Now and then let the collector see everything once, so cyclic garbage that
+                # got frozen along the way is freed: one slow pass instead of a slow leak.
+                gc.unfreeze()
         else:
             with app.batch_update():
                 table.show(summaries, labels, stale)
