@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from usms_tui.api.errors import BatchError
 from usms_tui.model import Receipt, SessionSummary, summarize
+from usms_tui.tui.screens._virtual_table import VirtualTable
 from usms_tui.watchlist import WatchedSession
 
 #: 2026-11-30 08:00:00 UTC: every test sees the same "now".
@@ -129,3 +130,54 @@ class HostApp(App):
     def on_mount(self) -> None:
         self.push_screen(HostScreen())
         self.push_screen(self._make_screen(), callback=self.results.append)
+
+
+# -- helpers for reading screens -----------------------------------------------------------
+
+
+def cells(table) -> list[list[str]]:
+    """The table as plain strings, in display order."""
+    if isinstance(table, VirtualTable):
+        return [table.cells(key) for key in table.keys]
+    return [[cell.plain for cell in table.get_row(row.key)] for row in table.ordered_rows]
+
+
+def screen_lines(table) -> list[str]:
+    """What the table draws on screen now, line by line."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def column(table, index: int) -> list[str]:
+    return [row[index] for row in cells(table)]
+
+
+class Spy:
+    """Counts DataTable mutations, to prove refreshes are diffs, not clear-and-refill."""
+
+    def __init__(self, table, monkeypatch) -> None:
+        self.calls: dict[str, list] = {"add_row": [], "remove_row": [], "update_cell": [], "clear": []}
+        for name in self.calls:
+            original = getattr(table, name)
+
+            def wrapper(*args, _original=original, _name=name, **kwargs):
+                self.calls[_name].append(args)
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(table, name, wrapper)
+
+    def count(self, name: str) -> int:
+        return len(self.calls[name])
+
+
+async def fill(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).value = text
+    await pilot.pause()
+
+
+async def until(pilot, condition, tries: int = 100) -> None:
+    """Let the app work (a thread writing a file) until ``condition()``; never sleeps."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError("condition never became true")
