@@ -1,9 +1,12 @@
 """A DataTable whose rows are keyed by an id and diff-updated, with status styles from CSS.
 
-Every live table of the app derives from it. ``sync`` compares the wanted rows with what is
-shown and only calls ``update_cell`` for cells whose text or style changed, ``add_row`` for new
-keys and ``remove_row`` for gone ones: never clear-and-refill, which is what keeps a
-10,000-row table cheap to update and cheap to redraw over SSH.
+Every live table of the app derives from it. ``put`` / ``sync`` compare the wanted rows with
+what is shown and only call ``update_cell`` for cells whose text or style changed, ``add_row``
+for new keys and ``remove_row`` for gone ones: a refresh never clears and refills, which is
+what keeps a 10,000-row table cheap to update and cheap to redraw over SSH. A row whose
+*signature* (whatever its cells are built from) is unchanged is skipped before any cell is
+built. The one exception: removing thousands of rows at once (a filter typed over a big
+table) empties the table, because ``remove_row`` costs O(rows) each.
 
 Status colours come from component classes that ``app.tcss`` styles with theme variables, so
 a theme change recolours the table; the words and symbols carry the meaning on their own.
