@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from usms_tui.model import Receipt
 from usms_tui.simulator import Fault
-from usms_tui.tui.text import literal, progress_bar, shorten, status_cell
+from usms_tui.tui.text import clip, literal, progress_bar, shorten, status_cell
 from usms_tui.watchlist import WatchedSession, Watchlist
 
 from .conftest import NOW, make_test_app, screen_text, settle
@@ -34,6 +34,7 @@ def test_progress_bar_and_shorten():
     assert progress_bar(1.0) == "██████ 100%"
     assert shorten("c7ece75d-b582-4b6f-bafd-51da02a03873", 17) == "c7ece75d…a02a03873"[:8] + "…" + "a02a03873"[1:]
     assert len(shorten("x" * 50, 12)) == 12
+    assert clip("from another shell", 12) == "from anothe…" and clip("short", 12) == "short"
 
 
 # -- start and live updates -------------------------------------------------------------

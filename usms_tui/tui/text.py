@@ -98,3 +98,11 @@ def shorten(value: str, width: int) -> str:
     head = (width - 1) // 2 + (width - 1) % 2
     tail = width - 1 - head
     return value[:head] + "…" + (value[-tail:] if tail else "")
+
+
+def clip(value: str, width: int) -> str:
+    """Cut text at the end: ``night batch fo…`` (labels read from the start, unlike ids)."""
+    value = safe_str(value)
+    if len(value) <= width:
+        return value
+    return value[: max(width - 1, 0)] + "…" if width > 0 else ""

@@ -17,7 +17,7 @@ from textual import events
 from usms_tui.model import STATUS_ORDER, SessionSummary, Status
 from usms_tui.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar, safe_str, shorten
+from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, clip, progress_bar, safe_str, shorten
 from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable
 
 #: Sort modes cycled by ``s``, in order.
@@ -86,9 +86,10 @@ class SessionTable(KeyedTable):
         name_width = self._name_width - 2
         if label and name_width >= 40:
             no_width = min(len(s.session_no), name_width - 14)
-            name = f"{shorten(label, name_width - 2 - no_width)}  {shorten(s.session_no, no_width)}"
+            name = f"{clip(label, name_width - 2 - no_width)}  {shorten(s.session_no, no_width)}"
         else:
-            name = shorten(label or s.session_no, name_width)
+            # Labels are cut at the end, SessionNos keep their head and tail.
+            name = clip(label, name_width) if label else shorten(s.session_no, name_width)
         name_class = "-overdue" if s.overdue else "-warning" if stale else ""
         row: list[object] = [self.key_cell(f"{mark} {name}", s.session_no, name_class)]
         age = format_duration(s.age_seconds)
