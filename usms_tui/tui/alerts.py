@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from usms_tui.api.errors import BatchError
-from usms_tui.tui.text import safe_str
+from usms_tui.tui.text import safe_str, shorten
 
 #: More alerts than this of one kind in one cycle are summed up in one line.
 MAX_ALERTS = 4
@@ -23,7 +23,9 @@ def short_error(error: BatchError) -> str:
         head = f"HTTP {error.http_status}"
     else:
         head = safe_str(error.message)[:40]
-    return f"{head} · req {safe_str(error.request_id)}" if error.request_id else head
+    # The request id is shortened here (the status line is narrow); notifications and the
+    # advice line above the phones carry it whole, for a support ticket.
+    return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
 
 
 def alert_lines(
