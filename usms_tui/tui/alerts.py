@@ -28,6 +28,22 @@ def short_error(error: BatchError) -> str:
     return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
 
 
+def error_line(error: BatchError) -> str:
+    """One line about a session's failed refresh, most useful part first: what (RetCode or
+    HTTP status), the whole request id (for a ticket), then the message and the advice."""
+    if error.ret_code is not None:
+        head = f"RetCode {error.ret_code}"
+    elif error.http_status is not None:
+        head = f"HTTP {error.http_status}"
+    else:
+        head = error.kind.value
+    parts = [head]
+    if error.request_id:
+        parts.append(f"request id {safe_str(error.request_id)}")
+    parts.append(f"{safe_str(error.message)}: {error.advice}")
+    return " · ".join(parts)
+
+
 def alert_lines(
     events: Iterable[Any],
     name_of: Callable[[str], str],

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.widgets.advice_line import AdviceLine
@@ -129,7 +130,7 @@ class MainScreen(SessionActions, Screen):
             if summary is None:
                 summary = app.poller.summary(session_no, app.clock())
         entry = state.entry if state is not None else None
-        error = state.last_error.describe() if state is not None and state.last_error is not None else ""
+        error = error_line(state.last_error) if state is not None and state.last_error is not None else ""
         hint = "no session matches the filter (escape clears it)" if self.filter_active else "no sessions: press a to add one"
         pane = self.query_one(PhonePane)
         self.query_one(AdviceLine).show(

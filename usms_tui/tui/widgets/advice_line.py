@@ -71,7 +71,7 @@ class AdviceLine(Widget):
         elif summary.overdue:
             text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
         elif error:
-            text, style = f"{WARNING_MARK} last refresh failed: {safe_str(error)}", "error"
+            text, style = f"{WARNING_MARK} refresh failed: {safe_str(error)}", "error"
         else:
             parts = [safe_str(summary.session_no)]
             if label:
