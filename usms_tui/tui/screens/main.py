@@ -8,7 +8,6 @@ file work in a thread and then ask the app for a refresh of just that session.
 from __future__ import annotations
 
 import asyncio
-import gc
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -22,7 +21,7 @@ from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
-from usms_tui.tui.widgets.keyed_table import CHUNK
+from usms_tui.tui.widgets.keyed_table import CHUNK, collector_paused
 from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
 CHUNKED_OVER = 1000
-#: Every this many big updates, the garbage collector gets to see frozen objects again.
-UNFREEZE_EVERY = 20
+
 
 
 class MainScreen(SessionActions, Screen):
@@ -64,8 +62,6 @@ class MainScreen(SessionActions, Screen):
         yield PhonePane()
         yield KeyBar()
 
-    _big_updates = 0  # chunked updates so far (see UNFREEZE_EVERY)
-
     def on_mount(self) -> None:
         self.query_one(SessionTable).focus()
         self.set_interval(1.0, self.update_status)
@@ -75,6 +71,13 @@ class MainScreen(SessionActions, Screen):
 
     async def refresh_data(self) -> None:
         """Diff-update everything from the poller (cheap when nothing changed)."""
+        if len(self.app.poller.states) > CHUNKED_OVER:
+            with collector_paused():  # no collector pauses in the middle of a big update
+                await self._refresh_data()
+        else:
+            await self._refresh_data()
+
+    async def _refresh_data(self) -> None:
         app = self.app
         poller = app.poller
         now = app.clock()
@@ -88,17 +91,6 @@ class MainScreen(SessionActions, Screen):
         if len(summaries) > CHUNKED_OVER:
             with app.batch_update():  # one repaint at the end, not one per chunk
                 await table.show_chunked(summaries, labels, stale)
-            self._big_updates += 1
-            if self._big_updates % UNFREEZE_EVERY:
-                # Tens of thousands of long-lived cells make every full garbage collection
-                # walk them all (measured: 250+ ms pauses at 10,000 sessions). Freezing moves
-                # what exists now out of the collector's sight; replaced cells are still freed
-                # by reference counting (they hold no cycles).
-                gc.freeze()
-            else:
-                # Now and then let the collector see everything once, so cyclic garbage that
-                # got frozen along the way is freed: one slow pass instead of a slow leak.
-                gc.unfreeze()
         else:
             with app.batch_update():
                 table.show(summaries, labels, stale)

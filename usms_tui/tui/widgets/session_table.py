@@ -18,7 +18,7 @@ from usms_tui.model import STATUS_ORDER, SessionSummary, Status
 from usms_tui.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
 from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, clip, progress_bar, safe_str, shorten
-from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable
+from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable, collector_paused
 
 #: Sort modes cycled by ``s``, in order.
 SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")
@@ -145,8 +145,9 @@ class SessionTable(KeyedTable):
 
     async def show_chunked(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()) -> None:
         """:meth:`show` for big watchlists: yields to the event loop between chunks of rows."""
-        for _ in self._apply(summaries, labels, stale):
-            await asyncio.sleep(0)
+        with collector_paused():
+            for _ in self._apply(summaries, labels, stale):
+                await asyncio.sleep(0)
 
     def _update_header(self) -> None:
         # The name column's header says how the rows are sorted and filtered, so the state
