@@ -152,6 +152,11 @@ class Poller:
         self._sync_entries(self.watchlist.sessions())
         return True
 
+    def sync_with_watchlist(self) -> None:
+        """Adopt the watchlist's entries as they are in memory (after this process changed it:
+        the file on disk already matches, so :meth:`reload_watchlist` would see nothing new)."""
+        self._sync_entries(self.watchlist.sessions())
+
     def _sync_entries(self, entries: Iterable[WatchedSession]) -> None:
         fresh: dict[str, SessionState] = {}
         for entry in entries:

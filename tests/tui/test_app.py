@@ -111,6 +111,26 @@ async def test_watchlist_changed_in_another_shell_appears_next_cycle(test_app, t
         assert test_app.rig.session_nos[1] not in table.keys
 
 
+async def test_watchlist_saved_broken_elsewhere_is_reported_and_data_kept(test_app):
+    async with test_app.run_test(size=SIZE) as pilot:
+        await settle(test_app, pilot)
+        table, _, _ = parts(test_app)
+        rows_before = table.row_count
+        path = test_app.rig.watchlist.path
+        path.write_text('{"version": 1, "sessions": [', encoding="utf-8")  # an editor saved half a file
+        broken = path.read_bytes()
+        test_app.rig.clock.advance(1)
+        test_app.refresh_now()
+        await settle(test_app, pilot)
+        assert table.row_count == rows_before  # what was on screen stays
+        assert str(path) in test_app.bar_state().error or any(
+            str(path) in str(n.message) for n in test_app._notifications
+        )
+        assert "crashed" not in " ".join(str(n.message) for n in test_app._notifications)
+        assert test_app._timer is not None  # keeps cycling, so a fixed file is picked up
+        assert path.read_bytes() == broken  # never rewritten
+
+
 # -- errors -----------------------------------------------------------------------------
 
 
@@ -208,7 +228,7 @@ async def test_session_becoming_overdue_is_an_alert(tmp_path):
         table.select_key("quiet-1")
         await pilot.pause()
         _, pane, advice = parts(app)
-        assert "contact UCloud support with SessionNo quiet-1" in advice.plain
+        assert "quiet-1: no receipt after 12 h, contact UCloud support" in advice.plain
         assert pane.get_cell("13700000001", "status").plain == "! overdue"
 
 

@@ -275,7 +275,7 @@ async def test_line_under_the_table_explains_the_row_under_the_cursor():
         assert line.plain.startswith("usms-7a1c0f3e-0001 · Login codes · sent ")
         await pilot.press("f", "f", "f", "f")  # overdue: UCloud's advice, with the SessionNo
         assert app.screen.phone_filter.name == "overdue"
-        assert "contact UCloud support with SessionNo usms-7a1c0f3e-0002" in line.plain
+        assert "usms-7a1c0f3e-0002: no receipt after 12 h, contact UCloud support" in line.plain
 
 
 async def test_theme_change_recolours_the_phones_view():

@@ -121,6 +121,16 @@ class UsmsApp(App):
         except asyncio.CancelledError:
             self.refreshing = False
             raise  # a newer cycle replaced this one; it re-arms the timer
+        except UserError as error:
+            # e.g. the watchlist was saved broken from another shell: say so, keep the data on
+            # screen and keep the cycle going, so the fix is picked up without a restart.
+            self.refreshing = False
+            self.failures += 1
+            self.last_error = BatchError(ErrorKind.OTHER, str(error))
+            self.notify(str(error), severity="error", timeout=15, markup=False)
+            self._post(RefreshFailed(error))
+            self._arm_timer(self.interval)
+            return
         except Exception as error:  # a bug, not an API error: show it, keep the data, keep going
             self.refreshing = False
             self.failures += 1
@@ -213,9 +223,7 @@ class UsmsApp(App):
 
     def watchlist_changed(self) -> None:
         """This process changed the watchlist: resync the poller's sessions from it."""
-        # Watchlist.add/remove/update already reloaded the file, so reload_watchlist() would see
-        # no change on disk; hand the poller the fresh entries directly.
-        self.poller._sync_entries(self.watchlist.sessions())
+        self.poller.sync_with_watchlist()
 
     # -- status line ----------------------------------------------------------------------
 

@@ -21,8 +21,12 @@ def hours(seconds: float) -> str:
 
 
 def overdue_advice(session_no: str, warn_after: float) -> str:
-    """UCloud's advice for a message with no final receipt past the warning age."""
-    return f"no receipt after {hours(warn_after)}: contact UCloud support with SessionNo {safe_str(session_no)}"
+    """UCloud's advice for a message with no final receipt past the warning age.
+
+    The SessionNo comes first: at 80 columns the line is cut at the right, and the SessionNo
+    is the part the user needs for the ticket.
+    """
+    return f"{safe_str(session_no)}: no receipt after {hours(warn_after)}, contact UCloud support with this SessionNo"
 
 
 class AdviceLine(Widget):
