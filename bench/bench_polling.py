@@ -48,10 +48,7 @@ def make_world(args: argparse.Namespace, folder: Path) -> tuple[ManualClock, Sim
     clock = ManualClock(T0)
     sim = Simulator(seed=args.seed, clock=clock)
     created = sim.precreate(sessions=args.sessions, phones=args.phones)
-    sessions = [
-        WatchedSession(no, added_at=T0, sent_at=sim.session(no).sent_at, phones=sim.session(no).phones)
-        for no in created
-    ]
+    sessions = sim.watched_sessions(created)
     return clock, sim, sessions
 
 

@@ -71,18 +71,9 @@ def make_test_app(
         # One message sent "now": its receipts arrive ~10 s later on the manual clock.
         session_nos.append(sim.send(["13800000001", "13800000002", "13800000003"]))
     watchlist = Watchlist(tmp_path / "watchlist.json", clock=clock)
-    entries = []
-    for number, session_no in enumerate(session_nos):
-        stored = sim.session(session_no)
-        entries.append(
-            WatchedSession(
-                session_no=session_no,
-                label=f"batch {number + 1}" if number % 2 == 0 else "",
-                added_at=stored.sent_at,
-                sent_at=stored.sent_at,
-                phones=tuple(stored.phones) if known_phones else (),
-            )
-        )
+    entries = sim.watched_sessions(
+        session_nos, label=lambda n: f"batch {n + 1}" if n % 2 == 0 else "", known_phones=known_phones
+    )
     watchlist.add(entries + list(extra or []))
     config = Settings(
         public_key=sim.public_key,

@@ -51,20 +51,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def fill_watchlist(path: Path, sim, session_nos: list[str], clock=None):
     """A watchlist at ``path`` with the simulator's sessions, their send times, phones and labels."""
-    from usms_tui.watchlist import WatchedSession, Watchlist
+    from usms_tui.watchlist import Watchlist
 
-    entries = []
-    for number, session_no in enumerate(session_nos):
-        stored = sim.session(session_no)
-        entries.append(
-            WatchedSession(
-                session_no=session_no,
-                label=DEMO_LABELS[number % len(DEMO_LABELS)],
-                added_at=stored.sent_at,
-                sent_at=stored.sent_at,
-                phones=tuple(stored.phones),
-            )
-        )
+    entries = sim.watched_sessions(session_nos, label=lambda n: DEMO_LABELS[n % len(DEMO_LABELS)])
     watchlist = Watchlist(path, clock=clock) if clock is not None else Watchlist(path)
     watchlist.add(entries)
     return watchlist
@@ -96,16 +85,14 @@ def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, priv
 def run(args: argparse.Namespace) -> int:
     """Start the simulator, fill a temporary watchlist, open the UI; clean up on exit."""
     from usms_tui.commands.ui import run_app
-    from usms_tui.simulator import Simulator, SimulatorServer, parse_fault_spec
+    from usms_tui.simulator import Simulator, SimulatorServer, parse_fault_specs
 
     if args.sessions < 1 or args.phones < 1:
         raise UserError("--sessions and --phones must be at least 1")
-    faults = []
-    for spec in args.fault:
-        try:
-            faults.append(parse_fault_spec(spec))
-        except ValueError as error:
-            raise UserError(f"--fault {spec}: {error}") from None
+    try:
+        faults = parse_fault_specs(args.fault)
+    except ValueError as error:
+        raise UserError(str(error)) from None
     sim = Simulator(seed=args.seed)
     session_nos = sim.precreate(args.sessions, args.phones)
     for kind, rate in faults:

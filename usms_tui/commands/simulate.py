@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _check(args: argparse.Namespace) -> list[tuple[object, float]]:
-    from usms_tui.simulator import parse_fault_spec
+    from usms_tui.simulator import parse_fault_specs
 
     if args.sessions < 0:
         raise UserError("--sessions must be 0 or more")
@@ -55,13 +55,10 @@ def _check(args: argparse.Namespace) -> list[tuple[object, float]]:
         raise UserError("--port must be from 0 to 65535")
     if args.latency_ms is not None and args.latency_ms < 0:
         raise UserError("--latency-ms must not be negative")
-    faults = []
-    for spec in args.fault:
-        try:
-            faults.append(parse_fault_spec(spec))
-        except ValueError as error:
-            raise UserError(f"--fault {spec}: {error}") from None
-    return faults
+    try:
+        return parse_fault_specs(args.fault)
+    except ValueError as error:
+        raise UserError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ Never imports textual or rich.
 
 from usms_tui.simulator.clock import ManualClock
 from usms_tui.simulator.engine import Simulator
-from usms_tui.simulator.faults import Fault, FaultController, FaultRule, parse_fault_spec
+from usms_tui.simulator.faults import Fault, FaultController, FaultRule, parse_fault_spec, parse_fault_specs
 from usms_tui.simulator.protocol import Reply, SimulatedDrop, SimulatedTimeout
 from usms_tui.simulator.scenario import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, Outcome, Scenario
 from usms_tui.simulator.server import SimulatorServer
@@ -37,4 +37,5 @@ __all__ = [
     "Simulator",
     "SimulatorServer",
     "parse_fault_spec",
+    "parse_fault_specs",
 ]

@@ -14,6 +14,9 @@ from usms_tui.simulator.scenario import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, Scena
 from usms_tui.simulator.state import SessionStore, SimSession
 
 if TYPE_CHECKING:
+    from usms_tui.watchlist_model import WatchedSession
+
+if TYPE_CHECKING:
     import httpx
 
 
@@ -93,6 +96,31 @@ class Simulator:
     def session(self, session_no: str) -> SimSession | None:
         """The stored session (phones, send time, every receipt including future ones)."""
         return self.store.sessions.get(session_no)
+
+    def watched_sessions(
+        self,
+        session_nos: Iterable[str],
+        *,
+        label: Callable[[int], str] | None = None,
+        known_phones: bool = True,
+    ) -> list[WatchedSession]:
+        """These sessions as watchlist entries (send time and phones, as a sender would record
+        them), for the demo, the tests and the benchmarks. ``label(n)`` names the n-th one."""
+        from usms_tui.watchlist_model import WatchedSession
+
+        entries = []
+        for number, session_no in enumerate(session_nos):
+            stored = self.store.sessions[session_no]
+            entries.append(
+                WatchedSession(
+                    session_no=session_no,
+                    label=label(number) if label is not None else "",
+                    added_at=stored.sent_at,
+                    sent_at=stored.sent_at,
+                    phones=tuple(stored.phones) if known_phones else (),
+                )
+            )
+        return entries
 
     @property
     def session_nos(self) -> list[str]:

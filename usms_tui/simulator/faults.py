@@ -13,6 +13,7 @@ import enum
 import random
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,17 @@ def parse_fault_spec(spec: str) -> tuple[Fault, float]:
     if not 0.0 <= rate <= 1.0:
         raise ValueError(f"fault rate must be from 0 to 1, got {rate_text}")
     return kind, rate
+
+
+def parse_fault_specs(specs: Iterable[str]) -> list[tuple[Fault, float]]:
+    """Every ``--fault`` value of a command line; the ``ValueError`` names the bad one."""
+    parsed = []
+    for spec in specs:
+        try:
+            parsed.append(parse_fault_spec(spec))
+        except ValueError as error:
+            raise ValueError(f"--fault {spec}: {error}") from None
+    return parsed
 
 
 @dataclass

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from usms_tui.model import SessionSummary, Status
-from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens._export_action import ExportsView
+from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._view_table import ViewTable
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
@@ -78,7 +78,7 @@ def group_failures(summaries: Iterable[SessionSummary]) -> dict[str, FailureGrou
     return groups
 
 
-class FailuresScreen(ExportsView, Screen):
+class FailuresScreen(LiveView, ExportsView, Screen):
     """Failed and unknown receipts grouped by carrier code and description, biggest first."""
 
     EXPORT_NAME = "usms-failures.csv"
@@ -106,7 +106,6 @@ class FailuresScreen(ExportsView, Screen):
         self.table: ViewTable  # made in compose
         self._groups: dict[str, FailureGroup] = {}
         self._sorted_on: list[tuple] | None = None
-        self._resumed = False
 
     def compose(self) -> ComposeResult:
         if hasattr(self.app, "bar_state"):
@@ -118,27 +117,6 @@ class FailuresScreen(ExportsView, Screen):
         self.table = ViewTable(COLUMNS, self._render_cell, id="failures-table")
         yield self.table
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.refresh_data()
-        self.table.focus()
-        if hasattr(self.app, "bar_state"):
-            self.update_status()
-            self.set_interval(1.0, self.update_status)
-
-    def update_status(self) -> None:
-        """Redraw the status line (the app calls this when pause, interval... change)."""
-        for bar in self.query(StatusBar):
-            bar.state = self.app.bar_state()
-
-    def on_screen_resume(self) -> None:
-        # Not on the first resume: on_mount has just filled the table.
-        if self._resumed:
-            self.refresh_data()
-        self._resumed = True
-
-    def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
-        self.refresh_data()
 
     def _render_cell(self, column: str, value: Any) -> Text:
         if column == "status":

@@ -18,8 +18,8 @@ from textual.widgets import Input, Static
 
 from usms_tui.exporting import phone_row
 from usms_tui.model import DEFAULT_WARN_AFTER, Status
-from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens._export_action import ExportsView
+from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._phone_rows import (
     COLUMNS,
     SORTS,
@@ -38,7 +38,7 @@ from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
 
 
-class PhonesScreen(ExportsView, Screen):
+class PhonesScreen(LiveView, ExportsView, Screen):
     """All phones across sessions (``status_filter`` picks the first filter shown)."""
 
     HELP_TITLE = "Phones view"
@@ -75,7 +75,6 @@ class PhonesScreen(ExportsView, Screen):
         self._sort_index = 0
         self._rows = PhoneRows({}, {}, 0)
         self._sessions: tuple[str, ...] = ()
-        self._resumed = False
         self.last_changes = Changes(0, 0, 0)
         self._mask = True
         self._search = ""
@@ -106,28 +105,6 @@ class PhonesScreen(ExportsView, Screen):
         yield self.table
         yield AdviceLine()
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.refresh_data()
-        self.table.focus()
-        if hasattr(self.app, "bar_state"):
-            self.update_status()
-            self.set_interval(1.0, self.update_status)
-
-    def update_status(self) -> None:
-        """Redraw the status line (the app calls this when pause, interval... change)."""
-        for bar in self.query(StatusBar):
-            bar.state = self.app.bar_state()
-
-    def on_screen_resume(self) -> None:
-        # Data may have moved on while a dialog or help was on top (the first resume comes
-        # right after on_mount, which already filled the table).
-        if self._resumed:
-            self.refresh_data()
-        self._resumed = True
-
-    def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Diff-update from the poller: changed rows are redrawn (if visible), rows come and go
