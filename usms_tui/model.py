@@ -7,6 +7,7 @@ tests agree on one clock and can freeze it.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,33 @@ def _as_str(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: A ReceiptTime this large is not Unix seconds (it would be past the year 5138) but
+#: milliseconds (or finer): the facts page only infers "seconds" from the docs' example.
+_FINER_THAN_SECONDS = 100_000_000_000
+
+
+def _as_timestamp(value: Any) -> int | None:
+    """Lenient ``ReceiptTime``: Unix seconds, or milliseconds/microseconds scaled down to them.
+
+    Zero, negative and unreadable values are "no time" rather than a date in 1970 or a
+    timestamp no formatter can show.
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        value = int(value)
+    seconds = _as_int(value, default=None)
+    if seconds is None and isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        seconds = int(number) if math.isfinite(number) else None
+    if not seconds or seconds < 0:
+        return None
+    while seconds >= _FINER_THAN_SECONDS:
+        seconds //= 1000
+    return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """One phone's delivery receipt within a session (or a pending placeholder)."""
@@ -102,7 +130,6 @@ class Receipt:
     def from_api(cls, item: Mapping[str, Any]) -> Receipt:
         """Build from one ``ReceiptPerPhone`` object, tolerating strings for ints and extra fields."""
         result = _as_str(item.get("ReceiptResult"))
-        receipt_time = _as_int(item.get("ReceiptTime"), default=None)
         return cls(
             phone=_as_str(item.get("Phone")),
             result=result,
@@ -110,7 +137,7 @@ class Receipt:
             code=_as_str(item.get("ReceiptCode")),
             desc=_as_str(item.get("ReceiptDesc")),
             cost_count=_as_int(item.get("CostCount")) or 0,
-            receipt_time=receipt_time if receipt_time else None,
+            receipt_time=_as_timestamp(item.get("ReceiptTime")),
             user_id=_as_str(item.get("UserId")),
         )
 
@@ -143,7 +170,7 @@ class Receipt:
             code=_as_str(data.get("code")),
             desc=_as_str(data.get("desc")),
             cost_count=_as_int(data.get("cost_count")) or 0,
-            receipt_time=_as_int(data.get("receipt_time"), default=None),
+            receipt_time=_as_timestamp(data.get("receipt_time")),
             user_id=_as_str(data.get("user_id")),
         )
 

@@ -45,3 +45,18 @@ def test_summarize_counts_settled_overdue():
 def test_mask_phone():
     assert mask_phone("13812341234") == "138****1234"
     assert mask_phone("(86)13812341234") == "(86)138****1234"
+
+
+def test_receipt_time_in_milliseconds_is_scaled_to_seconds():
+    # The docs only imply seconds; a millisecond value would otherwise be a date no formatter
+    # can show (year 57425) and crash `list --phones`, `export` and the UI's phone pane.
+    from usms_tui.timefmt import format_iso_utc
+
+    for raw in (1_700_000_000, 1_700_000_000_123, "1700000000123", 1_700_000_000_123_456, 1_700_000_000.7):
+        receipt = Receipt.from_api({"Phone": "1", "ReceiptResult": "Success", "ReceiptTime": raw})
+        assert receipt.receipt_time == 1_700_000_000, raw
+        assert format_iso_utc(receipt.receipt_time) == "2023-11-14T22:13:20Z"
+    for raw in (0, -5, "", "soon", float("nan"), "inf", None, True):
+        assert Receipt.from_api({"Phone": "1", "ReceiptTime": raw}).receipt_time is None, raw
+    # A cache written before this fix may hold milliseconds too.
+    assert Receipt.from_dict({"phone": "1", "receipt_time": 1_700_000_000_123}).receipt_time == 1_700_000_000
