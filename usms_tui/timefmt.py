@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timezone
 
@@ -15,18 +16,14 @@ def parse_duration(text: str | float | int) -> float:
     Raises ``ValueError`` with a message that says what is accepted.
     """
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        if text < 0:
-            raise ValueError(f"{text!r} is negative")
-        return float(text)
+        return _checked_seconds(float(text), repr(text))
     raw = str(text).strip()
     try:
         value = float(raw)
     except ValueError:
         pass
     else:
-        if value < 0:
-            raise ValueError(f"{raw!r} is negative")
-        return value
+        return _checked_seconds(value, repr(raw))
     compact = raw.replace(" ", "")
     parts = _DURATION.findall(compact)
     if not parts or "".join(n + u for n, u in parts).lower() != compact.lower():
@@ -34,15 +31,39 @@ def parse_duration(text: str | float | int) -> float:
     return float(sum(float(n) * _UNITS[u.lower()] for n, u in parts))
 
 
+def _checked_seconds(value: float, shown: str) -> float:
+    # float() accepts "nan" and "inf": a NaN duration compares false with everything, so
+    # `remove --older-than nan` would have matched (and removed) every session.
+    if not math.isfinite(value):
+        raise ValueError(f"{shown} is not a duration (use e.g. 90s, 10m, 12h, 3d or 1h30m)")
+    if value < 0:
+        raise ValueError(f"{shown} is negative")
+    return value
+
+
+def _checked_moment(value: float, shown: str) -> float:
+    # NaN would be written to the watchlist as the non-JSON token NaN, and a moment outside
+    # datetime's range cannot be shown or exported later; refuse both up front.
+    try:
+        if math.isfinite(value):
+            datetime.fromtimestamp(value, tz=timezone.utc)
+            return value
+    except (OverflowError, OSError, ValueError):
+        pass
+    raise ValueError(f"{shown} is not a usable time (use ISO 8601 like 2026-11-30T08:00:00+08:00, or Unix seconds)")
+
+
 def parse_time(text: str | float | int) -> float:
     """ISO 8601 (naive = local time) or Unix seconds -> Unix seconds. Raises ``ValueError``."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
+        return _checked_moment(float(text), repr(text))
     raw = str(text).strip()
     try:
-        return float(raw)
+        seconds = float(raw)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        return _checked_moment(seconds, repr(raw))
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
     except ValueError:

@@ -29,3 +29,17 @@ def test_parse_time():
 
 def test_format_duration():
     assert [format_duration(s) for s in (None, 5, 125, 3 * 3600 + 300, 50 * 3600)] == ["-", "5s", "2m", "3h05m", "2d02h"]
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", float("nan"), float("inf")])
+def test_parse_duration_refuses_non_finite(text):
+    # NaN compares false with everything: `remove --older-than nan` once removed every session.
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "1e20", "-1e20", float("nan"), 1e20])
+def test_parse_time_refuses_what_cannot_be_stored_or_shown(text):
+    # NaN is not JSON (the watchlist would hold the token NaN); 1e20 cannot be formatted.
+    with pytest.raises(ValueError, match="not a usable time"):
+        parse_time(text)

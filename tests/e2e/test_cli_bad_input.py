@@ -1,0 +1,33 @@
+"""Bad input to the headless commands: refused in one line, exit 2, nothing changed or lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def session_nos(cli) -> list[str]:
+    return [s["session_no"] for s in json.loads(cli("list", "--json").stdout)["sessions"]]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5m"])
+def test_remove_older_than_a_non_duration_removes_nothing(cli, value):
+    # float("nan") parses, and a NaN age compares false with everything: every session matched.
+    cli("add", "a", "b")
+    out = cli("remove", f"--older-than={value}")
+    assert out.returncode == 2 and "--older-than" in out.stderr and "Traceback" not in out.stderr
+    assert session_nos(cli) == ["a", "b"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e20"])
+def test_add_sent_at_that_cannot_be_stored_is_refused(cli, value):
+    out = cli("add", "a", "--sent-at", value)
+    assert out.returncode == 2 and "--sent-at" in out.stderr and "Traceback" not in out.stderr
+    assert not cli.watchlist.exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "5x", ""])
+def test_wait_timeout_that_is_not_a_duration_is_one_line(cli, value):
+    out = cli("wait", "--timeout", value)
+    assert out.returncode == 2 and "--timeout" in out.stderr and "Traceback" not in out.stderr
