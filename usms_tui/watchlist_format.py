@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.errors import WatchlistError
+from usms_tui.timefmt import parse_time
 from usms_tui.watchlist_model import WatchedSession, validate_session_no
 
 FORMAT_VERSION = 1
@@ -29,6 +30,16 @@ def _check_type(value: Any, types: tuple[type, ...], where: str, what: str) -> N
         raise ValueError(f"{where}: {what} must be {' or '.join(t.__name__ for t in types)}")
     if not isinstance(value, types):
         raise ValueError(f"{where}: {what} must be {' or '.join(t.__name__ for t in types)}")
+
+
+def _check_moment(value: Any, where: str, what: str) -> None:
+    # json.loads accepts NaN and Infinity, and a hand-edited 1e20 is a number too: either
+    # would crash every later age, table, export or screen that shows the time.
+    _check_type(value, (int, float), where, what)
+    try:
+        parse_time(value)
+    except ValueError:
+        raise ValueError(f"{where}: {what} {value!r} is not a usable Unix time") from None
 
 
 def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str, Any]]:
@@ -49,9 +60,9 @@ def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str,
     archived = item.get("archived", False)
     _check_type(label, (str,), where, "label")
     _check_type(note, (str,), where, "note")
-    _check_type(added_at, (int, float), where, "added_at")
+    _check_moment(added_at, where, "added_at")
     if sent_at is not None:
-        _check_type(sent_at, (int, float), where, "sent_at")
+        _check_moment(sent_at, where, "sent_at")
     _check_type(phones, (list,), where, "phones")
     for phone in phones:
         _check_type(phone, (str,), where, "each phone")

@@ -134,6 +134,9 @@ CORRUPT = {
     "bad session_no": (b'{"version": 1, "sessions": [{"session_no": "a b"}]}', "whitespace"),
     "bad type": (b'{"version": 1, "sessions": [{"session_no": "a", "added_at": "x"}]}', "added_at"),
     "twice": (b'{"version": 1, "sessions": [{"session_no": "a"}, {"session_no": "a"}]}', "twice"),
+    # json.loads takes NaN/Infinity; these times would crash every table and export later.
+    "nan sent_at": (b'{"version": 1, "sessions": [{"session_no": "a", "sent_at": NaN}]}', "sent_at nan"),
+    "huge added_at": (b'{"version": 1, "sessions": [{"session_no": "a", "added_at": 1e20}]}', "added_at 1e+20"),
 }
 
 
