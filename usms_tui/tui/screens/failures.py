@@ -95,7 +95,7 @@ class FailuresScreen(LiveView, ExportsView, Screen):
     ]
 
     DEFAULT_CSS = """
-    FailuresScreen #failures-title { height: 1; padding: 0 1; background: $panel; color: $text; }
+    FailuresScreen #failures-title { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; background: $panel; color: $text; }
     FailuresScreen ViewTable { height: 1fr; }
     FailuresScreen #failures-empty { padding: 1 2; color: $success; display: none; }
     FailuresScreen.-empty #failures-empty { display: block; }

@@ -55,7 +55,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
     ]
 
     DEFAULT_CSS = """
-    PhonesScreen #phones-title { height: 1; padding: 0 1; background: $panel; color: $text; }
+    PhonesScreen #phones-title { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; background: $panel; color: $text; }
     PhonesScreen #phones-search { height: 1; border: none; padding: 0 1; background: $boost; display: none; }
     PhonesScreen #phones-search.-active { display: block; }
     PhonesScreen #phones-empty { padding: 0 1; color: $text-muted; display: none; }

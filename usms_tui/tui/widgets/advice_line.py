@@ -39,8 +39,10 @@ class AdviceLine(Widget):
         "advice-line--detail",
     }
 
+    # One line cut with "…" (Textual wraps by CSS, not by Text.no_wrap: a wrapped line would
+    # lose its tail to the hidden second line without any sign that it was cut).
     DEFAULT_CSS = """
-    AdviceLine { height: 1; }
+    AdviceLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, **kwargs) -> None:

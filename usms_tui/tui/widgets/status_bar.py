@@ -59,8 +59,10 @@ class StatusBar(Widget):
         "status-bar--dim",
     }
 
+    # Textual wraps rendered Text by the widget's CSS, not by Text.no_wrap: without these
+    # a narrow terminal wraps the first line and pushes totals and API health out of sight.
     DEFAULT_CSS = """
-    StatusBar { height: 2; }
+    StatusBar { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, **kwargs) -> None:
