@@ -9,7 +9,6 @@ writers wait for each other instead of failing.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import threading
@@ -21,8 +20,6 @@ from pathlib import Path
 from usms_tui.api.errors import BatchError
 from usms_tui.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
 from usms_tui.model import Receipt, merge_phones
-
-log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 _CHUNK = 500  # host parameters per IN (...) query; well under SQLite's limit
@@ -77,7 +74,10 @@ class ReceiptCache:
 
     def __init__(self, path: Path, *, busy_timeout_ms: int = 5000) -> None:
         self.path = Path(path)
-        self.warnings: list[str] = []  # for the caller to show (e.g. "cache was corrupt, recreated")
+        # For the caller to show (e.g. "cache was corrupt, recreated"). The only channel: a log
+        # call as well reached stderr through logging's last-resort handler, so the CLI printed
+        # each problem twice, once without the "usms-tui: warning:" prefix and unescaped.
+        self.warnings: list[str] = []
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
         try:
@@ -121,7 +121,6 @@ class ReceiptCache:
                     source.unlink(missing_ok=True)
         message = f"receipt cache {self.path} was unreadable ({error}); moved it to {aside.name} and started afresh"
         self.warnings.append(message)
-        log.warning(message)
         try:
             return self._open()
         except (sqlite3.DatabaseError, OSError) as again:
@@ -147,7 +146,6 @@ class ReceiptCache:
             except (CacheError, sqlite3.Error) as error:
                 message = str(error) if isinstance(error, CacheError) else f"receipt cache {self.path}: {error}"
                 self.warnings.append(message)
-                log.warning(message)
                 return default
 
     # -- reading -------------------------------------------------------------------------
