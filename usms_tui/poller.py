@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, Status, summarize
+from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, Status, merge_phones, summarize
 from usms_tui.watchlist import Watchlist, WatchedSession
 
 if TYPE_CHECKING:
@@ -249,7 +249,10 @@ class Poller:
             state.last_checked = now
             state.last_error = None
             # Receipts never disappear; a phone missing from this answer (a partial Data or
-            # ReceiptSet) keeps what we knew rather than going back to pending.
+            # ReceiptSet) keeps what we knew rather than going back to pending. Several
+            # receipts for one phone (a long message reported per part) collapse by the
+            # model's rule, so the poller, summaries and the cache agree on which one counts.
+            receipts = merge_phones(receipts)
             before = {r.phone: r for r in state.receipts}
             merged = dict(before)
             merged.update((r.phone, r) for r in receipts)

@@ -142,3 +142,16 @@ async def test_restart_shows_cached_receipts_before_any_fetch(tmp_path):
     assert summary.counts[Status.FAILED] == 1 and summary.settled
     assert fresh.pollable() == []
     cache2.close()
+
+
+async def test_several_receipts_for_one_phone_follow_the_model_rule(tmp_path):
+    # A long message can be reported per part: the last final receipt counts (model.merge_phones),
+    # not simply the last one, and one failed phone is one alert, not one per part.
+    clock = Clock(100 * HOUR)
+    poller, fetcher, _ = make(tmp_path, clock, [WatchedSession("s", added_at=clock.now, phones=("1", "2"))])
+    fetcher.answers["s"] = [receipt("1", "Success"), receipt("1", ""), receipt("2", "Fail"), receipt("2", "Fail")]
+    report = await poller.refresh(force=True)
+    summary = poller.summary("s")
+    assert summary.counts[Status.DELIVERED] == 1 and summary.counts[Status.FAILED] == 1 and summary.settled
+    assert [(type(e), e.receipt.phone) for e in report.events] == [(PhoneFailed, "2")]
+    assert poller.due() == []  # settled: never fetched again
