@@ -150,12 +150,17 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             for key, g in groups.items()
         }
         with app.batch_update():
+            first_fill = not table.shown
             table.add(table.apply(wanted), wanted)
             order = [(-g.count, g.code, g.desc, key) for key, g in groups.items()]
             if order != self._sorted_on:
                 rank = {key: position for position, (*_, key) in enumerate(sorted(order))}
                 table.order_by(lambda key: rank.get(key, len(rank)))
                 self._sorted_on = order
+            if first_fill and table.row_count:
+                # order_by keeps the cursor on its row, which on a first fill is whichever
+                # group was seen first; the view opens on the biggest group, at the top.
+                table.move_cursor(row=0, animate=False)
         self.set_class(not groups, "-empty")
         phones = sum(g.count for g in groups.values())
         sessions = len({no for g in groups.values() for no in g.sessions})
