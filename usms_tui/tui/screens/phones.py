@@ -135,9 +135,9 @@ class PhonesScreen(LiveView, ExportsView, Screen):
         self._show_advice()
 
     def _show_advice(self) -> None:
-        """The line under the table: for the row under the cursor, UCloud's advice when its
-        session is overdue, its last refresh error, else the phone's full description or the
-        session's full SessionNo (the table shortens both)."""
+        """The line under the table: for the row under the cursor, its session's last refresh
+        error, UCloud's advice when the session is overdue, else the phone's full description
+        or the session's full SessionNo (the table shortens both)."""
         key = self.table.selected_key
         session_no, _, phone = (key or "").partition("\x00")
         summary = self._summaries.get(session_no)

@@ -1,5 +1,5 @@
-"""One line above the phone table about the selected session: UCloud's advice when it is
-overdue, the error when its last refresh failed, otherwise its full SessionNo and send time."""
+"""One line above the phone table about the selected session: the error when its last refresh
+failed, else UCloud's advice when it is overdue, otherwise its full SessionNo and send time."""
 
 from __future__ import annotations
 
@@ -74,10 +74,13 @@ class AdviceLine(Widget):
             text = empty_hint
         elif detail:
             text, style = safe_str(detail), "detail"
+        elif error:
+            # Before the overdue advice: while receipts cannot be fetched, "no receipt after
+            # 12 h" may only mean "not fetched" (e.g. a wrong key from the start), and sending
+            # the user to UCloud support would be the wrong advice. The age column keeps its "!".
+            text, style = f"{WARNING_MARK} refresh failed: {safe_str(error)}", "error"
         elif summary.overdue:
             text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
-        elif error:
-            text, style = f"{WARNING_MARK} refresh failed: {safe_str(error)}", "error"
         else:
             parts = [safe_str(summary.session_no)]
             if label:

@@ -1,0 +1,31 @@
+"""The advice line says what to do about the selected session, most pressing first."""
+
+from __future__ import annotations
+
+from usms_tui.simulator import Fault
+
+from .conftest import make_test_app, settle
+from .screen_parts import SIZE, parts
+
+
+async def test_refresh_error_comes_before_overdue_advice(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # the session sent 36 h ago, a phone still pending
+        await pilot.pause()
+        table, _, advice = parts(app)
+        overdue = table.selected_key
+        assert "contact UCloud support" in advice.plain
+        app.rig.sim.add_fault(Fault.RET171, 1.0)  # a wrong key: nothing can be fetched
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.poller.states[overdue].last_error is not None
+        # Support cannot help with our own key: the line says what failed, not "contact UCloud".
+        assert advice.plain.startswith("⚠ refresh failed: RetCode 171")
+        assert "contact UCloud support" not in advice.plain
+        assert table.get_cell(overdue, "age").plain.startswith("!")  # still marked overdue
+        app.rig.sim.clear_faults()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "contact UCloud support" in advice.plain
