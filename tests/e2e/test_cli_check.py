@@ -165,3 +165,16 @@ def test_export_after_check_has_real_receipts(cli, make_sim, tmp_path):
     assert rows and {r["status"] for r in rows} == {"failed"}
     assert all(r["label"] == "batch" for r in rows)
     assert server.private_key not in out.stdout
+
+
+def test_check_table_never_prints_terminal_escapes(cli, make_sim):
+    server = make_sim(ALL_DELIVERED)
+    nos = watch(cli, server, sessions=1)
+    cli("add", nos[0], "--label", "night\x1b]0;pwned\x07\x1b[2J")
+    server.simulator.add_fault("unlisted-result")
+    out = cli("check")
+    assert out.returncode == 0, out.stderr
+    assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout
+    assert "night\\x1b]0;pwned" in out.stdout
+    out = cli("list", "--phones", "--archived")
+    assert "\x1b" not in out.stdout and "other (SubmitFail)" in out.stdout
