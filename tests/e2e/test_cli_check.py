@@ -94,6 +94,8 @@ def test_transient_failures_outlasting_retries_exit_5(cli, sim):
     out = cli("check")
     assert out.returncode == 5, out.stderr
     assert "HTTP 503" in out.stderr
+    # check has given up: it says so rather than promising a retry nobody will make.
+    assert "gave up after 4 attempts" in out.stderr and "will retry" not in out.stderr
 
 
 def test_other_api_error_exit_6(cli, sim):

@@ -271,3 +271,14 @@ async def test_private_key_absent_from_errors_and_repr():
     result = await client.fetch(["a"])
     text = json.dumps([e.to_dict() for e in result.errors]) + repr(client) + result.errors[0].describe()
     assert PRIVATE not in text
+
+
+def test_describe_for_a_command_that_gave_up_does_not_promise_a_retry():
+    from usms_tui.api.errors import BatchError
+
+    throttled = BatchError(ErrorKind.THROTTLED, "slow down", ret_code=153, request_id="r-1", attempts=4)
+    assert "backing off" in throttled.describe()  # the UI keeps polling: true there
+    final = throttled.describe(retrying=False)
+    assert final.startswith("RetCode 153: slow down (request id r-1)") and "gave up after 4 attempts" in final
+    fatal = BatchError(ErrorKind.FATAL, "bad key", ret_code=171)
+    assert fatal.describe(retrying=False) == fatal.describe()

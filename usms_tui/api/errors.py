@@ -96,8 +96,17 @@ class BatchError:
             return "requests are being throttled; backing off"
         return "see the message; if it persists, report it"
 
-    def describe(self) -> str:
-        """One line: what failed, the RetCode, the request id, and what to do."""
+    def describe(self, *, retrying: bool = True) -> str:
+        """One line: what failed, the RetCode, the request id, and what to do.
+
+        ``retrying=False`` is for a command that has given up (``check``, ``wait``, ``list``
+        showing an old error): a transient or throttled failure then says how often it was
+        tried instead of promising a retry that will not happen.
+        """
+        advice = self.advice
+        if not retrying and self.kind in (ErrorKind.TRANSIENT, ErrorKind.THROTTLED):
+            tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+            advice = f"gave up after {tries}; try again later"
         parts = [self.message]
         if self.ret_code is not None:
             parts.insert(0, f"RetCode {self.ret_code}:")
@@ -106,7 +115,7 @@ class BatchError:
         text = " ".join(parts)
         if self.request_id:
             text += f" (request id {self.request_id})"
-        return f"{text}: {self.advice}"
+        return f"{text}: {advice}"
 
     def to_dict(self) -> dict:
         """The JSON shape used by ``check --json``."""

@@ -77,7 +77,7 @@ def print_table(
         if view.entry.label:
             print(f"  {safe(view.entry.session_no)}")
         if cached and cached.last_error:
-            print(f"  last error {format_duration(now - (cached.error_at or now))} ago: {safe(cached.last_error.describe())}")
+            print(f"  last error {format_duration(now - (cached.error_at or now))} ago: {safe(cached.last_error.describe(retrying=False))}")
         if phones:
             for receipt in summary.phones:
                 phone = mask_phone(receipt.phone) if mask else receipt.phone

@@ -136,7 +136,7 @@ def print_errors(errors) -> None:
     """One stderr line per failed batch: what, RetCode, request id, what to do."""
     for error in errors:
         count = len(error.session_nos)
-        print(f"usms-tui: error: {safe(error.describe())} ({count} session{'s' if count != 1 else ''})", file=sys.stderr)
+        print(f"usms-tui: error: {safe(error.describe(retrying=False))} ({count} session{'s' if count != 1 else ''})", file=sys.stderr)
 
 
 def finish(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None:
