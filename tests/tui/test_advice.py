@@ -29,3 +29,15 @@ async def test_refresh_error_comes_before_overdue_advice(tmp_path):
         await pilot.press("r")
         await settle(app, pilot)
         assert "contact UCloud support" in advice.plain
+
+
+async def test_retrying_a_fatal_error_does_not_stack_its_notices(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.rig.sim.add_fault(Fault.RET171, 1.0)
+        for _ in range(3):  # the user retries before fixing the key
+            await pilot.press("r")
+            await settle(app, pilot)
+        stopped = [n for n in app._notifications if n.message.startswith("polling stopped")]
+        assert len(stopped) == 1 and app.stopped is not None

@@ -269,6 +269,9 @@ class UsmsApp(App):
 
     def action_refresh_now(self) -> None:
         if self.stopped is not None:
+            # r acknowledges what is on screen: the old "polling stopped" toasts (30 s each) go,
+            # or every retry would stack another one over the sessions at 80x24.
+            self.clear_notifications()
             self.notify("trying again", timeout=3)
             self.stopped = None
         self.refresh_now()
