@@ -9,18 +9,20 @@ import argparse
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_TRANSIENT_API
+from usms_tui.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_TRANSIENT_API, UserError
 
 if TYPE_CHECKING:
     from usms_tui.cache import CachedSession, ReceiptCache
     from usms_tui.model import SessionSummary
     from usms_tui.settings import Settings
     from usms_tui.watchlist import Watchlist, WatchedSession
+
+T = TypeVar("T")
 
 #: Cache rows of sessions no longer watched are kept this long after their last refresh.
 CACHE_KEEP_SECONDS = 30 * 86400.0
@@ -67,6 +69,23 @@ def open_cache(settings: Settings) -> ReceiptCache | None:
         return None
     show_cache_warnings(cache)
     return cache
+
+
+def load_cached(settings: Settings) -> dict[str, CachedSession]:
+    """The cache's last known state of every session, read and closed again ({} without one)."""
+    cache = open_cache(settings)
+    try:
+        return cache.load_all() if cache is not None else {}
+    finally:
+        close_cache(cache)
+
+
+def parse_option(value: str, parse: Callable[[str], T], flag: str) -> T:
+    """``parse(value)``, its ValueError turned into a one-line UserError naming ``flag``."""
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise UserError(f"{flag}: {error}") from None
 
 
 def show_cache_warnings(cache: ReceiptCache | None) -> None:

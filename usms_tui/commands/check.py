@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -167,14 +167,20 @@ async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchl
         return exit_code_for(report.errors)
 
 
-def run(args: argparse.Namespace) -> int:
-    """One refresh; exit code from the worst failed batch (see the epilog)."""
+def run_refreshing(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
+    """Open settings, watchlist and cache, run ``await work(args, settings, watchlist, cache)``,
+    then prune and close the cache whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
     cache = open_cache(settings)
     try:
-        return asyncio.run(_check(args, settings, watchlist, cache))
+        return asyncio.run(work(args, settings, watchlist, cache))
     finally:
         finish(cache, watchlist, time.time())
+
+
+def run(args: argparse.Namespace) -> int:
+    """One refresh; exit code from the worst failed batch (see the epilog)."""
+    return run_refreshing(args, _check)

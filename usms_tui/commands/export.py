@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from usms_tui.commands._common import close_cache, formatter, load_settings, open_cache, open_watchlist, safe, session_views
+from usms_tui.commands._common import formatter, load_cached, load_settings, open_watchlist, safe, session_views
 from usms_tui.errors import EXIT_OK, UserError
 
 EPILOG = """\
@@ -64,10 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
-    cache = open_cache(settings)
-    cached = cache.load_all() if cache is not None else {}
-    close_cache(cache)
-    table = rows(session_views(watchlist.sessions(), cached, warn_after=settings.warn_after), args.status)
+    table = rows(session_views(watchlist.sessions(), load_cached(settings), warn_after=settings.warn_after), args.status)
     text = render(table, args.format)
     if args.output in (None, "-"):
         sys.stdout.write(text)

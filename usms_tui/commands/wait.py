@@ -14,15 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from usms_tui.commands._common import formatter, load_settings, open_cache, open_watchlist
-from usms_tui.errors import (
-    EXIT_FATAL_API,
-    EXIT_OK,
-    EXIT_OTHER_API,
-    EXIT_SOME_FAILED,
-    EXIT_TIMED_OUT,
-    UserError,
-)
+from usms_tui.commands._common import formatter, parse_option
+from usms_tui.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
 
 if TYPE_CHECKING:
     from usms_tui.api.errors import BatchError
@@ -169,19 +162,8 @@ async def _wait(args, settings, watchlist, cache, timeout: float) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Wait; exit code per the epilog."""
-    from usms_tui.commands.check import finish
+    from usms_tui.commands.check import run_refreshing
     from usms_tui.timefmt import parse_duration
 
-    try:
-        timeout = parse_duration(args.wait_timeout)
-    except ValueError as error:
-        raise UserError(f"--timeout: {error}") from None
-    import asyncio  # here, not at the top: every command's --help imports this module
-
-    settings = load_settings(args)
-    watchlist = open_watchlist(settings)
-    cache = open_cache(settings)
-    try:
-        return asyncio.run(_wait(args, settings, watchlist, cache, timeout))
-    finally:
-        finish(cache, watchlist, time.time())
+    timeout = parse_option(args.wait_timeout, parse_duration, "--timeout")
+    return run_refreshing(args, lambda *opened: _wait(*opened, timeout))

@@ -11,7 +11,15 @@ import json
 import sys
 import time
 
-from usms_tui.commands._common import close_cache, formatter, load_settings, open_cache, open_watchlist, safe, session_views
+from usms_tui.commands._common import (
+    formatter,
+    load_cached,
+    load_settings,
+    open_watchlist,
+    parse_option,
+    safe,
+    session_views,
+)
 from usms_tui.errors import EXIT_OK, EXIT_USAGE, UserError
 
 ADD_EPILOG = """\
@@ -129,12 +137,7 @@ def run_add(args: argparse.Namespace) -> int:
 
     if not args.session_nos and not args.from_files:
         raise UserError("nothing to add: give SessionNos, '-' for standard input, or --from FILE")
-    sent_at = None
-    if args.sent_at is not None:
-        try:
-            sent_at = parse_time(args.sent_at)
-        except ValueError as error:
-            raise UserError(f"--sent-at: {error}") from None
+    sent_at = None if args.sent_at is None else parse_option(args.sent_at, parse_time, "--sent-at")
     phones = tuple(p.strip() for p in args.phones if p.strip())
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
@@ -171,12 +174,7 @@ def run_remove(args: argparse.Namespace) -> int:
     from usms_tui.importer import parse_import
     from usms_tui.timefmt import parse_duration
 
-    older_than = None
-    if args.older_than is not None:
-        try:
-            older_than = parse_duration(args.older_than)
-        except ValueError as error:
-            raise UserError(f"--older-than: {error}") from None
+    older_than = None if args.older_than is None else parse_option(args.older_than, parse_duration, "--older-than")
     if not args.session_nos and not args.settled and older_than is None:
         raise UserError("nothing to remove: give SessionNos, '-', --settled or --older-than")
     settings = load_settings(args)
@@ -187,14 +185,8 @@ def run_remove(args: argparse.Namespace) -> int:
     named = [s.session_no for s in parse_import(text, "input")[0]]
     chosen = list(named)
     if args.settled or older_than is not None:
-        now = time.time()
-        cached = {}
-        if args.settled:
-            cache = open_cache(settings)
-            if cache is not None:
-                cached = cache.load_all()
-            close_cache(cache)
-        for view in session_views(watchlist.sessions(), cached, now=now, warn_after=settings.warn_after):
+        cached = load_cached(settings) if args.settled else {}
+        for view in session_views(watchlist.sessions(), cached, now=time.time(), warn_after=settings.warn_after):
             if args.settled and not view.summary.settled:
                 continue
             if older_than is not None and view.summary.age_seconds < older_than:
@@ -217,10 +209,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
-    cache = open_cache(settings)
-    cached = cache.load_all() if cache is not None else {}
-    close_cache(cache)
-    views = session_views(watchlist.sessions(), cached, warn_after=settings.warn_after)
+    views = session_views(watchlist.sessions(), load_cached(settings), warn_after=settings.warn_after)
     if args.json:
         print_json(views)
     else:
