@@ -120,9 +120,20 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Column], render: Callable[[str, Hashable], tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        render: Callable[[str, Hashable], tuple[str, str]],
+        *,
+        fixed: int = 0,
+        **kwargs,
+    ) -> None:
+        """``fixed``: how many leading columns stay in place when the rest scroll sideways
+        (what names a row, so a row scrolled to its last columns still says whose it is)."""
         super().__init__(**kwargs)
         self.columns = list(columns)
+        self._fixed_width = sum(c.width + 2 for c in self.columns[:fixed])
+        self._fixed = fixed
         self._render_value = render
         self._values: dict[str, Values] = {}
         self._order: list[str] = []
@@ -231,8 +242,9 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_column(self, direction: int) -> None:
         """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
+        # Offsets at which each scrolling column comes right after the fixed ones.
         starts, x = [], 0
-        for column in self.columns:
+        for column in self.columns[self._fixed :]:
             starts.append(x)
             x += column.width + 2
         current = int(self.scroll_x)
@@ -301,7 +313,12 @@ class VirtualTable(ScrollView, can_focus=True):
                 row_base = base + self._style("virtual-table--cursor") if selected else base
                 texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values)]
                 strip = self._lines[key] = self._strip(texts, row_base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        fixed = min(self._fixed_width, width)
+        if not scroll_x or not fixed:
+            return strip.crop_extend(scroll_x, scroll_x + width, base)
+        # The fixed columns stay; the rest shows from scroll_x on, right after them.
+        rest = strip.crop_extend(fixed + scroll_x, scroll_x + width, base)
+        return Strip.join([strip.crop_extend(0, fixed, base), rest])
 
     def on_focus(self) -> None:
         self.refresh()

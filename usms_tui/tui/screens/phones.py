@@ -80,7 +80,8 @@ class PhonesScreen(LiveView, ExportsView, Screen):
         self._search = ""
         self._summaries: dict[str, Any] = {}
         self._builder = RowBuilder()
-        self.table = VirtualTable(COLUMNS, self._cell_text, id="phones-table")
+        # Session and phone stay in place when left/right scroll to the receipt time and cost.
+        self.table = VirtualTable(COLUMNS, self._cell_text, fixed=2, id="phones-table")
 
     def _cell_text(self, column: str, value: Any) -> tuple[str, str]:
         return cell_text(column, value, self._mask)
