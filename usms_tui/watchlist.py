@@ -24,6 +24,7 @@ from typing import Any
 from usms_tui.atomic import atomic_write_bytes, remove_stale_temps
 from usms_tui.errors import WatchlistError
 from usms_tui.filelock import LockTimeout, locked
+from usms_tui.timefmt import parse_time
 from usms_tui.watchlist_format import _FIELDS, FORMAT_VERSION, _Document, _parse, _serialize
 from usms_tui.watchlist_model import MAX_SESSION_NO_LENGTH, WatchedSession, validate_session_no
 
@@ -56,6 +57,18 @@ def _merge_phones(old: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
             seen.add(phone)
             merged.append(phone)
     return tuple(merged)
+
+
+def _check_times(entry: WatchedSession) -> None:
+    """Refuse a time the file could not hold or a later read would refuse (NaN, 1e300, ...):
+    imported JSON (``list --json`` from elsewhere) carries ``sent_at`` numbers unchecked."""
+    for name in ("added_at", "sent_at"):
+        value = getattr(entry, name)
+        if value is not None:
+            try:
+                parse_time(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} {value!r} is not a usable time") from None
 
 
 class Watchlist:
@@ -151,6 +164,7 @@ class Watchlist:
         for entry in entries:
             try:
                 session_no = validate_session_no(entry.session_no)
+                _check_times(entry)
             except ValueError as error:
                 report.refused.append((str(entry.session_no), str(error)))
                 continue

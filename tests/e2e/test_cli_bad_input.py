@@ -41,3 +41,9 @@ def test_corrupt_cache_is_reported_once_as_a_warning(cli):
     assert out.returncode == 0, out.stderr
     assert out.stderr.count("started afresh") == 1, out.stderr
     assert all(line.startswith("usms-tui: warning: ") for line in out.stderr.splitlines()), out.stderr
+
+
+def test_imported_json_with_an_unusable_sent_at_is_refused_and_the_file_stays_readable(cli):
+    out = cli("add", "-", input='{"sessions": [{"session_no": "x", "sent_at": 1e300}, {"session_no": "y"}]}')
+    assert out.returncode == 2 and "sent_at" in out.stderr
+    assert session_nos(cli) == ["y"]

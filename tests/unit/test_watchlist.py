@@ -90,6 +90,15 @@ def test_refused_are_reported_and_the_rest_kept(path):
     assert [s.session_no for s in Watchlist(path).load()] == ["ok1", "ok2"]
 
 
+def test_times_the_file_could_not_hold_are_refused_not_written(path):
+    # Written, NaN is not JSON and 1e300 is refused by the next load: the add would break the file.
+    wl = Watchlist(path)
+    report = wl.add([WatchedSession("a", sent_at=float("nan")), WatchedSession("b", sent_at=1e300), WatchedSession("c")])
+    assert report.added == ["c"] and [r[0] for r in report.refused] == ["a", "b"]
+    assert "sent_at" in report.refused[1][1]
+    assert [s.session_no for s in Watchlist(path).load()] == ["c"]
+
+
 def test_duplicate_in_one_input_counts_once(path):
     report = Watchlist(path).add([WatchedSession("s", phones=("1",)), WatchedSession("s", phones=("2",))])
     assert report.added == ["s"] and report.updated == []
