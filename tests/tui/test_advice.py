@@ -1,10 +1,11 @@
-"""The advice line says what to do about the selected session, most pressing first."""
+"""What the screen says while the API fails: the advice line says what to do about the selected
+session (most pressing first), the status line how old the data is, notices do not pile up."""
 
 from __future__ import annotations
 
 from usms_tui.simulator import Fault
 
-from .conftest import make_test_app, settle
+from .conftest import NOW, make_test_app, screen_text, settle
 from .screen_parts import SIZE, parts
 
 
@@ -41,3 +42,24 @@ async def test_retrying_a_fatal_error_does_not_stack_its_notices(tmp_path):
             await settle(app, pilot)
         stopped = [n for n in app._notifications if n.message.startswith("polling stopped")]
         assert len(stopped) == 1 and app.stopped is not None
+
+
+async def test_status_line_refresh_time_is_the_last_good_answer(tmp_path):
+    app = make_test_app(tmp_path)
+    app.rig.sim.add_fault(Fault.RET171, 1.0)  # a wrong key from the start
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        state = app.bar_state()
+        assert state.stopped and state.last_refresh is None
+        text = screen_text(app)
+        assert "never refreshed" in text and "refreshed 08:00" not in text
+        app.rig.sim.clear_faults()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.bar_state().last_refresh == NOW
+        app.rig.clock.advance(60)
+        app.rig.sim.add_fault(Fault.HTTP503, 1.0)
+        await pilot.press("r")
+        await settle(app, pilot)
+        state = app.bar_state()
+        assert state.error and state.last_refresh == NOW  # the data is as of the last answer

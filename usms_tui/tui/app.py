@@ -152,8 +152,9 @@ class UsmsApp(App):
     def _note(self, report: Any) -> None:
         """Update health and alerts from a cycle's report."""
         self.cycles += 1
-        self.last_refresh = self.clock()
         if report.errors:
+            # last_refresh stays at the last cycle that got every answer: "refreshed 08:43"
+            # next to a failing API would claim data that never came (e.g. a wrong key).
             first_of_streak = self.failures == 0
             self.failures += 1
             self.last_error = report.fatal or report.errors[0]
@@ -163,6 +164,7 @@ class UsmsApp(App):
             elif first_of_streak:
                 self.notify(f"refresh failed: {self.last_error.describe()}", severity="warning", timeout=10, markup=False)
         else:
+            self.last_refresh = self.clock()
             if self.failures:
                 self.notify("the API answers again", timeout=4)
             self.failures = 0
