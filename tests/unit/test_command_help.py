@@ -9,7 +9,7 @@ import pytest
 
 from usms_tui.cli import build_parser
 
-COMMANDS = ["add", "remove", "list", "check", "wait", "export"]
+COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config"]
 
 
 def _subparser(name):

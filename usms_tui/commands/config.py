@@ -14,6 +14,11 @@ from typing import Any
 
 PATH_NAMES = ("config", "watchlist", "cache", "ucloud-config", "ucloud-credential", "all")
 DURATIONS = ("timeout", "interval", "warn_after")
+EPILOG = """\
+exit codes:
+  0  shown (missing credentials are reported in the output, not as an error)
+  2  a bad setting, a corrupt config.toml or ucloud file, or an unknown --profile
+"""
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,6 +29,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="show effective settings, where each came from, and file locations",
         description="Show effective settings and where each came from (flag, env, config.toml, "
         "ucloud profile or default). The private key is always masked.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # SUPPRESS so `config --json` (show is the default action) and `config show --json` both work:
     # a subparser's False default would otherwise overwrite the parent's True.
