@@ -24,7 +24,10 @@ class EditLabelDialog(Dialog[str | None]):
         with Vertical(id="dialog-box") as box:
             box.border_title = "Edit label"
             yield Static(Text(f"Session {safe_str(self.session_no)}"), classes="field note")
-            yield field("Label", Input(value=self.current, placeholder="empty: show the SessionNo", id="label", compact=True))
+            # The label as the table shows it: a control character in a label written by
+            # `usms-tui add` would be invisible in the field yet refused on Enter.
+            current = safe_str(self.current)
+            yield field("Label", Input(value=current, placeholder="empty: show the SessionNo", id="label", compact=True))
             yield Static(id="dialog-error")
             yield Static("Enter saves · Esc cancels", id="dialog-hint")
 
