@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -88,8 +90,26 @@ def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
 
 
 def write_rows(rows: list[Mapping[str, Any]], fmt: str, path: Path | str) -> int:
-    """Write ``rows`` atomically to ``path`` as ``fmt``; returns the number of rows.
-
-    Raises ``OSError`` when the file cannot be written (nothing is left half-written)."""
-    atomic_write_bytes(Path(path), render(rows, fmt).encode("utf-8"))
+    """Write ``rows`` to ``path`` as ``fmt`` (see :func:`write_export`); returns the number of rows."""
+    write_export(path, render(rows, fmt))
     return len(rows)
+
+
+def write_export(path: Path | str, text: str) -> None:
+    """Write an export: atomically to a regular (or new) file, so a failure leaves nothing
+    half-written; straight into a FIFO, terminal or device (``-o /dev/stdout``, ``-o >(gzip)``,
+    ``/dev/null``). Those cannot be replaced: the atomic rename would put a regular file in
+    their place (as root, even over ``/dev/null``) or fail on a ``pipe:[...]`` name.
+
+    Raises ``OSError`` when it cannot be written."""
+    target = Path(path)
+    data = text.encode("utf-8")
+    try:
+        mode = os.stat(target).st_mode  # follows symlinks: /dev/stdout -> the pipe itself
+    except OSError:
+        mode = None  # missing (or unreachable: the atomic write says why)
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return
+    atomic_write_bytes(target, data)

@@ -47,3 +47,10 @@ def test_imported_json_with_an_unusable_sent_at_is_refused_and_the_file_stays_re
     out = cli("add", "-", input='{"sessions": [{"session_no": "x", "sent_at": 1e300}, {"session_no": "y"}]}')
     assert out.returncode == 2 and "sent_at" in out.stderr
     assert session_nos(cli) == ["y"]
+
+
+def test_export_to_dev_stdout_writes_into_the_pipe(cli):
+    cli("add", "s-1", "--phone", "13800000001")
+    out = cli("export", "-o", "/dev/stdout", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)[0]["status"] == "pending"

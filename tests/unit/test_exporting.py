@@ -66,3 +66,22 @@ def test_unwritable_target_raises_oserror_and_leaves_nothing(tmp_path):
     with pytest.raises(OSError):
         write_rows([], "csv", tmp_path / "a-folder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder"]  # no temp file left
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path):
+    # `-o >(gzip > x.gz)` or a named pipe: the atomic rename used to put a regular file in its
+    # place (and as root the same happened to /dev/null), leaving the reader waiting forever.
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert write_rows(phone_rows(*sample()), "json", fifo) == 2
+    reader.join(timeout=10)
+    assert not reader.is_alive() and json.loads(received[0])[0]["session_no"] == "usms-1"
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

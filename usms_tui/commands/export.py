@@ -59,8 +59,7 @@ def rows(views, statuses=()) -> list[dict]:
 
 def run(args: argparse.Namespace) -> int:
     """Write the export to stdout or, atomically, to ``--output``."""
-    from usms_tui.atomic import atomic_write_bytes
-    from usms_tui.exporting import render
+    from usms_tui.exporting import render, write_export
 
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
@@ -70,10 +69,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
         return EXIT_OK
-    from pathlib import Path
-
     try:
-        atomic_write_bytes(Path(args.output), text.encode("utf-8"))
+        write_export(args.output, text)
     except OSError as error:
         raise UserError(f"cannot write {args.output}: {error.strerror or error}; nothing was written") from None
     print(f"exported {len(table)} row{'s' if len(table) != 1 else ''} to {safe(args.output)}", file=sys.stderr)
