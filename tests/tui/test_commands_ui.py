@@ -83,3 +83,35 @@ def test_demo_serves_sessions_from_a_temporary_watchlist(clean_env, monkeypatch,
 def test_demo_refuses_a_bad_fault(clean_env, capsys):
     assert cli.main(["demo", "--fault", "nonsense"]) == 2
     assert "--fault nonsense" in capsys.readouterr().err
+
+
+def test_a_cache_warning_is_shown_again_inside_the_app(clean_env, monkeypatch, capsys):
+    """stderr is hidden as soon as the app takes the terminal: the warning must reach it."""
+    from usms_tui.commands import ui
+    from usms_tui.tui.app import UsmsApp
+
+    monkeypatch.setenv("UCLOUD_PUBLIC_KEY", "pub")
+    monkeypatch.setenv("UCLOUD_PRIVATE_KEY", "secret-private")
+    cache = clean_env / "mine" / "cache.sqlite3"
+    cache.parent.mkdir(parents=True)
+    cache.write_text("not a database")
+    seen = {}
+
+    def fake_run(self, *args, **kwargs):
+        seen["notes"] = list(self.startup_notes)
+
+    monkeypatch.setattr(UsmsApp, "run", fake_run)
+    assert cli.main([]) == 0
+    assert "cache" in capsys.readouterr().err
+    assert len(seen["notes"]) == 1 and "cache" in seen["notes"][0]
+
+
+async def test_startup_notes_become_notifications(tmp_path):
+    from .conftest import make_test_app, settle
+
+    app = make_test_app(tmp_path)
+    app.startup_notes = ["receipt cache x was unreadable [b]; moved it"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        notes = [n for n in app._notifications if "receipt cache" in n.message]
+        assert len(notes) == 1 and notes[0].severity == "warning" and not notes[0].markup

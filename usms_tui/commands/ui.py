@@ -23,17 +23,26 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def open_cache(path: Any) -> Any:
-    """The receipt cache, or None with a warning: it only speeds up the first paint."""
+def open_cache(path: Any, notes: list[str] | None = None) -> Any:
+    """The receipt cache, or None with a warning: it only speeds up the first paint.
+
+    Warnings go to stderr and, when ``notes`` is given, into it too: the app's screen covers
+    stderr at once, so the app shows them again as notifications.
+    """
     from usms_tui.cache import CacheError, ReceiptCache
 
+    messages: list[str] = []
     try:
         cache = ReceiptCache(path)
     except (CacheError, OSError) as error:
-        print(f"usms-tui: warning: {error}; continuing without the cache", file=sys.stderr)
-        return None
-    for message in getattr(cache, "warnings", ()):
+        cache = None
+        messages.append(f"{error}; continuing without the cache")
+    else:
+        messages.extend(str(message) for message in getattr(cache, "warnings", ()))
+    for message in messages:
         print(f"usms-tui: warning: {message}", file=sys.stderr)
+    if notes is not None:
+        notes.extend(messages)
     return cache
 
 
@@ -47,9 +56,11 @@ def run_app(settings: Any, base_url: str | None = None) -> int:
     client = build_client(settings)  # raises ConfigError (one line) without credentials
     watchlist = Watchlist(settings.watchlist_path)
     watchlist.load()  # a corrupt watchlist is one line and exit 2 here, not a screen of errors
-    cache = open_cache(settings.cache_path)
+    notes: list[str] = []
+    cache = open_cache(settings.cache_path, notes)
     poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
     app = make_app(settings, poller=poller, watchlist=watchlist)
+    app.startup_notes = notes
     try:
         app.run()
     finally:

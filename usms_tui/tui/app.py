@@ -68,6 +68,7 @@ class UsmsApp(App):
         self.totals: dict[Status, int] = {status: 0 for status in STATUS_ORDER}
         self.overdue = 0  # overdue sessions (see recount)
         self._timer = None
+        self.startup_notes: list[str] = []  # warnings printed before the screen took over
         self._account = account_label(getattr(settings, "public_key", None), getattr(settings, "project_id", None))
 
     # -- start ----------------------------------------------------------------------------
@@ -79,6 +80,9 @@ class UsmsApp(App):
                 self.theme = theme
             else:
                 self.notify(f"unknown theme {theme!r}; try ctrl+p → theme", severity="warning", markup=False)
+        for note in self.startup_notes:
+            # Printed to stderr before start, then hidden by the app's screen: shown again.
+            self.notify(note, severity="warning", timeout=15, markup=False)
         self.push_screen(MainScreen())
         self.run_refresh()
 
