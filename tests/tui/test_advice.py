@@ -63,3 +63,18 @@ async def test_status_line_refresh_time_is_the_last_good_answer(tmp_path):
         await settle(app, pilot)
         state = app.bar_state()
         assert state.error and state.last_refresh == NOW  # the data is as of the last answer
+
+
+async def test_pause_and_resume_do_not_retry_a_fatal_error(tmp_path):
+    app = make_test_app(tmp_path)
+    app.rig.sim.add_fault(Fault.RET171, 1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        requests, cycles = app.rig.sim.requests, app.cycles
+        await pilot.press("p", "p")  # pause, resume: polling stays stopped until r
+        await settle(app, pilot)
+        assert app.cycles == cycles and app.stopped is not None and not app.paused
+        assert app._timer is None and app.rig.sim.requests == requests  # no retry with a bad key
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.cycles == cycles + 1

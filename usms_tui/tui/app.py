@@ -288,6 +288,9 @@ class UsmsApp(App):
         if self.paused:
             self._cancel_timer()
             self.notify("paused: no requests until p", timeout=3)
+        elif self.stopped is not None:
+            # A fatal error stops polling until r; resuming must not retry a rejected key.
+            self.notify("resumed; polling stays stopped until r", timeout=3)
         else:
             self.notify("resumed", timeout=2)
             self.run_refresh()
