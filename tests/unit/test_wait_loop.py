@@ -63,3 +63,23 @@ async def test_fatal_stops_at_once(tmp_path):
     outcome, _, sim = await run_wait(tmp_path, DELIVERED, fault="ret171")
     assert outcome.exit_code == EXIT_FATAL_API and outcome.cycles == 1
     assert sim.requests == 1  # a bad key is never hammered
+
+
+async def test_a_poll_hanging_past_the_deadline_is_cut_off(tmp_path):
+    # The client retries a hanging API for up to ~45 s (HTTP timeouts on top): 'wait --timeout
+    # 5s' ran that long. Now the poll in flight at the deadline is cancelled and reported.
+    import asyncio
+
+    class Hanging:
+        async def fetch(self, session_nos):
+            await asyncio.Event().wait()
+
+    watchlist = Watchlist(tmp_path / "w.json")
+    watchlist.add([WatchedSession("s-1"), WatchedSession("s-2")])
+    poller = Poller(watchlist, None, Hanging())
+    poller.load()
+    outcome = await wait_until_settled(poller, only=None, timeout=0.0, interval=30.0, min_poll=0.01)
+    assert outcome.exit_code == EXIT_TIMED_OUT and outcome.timed_out and outcome.cycles == 1
+    [error] = outcome.errors
+    assert "deadline" in error.message and error.session_nos == ("s-1", "s-2")
+    assert error.describe(retrying=False).endswith("deadline passed: gave up; try again later")

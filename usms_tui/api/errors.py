@@ -105,8 +105,8 @@ class BatchError:
         """
         advice = self.advice
         if not retrying and self.kind in (ErrorKind.TRANSIENT, ErrorKind.THROTTLED):
-            tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
-            advice = f"gave up after {tries}; try again later"
+            tries = f" after {self.attempts} attempt{'s' if self.attempts != 1 else ''}" if self.attempts > 0 else ""
+            advice = f"gave up{tries}; try again later"
         parts = [self.message]
         if self.ret_code is not None:
             parts.insert(0, f"RetCode {self.ret_code}:")

@@ -82,12 +82,19 @@ async def wait_until_settled(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] | None = None,
     progress: Callable[[str], None] | None = None,
+    min_poll: float = 1.0,
 ) -> WaitOutcome:
     """Poll the unsettled sessions until none is left, the timeout passes, or an error that
-    waiting cannot fix. The outcome's exit code follows the epilog."""
+    waiting cannot fix. The outcome's exit code follows the epilog.
+
+    A poll still running at the deadline is cut off (given at least ``min_poll`` seconds, so
+    ``--timeout 0s`` still polls once): the client's own retries of a hanging API would
+    otherwise run a '--timeout 5s' for 45 s and more. The cut is measured on the event loop's
+    clock, which is ``clock`` in production (both monotonic).
+    """
     import asyncio
 
-    from usms_tui.api.errors import ErrorKind
+    from usms_tui.api.errors import BatchError, ErrorKind
     from usms_tui.commands.check import targets
 
     sleep = sleep or asyncio.sleep
@@ -107,7 +114,15 @@ async def wait_until_settled(
             )
             outcome.exit_code = EXIT_SOME_FAILED if bad else EXIT_OK
             return outcome
-        report = await poller.refresh(only=pending)
+        try:
+            report = await asyncio.wait_for(poller.refresh(only=pending), max(min_poll, deadline - clock()))
+        except TimeoutError:
+            outcome.cycles += 1
+            message = "GetUSMSSendReceipt: no answer yet when the --timeout deadline passed"
+            # attempts=0: how many the cut-off poll had made is not known.
+            outcome.errors = [BatchError(ErrorKind.TRANSIENT, message, tuple(pending), attempts=0)]
+            outcome.exit_code, outcome.timed_out = EXIT_TIMED_OUT, True
+            return outcome
         outcome.cycles += 1
         outcome.errors = list(report.errors)
         kinds = {e.kind for e in report.errors}
