@@ -42,7 +42,13 @@ class Dialog(ModalScreen[ResultT]):
     """Base for modal dialogs: ``show_error`` puts a literal message under the fields."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        # Priority, so Tab moves the focus as soon as it is read: in a burst of keys from a
+        # slow SSH link ("abc<Tab>label") the next keys then land in the next field.
+        Binding("tab", "app.focus_next", "next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "previous field", show=False, priority=True),
+    ]
 
     def show_error(self, message: str, field: Input | None = None) -> None:
         """Show why the input was refused (literal text: it may quote what was typed)."""

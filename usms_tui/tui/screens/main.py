@@ -19,6 +19,7 @@ from textual.widgets import Input
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
+from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.keyed_table import CHUNK, collector_paused
@@ -43,7 +44,7 @@ class MainScreen(SessionActions, Screen):
         Binding("a", "add", "add"),
         Binding("d", "delete", "delete"),
         Binding("l", "edit_label", "label"),
-        Binding("slash", "filter", "filter", key_display="/"),
+        field_key("filter", "filter"),
         Binding("s", "sort", "sort"),
         Binding("e", "export", "export"),
         Binding("y", "copy", "copy SessionNo"),
@@ -186,9 +187,7 @@ class MainScreen(SessionActions, Screen):
         return bool(self.query_one(SessionTable).filter_text)
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("-active")
-        field.focus()
+        open_field(self, self.query_one("#filter", Input))
 
     @on(Input.Changed, "#filter")
     async def _filter_changed(self, event: Input.Changed) -> None:

@@ -31,6 +31,7 @@ from usms_tui.tui.screens._phone_rows import (
     row_key,
     sort_key,
 )
+from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
 from usms_tui.tui.text import safe_str
 from usms_tui.tui.widgets.advice_line import AdviceLine
@@ -46,7 +47,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
 
     BINDINGS = [
         Binding("f", "cycle_filter", "filter"),
-        Binding("slash", "search", "search", key_display="/"),
+        field_key("search", "search"),
         Binding("s", "cycle_sort", "sort"),
         Binding("y", "copy_session", "copy SessionNo"),
         Binding("e", "export", "export"),
@@ -202,9 +203,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
 
     def action_search(self) -> None:
         """Show the search line and type into it."""
-        search = self.query_one("#phones-search", Input)
-        search.add_class("-active")
-        search.focus()
+        open_field(self, self.query_one("#phones-search", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
