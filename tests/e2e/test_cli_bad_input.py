@@ -33,16 +33,6 @@ def test_wait_timeout_that_is_not_a_duration_is_one_line(cli, value):
     assert out.returncode == 2 and "--timeout" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_corrupt_cache_is_reported_once_as_a_warning(cli):
-    cli("add", "s-1")
-    cli.cache.parent.mkdir(parents=True, exist_ok=True)
-    cli.cache.write_bytes(b"garbage, not sqlite" * 200)
-    out = cli("list")
-    assert out.returncode == 0, out.stderr
-    assert out.stderr.count("started afresh") == 1, out.stderr
-    assert all(line.startswith("usms-tui: warning: ") for line in out.stderr.splitlines()), out.stderr
-
-
 def test_imported_json_with_an_unusable_sent_at_is_refused_and_the_file_stays_readable(cli):
     out = cli("add", "-", input='{"sessions": [{"session_no": "x", "sent_at": 1e300}, {"session_no": "y"}]}')
     assert out.returncode == 2 and "sent_at" in out.stderr

@@ -266,6 +266,9 @@ def test_corrupt_cache_is_a_warning_not_an_error(cli):
     out = cli("list")
     assert out.returncode == 0, out.stderr
     assert "warning" in out.stderr and "started afresh" in out.stderr and "s-1" in out.stdout
+    # Once, and only as a 'usms-tui: warning:' line (logging once echoed it raw as well).
+    assert out.stderr.count("started afresh") == 1, out.stderr
+    assert all(line.startswith("usms-tui: warning: ") for line in out.stderr.splitlines()), out.stderr
     assert any(".corrupt-" in p.name for p in cli.cache.parent.iterdir())
 
 
