@@ -6,7 +6,9 @@ file, replace, fsync the folder (so the rename itself survives a power cut).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -24,16 +26,24 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 
     ``mode`` defaults to the existing file's permission bits, or 0600 for a new file
     (``mkstemp``'s default: the user's data is nobody else's business). A symlink stays a
-    symlink: the file it points to is replaced.
+    symlink: the file it points to is replaced. Anything but a regular file at ``path``
+    (a folder, device, FIFO) is refused with ``OSError``, never replaced.
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    if mode is None:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = None
+    try:
+        existing = os.stat(path).st_mode
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing):
+        # The rename would put a regular file where a device, FIFO or folder was: with
+        # `--watchlist /dev/null`, run as root, /dev/null itself was replaced.
+        if stat.S_ISDIR(existing):
+            raise IsADirectoryError(errno.EISDIR, "it is a directory", str(path))
+        raise OSError(errno.EINVAL, "not a regular file (a device, FIFO or socket); it was not replaced", str(path))
+    if mode is None and existing is not None:
+        mode = existing & 0o7777
     fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
