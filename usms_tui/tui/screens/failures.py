@@ -112,7 +112,7 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             # The app's status line (API health, countdown, totals) stays in sight here too.
             yield StatusBar()
         yield Static(id="failures-title")
-        yield Static("No failed or unknown receipts.", id="failures-empty")
+        yield Static("No failed, unknown or other receipts.", id="failures-empty")
         # Kept as an attribute: the renderer reaches it per cell, a query would cost more.
         self.table = ViewTable(COLUMNS, self._render_cell, id="failures-table")
         yield self.table
@@ -164,7 +164,9 @@ class FailuresScreen(LiveView, ExportsView, Screen):
         self.set_class(not groups, "-empty")
         phones = sum(g.count for g in groups.values())
         sessions = len({no for g in groups.values() for no in g.sessions})
-        title = f"Failures · {phones:,} failed/unknown phones · {len(groups):,} groups · {sessions:,} sessions"
+        # "not delivered": the count includes undocumented results (• SubmitFail...), not only
+        # failed and unknown ones.
+        title = f"Failures · {phones:,} phones not delivered · {len(groups):,} groups · {sessions:,} sessions"
         self.query_one("#failures-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
 
     def _current_group(self) -> FailureGroup | None:
