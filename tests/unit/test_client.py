@@ -282,3 +282,12 @@ def test_describe_for_a_command_that_gave_up_does_not_promise_a_retry():
     assert final.startswith("RetCode 153: slow down (request id r-1)") and "gave up after 4 attempts" in final
     fatal = BatchError(ErrorKind.FATAL, "bad key", ret_code=171)
     assert fatal.describe(retrying=False) == fatal.describe()
+
+
+def test_describe_names_the_http_status_once():
+    from usms_tui.api.errors import BatchError
+
+    ours = BatchError(ErrorKind.TRANSIENT, "GetUSMSSendReceipt: HTTP 503 Service Unavailable", http_status=503)
+    assert ours.describe().count("503") == 1
+    bare = BatchError(ErrorKind.TRANSIENT, "gateway page", http_status=502)
+    assert bare.describe().startswith("HTTP 502: gateway page")

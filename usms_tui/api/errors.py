@@ -110,7 +110,8 @@ class BatchError:
         parts = [self.message]
         if self.ret_code is not None:
             parts.insert(0, f"RetCode {self.ret_code}:")
-        elif self.http_status is not None:
+        elif self.http_status is not None and f"HTTP {self.http_status}" not in self.message:
+            # The client's own message already says "HTTP 503 Service Unavailable": once is enough.
             parts.insert(0, f"HTTP {self.http_status}:")
         text = " ".join(parts)
         if self.request_id:
