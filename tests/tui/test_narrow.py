@@ -28,3 +28,24 @@ async def test_overdue_advice_is_cut_with_an_ellipsis_at_80_columns(tmp_path):
         assert "contact UCloud support" in advice.plain
         line = advice.render_line(0).text.rstrip()
         assert line.endswith("…") and "contact UCloud" in line
+
+
+def test_receipt_column_shows_the_date_for_another_day():
+    from usms_tui.tui.widgets.phone_pane import receipt_when
+
+    now = 1_796_025_600.0  # 2026-11-30 08:00 UTC (the tests run in UTC)
+    assert receipt_when(now - 3600, now, wide=False) == "07:00:00"
+    assert receipt_when(now - 36 * 3600, now, wide=False) == "11-28"  # not "20:00:00", as if today
+    assert receipt_when(now - 36 * 3600, now, wide=True) == "2026-11-28 20:00:00"
+    assert receipt_when(None, now, wide=False) == "-"
+
+
+async def test_phone_detail_line_has_the_full_receipt_time(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down", "tab")  # the session sent 36 h ago; its phones
+        await pilot.pause()
+        _, pane, advice = parts(app)
+        cell = pane.get_cell(pane.selected_key, "time").plain
+        assert cell == "11-28" and "received 2026-11-28 " in advice.plain

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from usms_tui.timefmt import format_local_time
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
@@ -147,6 +148,8 @@ class MainScreen(SessionActions, Screen):
         shown = self.app.display_phone(receipt.phone)
         parts = [f"{shown}: {receipt.result or receipt.status.value}"]
         parts += [value for value in (receipt.code, receipt.desc) if value]
+        if receipt.receipt_time is not None:
+            parts.append(f"received {format_local_time(receipt.receipt_time)}")  # the pane may show only the date
         if receipt.user_id:
             parts.append(f"UserId {receipt.user_id}")
         return " · ".join(parts)

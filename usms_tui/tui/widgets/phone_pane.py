@@ -7,6 +7,9 @@ warning age they are overdue. Everything from the API is shown literally.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from textual import events
 
 from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
@@ -26,6 +29,18 @@ _COLUMNS = (
     ("user", "UserId", 6, 16),
 )
 WIDE = 120  # from this width on, show dates and longer codes
+
+
+def receipt_when(timestamp: float | None, now: float, wide: bool) -> str:
+    """The receipt column: date and time when wide; at 80 columns the time of day for a
+    receipt from today, else its date (8 cells hold one or the other, and a bare 02:41:19
+    from yesterday reads as today). The phone's detail line has the full time."""
+    if timestamp is None or wide:
+        return format_local_time(timestamp, with_date=wide)
+    moment = datetime.fromtimestamp(timestamp)
+    if moment.date() != datetime.fromtimestamp(now).date():
+        return moment.strftime("%m-%d")
+    return format_local_time(timestamp, with_date=False)
 
 
 def _fixed_width(wide: bool) -> int:
@@ -61,13 +76,16 @@ class PhonePane(KeyedTable):
             status,
             self.styled(safe_str(receipt.code)),
             self.styled(safe_str(receipt.desc)),
-            self.styled(format_local_time(receipt.receipt_time, with_date=self._wide)),
+            self.styled(receipt_when(receipt.receipt_time, self._now(), self._wide)),
             self.styled(format_duration(latency) if latency is not None and latency >= 0 else "-"),
             self.styled(str(receipt.cost_count) if receipt.status.is_final else "-"),
             self.styled(safe_str(receipt.user_id)),
         ]
         row[5].justify = row[6].justify = "right"
         return row
+
+    def _now(self) -> float:
+        return getattr(self.app, "clock", time.time)()
 
     def show(self, summary: SessionSummary | None, sent_at: float | None) -> None:
         """Show this session's phones; diff-update when it is the session already shown."""
