@@ -91,6 +91,9 @@ class ReceiptCache:
             raise CacheError(f"cannot open receipt cache {self.path}: {error.strerror or error}") from None
 
     def _open(self) -> sqlite3.Connection:
+        # Full phone numbers and carrier texts are personal data: create the file owner-only,
+        # like the watchlist (SQLite gives its -wal and -shm files the database's mode).
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
         conn = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")

@@ -29,6 +29,16 @@ def test_empty_and_created_with_folders_in_wal_mode(cache):
     assert mode == "wal"
 
 
+def test_cache_files_are_owner_only(cache):
+    # It holds full phone numbers; on a shared ops host nobody else may read them.
+    import os
+    import stat
+
+    cache.store_results({"s1": [rec("13800000001", "Success")]}, checked_at=100.0)
+    for path in cache.path.parent.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path.name
+
+
 def test_store_and_reload_across_instances(cache):
     changed = cache.store_results({"s1": [rec("1", "Success", "DELIVRD"), rec("2")], "s2": []}, checked_at=100.0)
     assert changed == {"s1"}  # s2 has no phones yet: nothing to change
