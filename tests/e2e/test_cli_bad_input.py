@@ -44,3 +44,14 @@ def test_export_to_dev_stdout_writes_into_the_pipe(cli):
     out = cli("export", "-o", "/dev/stdout", "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)[0]["status"] == "pending"
+
+
+def test_check_against_a_closed_port_is_one_line_exit_5(cli, closed_port_url):
+    cli("add", "s-1", "s-2")
+    cli.env.update(UCLOUD_PUBLIC_KEY="pub", UCLOUD_PRIVATE_KEY="private-key-never-shown", UCLOUD_API_BASE_URL=closed_port_url)
+    out = cli("check", "--json")
+    assert out.returncode == 5 and "Traceback" not in out.stderr
+    [line] = out.stderr.splitlines()
+    assert "connection failed" in line and "gave up after" in line and "(2 sessions)" in line
+    assert json.loads(out.stdout)["errors"][0]["kind"] == "transient"
+    assert "private-key-never-shown" not in out.stdout + out.stderr
