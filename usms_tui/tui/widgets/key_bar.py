@@ -11,7 +11,20 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.geometry import Size
+from textual.keys import key_to_character
 from textual.widget import Widget
+from textual.widgets import Input
+
+#: What the bar offers while a text field (filter, search) has the focus.
+FIELD_KEYS: tuple[tuple[str, str, bool], ...] = (("⏎", "keep", True), ("esc", "clear", True))
+#: Key names whose character textual.keys.key_to_character does not know.
+_NAMED = {"plus": "+", "minus": "-", "slash": "/", "space": " "}
+
+
+def types_text(key: str) -> bool:
+    """Does this key type a character into a focused text field (``a``, ``plus``, ``?``)?"""
+    char = _NAMED.get(key) or key_to_character(key)
+    return char is not None and char.isprintable()
 
 
 #: Narrower than this, the bar switches to its compact form.
@@ -41,11 +54,18 @@ class KeyBar(Widget):
         seen: set[str] = set()
         found: list[tuple[str, str, bool]] = []
         palette: tuple[str, str, bool] | None = None
+        # In a text field, printable keys type text ("+" goes into the filter, it does not
+        # change the interval): offering them there would be wrong.
+        typing = isinstance(self.screen.focused, Input)
+        if typing:
+            found.extend(FIELD_KEYS)
         for key, (_, binding, enabled, _tip) in self.screen.active_bindings.items():
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = (self.app.get_key_display(binding), "palette", True)
                 continue
             if not binding.show or binding.action in seen:
+                continue
+            if typing and types_text(binding.key):
                 continue
             seen.add(binding.action)
             found.append((self.app.get_key_display(binding), binding.description, enabled))
