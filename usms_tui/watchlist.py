@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ def _merge_phones(old: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
     return tuple(merged)
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def _check_times(entry: WatchedSession) -> None:
     """Refuse a time the file could not hold or a later read would refuse (NaN, 1e300, ...):
     imported JSON (``list --json`` from elsewhere) carries ``sent_at`` numbers unchecked."""
@@ -96,8 +101,12 @@ class Watchlist:
         # Open first, then fstat the handle: the signature then matches exactly the bytes read,
         # even if another process replaces the file in between.
         try:
-            with open(self.path, "rb") as handle:
+            # Non-blocking open: a FIFO at this path would otherwise hang every command until
+            # some writer appeared; it is refused below like any other non-regular file.
+            with open(self.path, "rb", opener=_open_nonblocking) as handle:
                 st = os.fstat(handle.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    raise WatchlistError(f"watchlist {self.path} is not a regular file (a device, FIFO or socket)")
                 raw = handle.read()
         except FileNotFoundError:
             return _Document({}, {}, {}), None

@@ -281,3 +281,13 @@ def test_adding_an_archived_session_again_watches_it_again(path):
     wl.update("a", archived=True)
     report = wl.add([WatchedSession("a")])
     assert report.updated == ["a"] and wl.sessions()[0].archived is False
+
+
+def test_a_fifo_watchlist_is_refused_not_waited_on(tmp_path):
+    # Opening a FIFO for reading blocks until a writer comes: every command used to hang.
+    fifo = tmp_path / "watchlist.json"
+    os.mkfifo(fifo)
+    with pytest.raises(WatchlistError, match="not a regular file"):
+        Watchlist(fifo).load()
+    with pytest.raises(WatchlistError, match="not a regular file"):
+        Watchlist(fifo).add([WatchedSession("x")])
