@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -90,19 +91,34 @@ def progress_bar(ratio: float, width: int = 6) -> str:
     return "█" * filled + "░" * (width - filled) + f" {round(ratio * 100):3d}%"
 
 
+def _take(value: str, cells: int) -> str:
+    """The longest start of ``value`` that fits in ``cells`` terminal cells (CJK counts 2)."""
+    used = 0
+    for index, char in enumerate(value):
+        used += get_character_cell_size(char)
+        if used > cells:
+            return value[:index]
+    return value
+
+
 def shorten(value: str, width: int) -> str:
-    """Keep the start and the end of a long identifier: ``usms-abc…7890``."""
+    """Keep the start and the end of a long identifier: ``usms-abc…7890``. Widths are
+    terminal cells, so a wide character never pushes the text past ``width``."""
     value = safe_str(value)
-    if width <= 1 or len(value) <= width:
-        return value[: max(width, 0)] if width < 1 else value
+    if width <= 1 or cell_len(value) <= width:
+        return _take(value, max(width, 0)) if width < 1 else value
     head = (width - 1) // 2 + (width - 1) % 2
     tail = width - 1 - head
-    return value[:head] + "…" + (value[-tail:] if tail else "")
+    end = _take(value[::-1], tail)[::-1] if tail else ""
+    return _take(value, head) + "…" + end
 
 
 def clip(value: str, width: int) -> str:
-    """Cut text at the end: ``night batch fo…`` (labels read from the start, unlike ids)."""
+    """Cut text at the end: ``night batch fo…`` (labels read from the start, unlike ids).
+
+    Widths are terminal cells: a Chinese label is cut with its "…" inside the column, not
+    cropped by the table without any sign that it was cut."""
     value = safe_str(value)
-    if len(value) <= width:
+    if cell_len(value) <= width:
         return value
-    return value[: max(width - 1, 0)] + "…" if width > 0 else ""
+    return _take(value, width - 1) + "…" if width > 0 else ""
