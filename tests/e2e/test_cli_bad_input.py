@@ -55,3 +55,16 @@ def test_check_against_a_closed_port_is_one_line_exit_5(cli, closed_port_url):
     assert "connection failed" in line and "gave up after" in line and "(2 sessions)" in line
     assert json.loads(out.stdout)["errors"][0]["kind"] == "transient"
     assert "private-key-never-shown" not in out.stdout + out.stderr
+
+
+def test_check_with_only_archived_sessions_says_so(cli):
+    from usms_tui.watchlist import Watchlist
+
+    cli("add", "s-1")
+    watchlist = Watchlist(cli.watchlist)
+    watchlist.load()
+    watchlist.update("s-1", archived=True)
+    cli.env.update(UCLOUD_PUBLIC_KEY="pub", UCLOUD_PRIVATE_KEY="priv", UCLOUD_API_BASE_URL="http://127.0.0.1:9")
+    out = cli("check")
+    assert out.returncode == 0, out.stderr
+    assert "all 1 watched are archived" in out.stdout and "Add some" not in out.stdout

@@ -159,6 +159,10 @@ async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchl
         names = targets(poller, only)
         if args.json:
             print(json.dumps(report_json(poller, names, report.errors, now), ensure_ascii=False, indent=2))
+        elif not names and poller.states:
+            # print_table would say "No sessions watched. Add some", which is untrue here.
+            print(f"No sessions to check: all {len(poller.states)} watched are archived "
+                  "('check --session NO' checks one anyway).")
         else:
             print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
             print(f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "

@@ -153,7 +153,7 @@ async def _wait(args, settings, watchlist, cache, timeout: float) -> int:
     async with running_poller(settings, watchlist, cache) as poller:
         only = named_sessions(watchlist, args.sessions)
         if not (only or [s for s in watchlist.sessions() if not s.archived]):
-            print("usms-tui: nothing to wait for: no watched sessions", file=sys.stderr)
+            print("usms-tui: nothing to wait for: no watched sessions (archived ones are not waited for)", file=sys.stderr)
             return EXIT_OK
 
         def progress(line: str) -> None:
