@@ -14,7 +14,7 @@ from textual import events
 
 from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
 from usms_tui.timefmt import format_duration, format_local_time
-from usms_tui.tui.text import safe_str, status_class, status_label
+from usms_tui.tui.text import clip, safe_str, status_class, status_label
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 
 # (key, header, narrow width, wide width); "desc" takes what is left.
@@ -74,15 +74,20 @@ class PhonePane(KeyedTable):
         row: list[object] = [
             self.key_cell(safe_str(phone), receipt.phone),
             status,
-            self.styled(safe_str(receipt.code)),
-            self.styled(safe_str(receipt.desc)),
+            # Cut to the column with "…" (DataTable crops silently: "用户接收成" looked whole).
+            self.styled(self._fit(receipt.code, "code")),
+            self.styled(self._fit(receipt.desc, "desc")),
             self.styled(receipt_when(receipt.receipt_time, self._now(), self._wide)),
             self.styled(format_duration(latency) if latency is not None and latency >= 0 else "-"),
             self.styled(str(receipt.cost_count) if receipt.status.is_final else "-"),
-            self.styled(safe_str(receipt.user_id)),
+            self.styled(self._fit(receipt.user_id, "user")),
         ]
         row[5].justify = row[6].justify = "right"
         return row
+
+    def _fit(self, value: str, column: str) -> str:
+        found = self.columns.get(self.column_key(column))
+        return clip(value, found.width) if found is not None else safe_str(value)
 
     def _now(self) -> float:
         return getattr(self.app, "clock", time.time)()
