@@ -7,6 +7,7 @@ tests agree on one clock and can freeze it.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -196,6 +197,21 @@ def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
     return sessions
 
 
+@functools.lru_cache(maxsize=1 << 16)  # summaries run every cycle over the same phones
+def phone_key(phone: str) -> str:
+    """The number a phone is matched by: ``(86)138...``, ``+86 138...``, ``0086138...`` and
+    ``138...`` are one phone. UCloud accepts all of these at send time and does not document
+    which form a receipt's ``Phone`` takes, so a known phone must match any of them."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not digits:
+        return phone.strip()
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
 def merge_phones(receipts: Iterable[Receipt], known_phones: Iterable[str] = ()) -> list[Receipt]:
     """Receipts plus a pending placeholder for every known phone that has none yet.
 
@@ -203,12 +219,13 @@ def merge_phones(receipts: Iterable[Receipt], known_phones: Iterable[str] = ()) 
     """
     by_phone: dict[str, Receipt] = {}
     for receipt in receipts:
-        previous = by_phone.get(receipt.phone)
+        key = phone_key(receipt.phone)
+        previous = by_phone.get(key)
         if previous is None or receipt.status.is_final or not previous.status.is_final:
-            by_phone[receipt.phone] = receipt
+            by_phone[key] = receipt
     for phone in known_phones:
-        if phone and phone not in by_phone:
-            by_phone[phone] = Receipt.pending(phone)
+        if phone and phone_key(phone) not in by_phone:
+            by_phone[phone_key(phone)] = Receipt.pending(phone)
     return list(by_phone.values())
 
 

@@ -60,3 +60,15 @@ def test_receipt_time_in_milliseconds_is_scaled_to_seconds():
         assert Receipt.from_api({"Phone": "1", "ReceiptTime": raw}).receipt_time is None, raw
     # A cache written before this fix may hold milliseconds too.
     assert Receipt.from_dict({"phone": "1", "receipt_time": 1_700_000_000_123}).receipt_time == 1_700_000_000
+
+
+def test_known_phones_match_receipts_in_any_country_code_form():
+    from usms_tui.model import phone_key
+
+    assert {phone_key(p) for p in ("(86)13812341234", "+86 138-1234-1234", "008613812341234", "13812341234")} == {
+        "13812341234"
+    }
+    assert phone_key("(60)123456789") == "60123456789"  # other countries keep their code
+    receipts = [Receipt.from_api({"Phone": "13812341234", "ReceiptResult": "Success"})]
+    s = summarize("s", receipts, now=10, added_at=0, known_phones=["(86)13812341234"])
+    assert s.settled and s.total == 1 and s.phones[0].phone == "13812341234"
