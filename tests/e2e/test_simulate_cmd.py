@@ -104,3 +104,24 @@ def test_port_in_use_is_a_one_line_error():
         assert out.stdout == ""
     finally:
         assert stop(process) == 0
+
+
+def test_import_file_feeds_add_with_send_times_and_phones(cli):
+    """The documented path from a bare simulator to a watched, overdue session: add --from."""
+    process, info = start("--sessions", "12", "--phones", "2", "--seed", "5")
+    try:
+        added = cli("add", "--from", info["import_file"])
+        assert added.returncode == 0, added.stderr
+        listed = json.loads(cli("list", "--json").stdout)["sessions"]
+        assert len(listed) == 12 and all(s["sent_at"] for s in listed)
+        env = dict(cli.env, UCLOUD_PUBLIC_KEY=DEMO_PUBLIC_KEY, UCLOUD_PRIVATE_KEY=DEMO_PRIVATE_KEY,
+                   UCLOUD_API_BASE_URL=info["base_url"])
+        checked = subprocess.run([sys.executable, "-m", "usms_tui", "check", "--json"], env=env,
+                                 capture_output=True, text=True, timeout=60)
+        assert checked.returncode == 0, checked.stderr
+        sessions = json.loads(checked.stdout)["sessions"]
+        assert any(s["overdue"] for s in sessions)  # precreated sessions include >12 h pending ones
+        assert all(len(s["phones"]) == 2 for s in sessions)  # known phones listed, pending or not
+    finally:
+        assert stop(process) == 0
+    assert not os.path.exists(info["import_file"])

@@ -86,9 +86,19 @@ def run(args: argparse.Namespace) -> int:
         os.close(fd)
     else:
         sessions_file = os.path.abspath(args.sessions_file)
+    # Beside the plain list (one SessionNo a line, for xargs), the same sessions as JSON lines
+    # with their send times and phones, as 'usms-tui add --from' reads them: watched that way,
+    # the old pending ones show as overdue and phones without a receipt as pending.
+    import_file = sessions_file + ".jsonl"
+    entries = sim.watched_sessions(session_nos)
     try:
         with open(sessions_file, "w", encoding="utf-8") as handle:
             handle.writelines(f"{session_no}\n" for session_no in session_nos)
+        with open(import_file, "w", encoding="utf-8") as handle:
+            handle.writelines(
+                json.dumps({"session_no": e.session_no, "sent_at": e.sent_at, "phones": list(e.phones)}) + "\n"
+                for e in entries
+            )
     except OSError as error:
         raise UserError(f"cannot write the sessions file {sessions_file}: {error.strerror}") from None
 
@@ -105,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
             "public_key": public_key,
             "demo_keys": args.public_key is None and args.private_key is None,
             "sessions_file": sessions_file,
+            "import_file": import_file,
             "sessions": len(session_nos),
             "phones": args.phones,
             "seed": args.seed,
@@ -123,8 +134,9 @@ def run(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if temporary:
-            try:
-                os.unlink(sessions_file)
-            except OSError:
-                pass
+            for path in (sessions_file, import_file):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
     return 0
