@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from usms_tui import __version__
-from usms_tui.errors import EXIT_INTERRUPTED, UserError
+from usms_tui.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UserError
 
 #: Subcommand modules under ``usms_tui.commands``; each has ``register(subparsers, common)``.
 COMMAND_MODULES: tuple[str, ...] = ("simulate", "config", "watch", "export", "ui", "demo", "check", "wait")
@@ -63,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # ``usms-tui check --json | head -1``: the reader left early. Not worth a traceback;
+        # point stdout at /dev/null so the interpreter's final flush cannot raise again, and
+        # exit as a tool killed by SIGPIPE would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

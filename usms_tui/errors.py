@@ -14,6 +14,7 @@ EXIT_FATAL_API = 4  # credentials, permission or project rejected by UCloud
 EXIT_TRANSIENT_API = 5  # network/service failures outlasted the retries
 EXIT_OTHER_API = 6  # the API answered an error that is neither (bad parameter, 18xxx, ...)
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as a tool killed by SIGPIPE (the reader of our output went away)
 
 
 class UserError(Exception):

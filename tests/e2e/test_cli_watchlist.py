@@ -283,3 +283,19 @@ def test_remove_reads_standard_input(cli):
     out = cli("remove", "-", input="# done ones\na\nc\n")
     assert out.returncode == 0 and "removed 2" in out.stdout
     assert session_nos(cli) == ["b"]
+
+
+def test_output_into_a_closed_pipe_is_no_traceback(cli):
+    """``usms-tui list | head -1`` on a long list: the reader leaves, we exit quietly."""
+    import subprocess
+    import sys
+
+    cli("add", *[f"pipe-{i:04d}" for i in range(2000)], "--label", "x" * 60)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "usms_tui", "list"], env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.readline()
+    process.stdout.close()  # like head -1
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert process.returncode in (0, 141)
