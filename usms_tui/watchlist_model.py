@@ -26,6 +26,22 @@ class WatchedSession:
         return self.label or self.session_no
 
 
+#: Longest label accepted: a label names a session in a table, it is not a note.
+MAX_LABEL_LENGTH = 200
+
+
+def validate_label(text: str) -> str:
+    """Trim a label; raise ``ValueError(reason)`` when too long or holding control characters
+    (they would be invisible in the UI's tables, or act on a terminal printing ``list``)."""
+    label = text.strip()
+    if len(label) > MAX_LABEL_LENGTH:
+        raise ValueError(f"longer than {MAX_LABEL_LENGTH} characters ({len(label)})")
+    for char in label:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            raise ValueError(f"contains a control character (U+{ord(char):04X})")
+    return label
+
+
 def validate_session_no(text: str) -> str:
     """Trim a SessionNo; raise ``ValueError(reason)`` when it cannot be one."""
     if not isinstance(text, str):

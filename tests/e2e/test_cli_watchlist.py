@@ -299,3 +299,10 @@ def test_output_into_a_closed_pipe_is_no_traceback(cli):
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
     assert process.returncode in (0, 141)
+
+
+def test_label_with_a_control_character_is_refused_like_in_the_ui(cli):
+    result = cli("add", "s-1", "--label", "x\x1b[31mred")
+    assert result.returncode == 2
+    assert "--label: contains a control character (U+001B)" in result.stderr
+    assert not cli.watchlist.exists()  # nothing was written

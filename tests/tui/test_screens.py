@@ -210,7 +210,7 @@ async def test_edit_label_prefilled_saved_trimmed_and_checked():
         assert field.value == "Old [b]label"
         field.value = "bad\x07bell"
         await pilot.press("enter")
-        assert app.screen.error_text == "Label refused: contains a control character."
+        assert app.screen.error_text == "Label refused: contains a control character (U+0007)."
         field.value = "  New label  "
         await pilot.press("enter")
         assert app.results == ["New label"]

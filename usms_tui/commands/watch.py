@@ -134,10 +134,12 @@ def run_add(args: argparse.Namespace) -> int:
     import dataclasses
 
     from usms_tui.timefmt import parse_time
+    from usms_tui.watchlist_model import validate_label
 
     if not args.session_nos and not args.from_files:
         raise UserError("nothing to add: give SessionNos, '-' for standard input, or --from FILE")
     sent_at = None if args.sent_at is None else parse_option(args.sent_at, parse_time, "--sent-at")
+    label = None if args.label is None else parse_option(args.label, validate_label, "--label")
     phones = tuple(p.strip() for p in args.phones if p.strip())
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
@@ -145,7 +147,7 @@ def run_add(args: argparse.Namespace) -> int:
     sessions = [
         dataclasses.replace(
             s,
-            label=args.label if args.label is not None else s.label,
+            label=label if label is not None else s.label,
             sent_at=sent_at if sent_at is not None else s.sent_at,
             phones=tuple(s.phones) + phones,
         )

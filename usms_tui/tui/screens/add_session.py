@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 from usms_tui.timefmt import parse_duration, parse_time
 from usms_tui.tui.screens._dialog import Dialog, field
 from usms_tui.watchlist import WatchedSession, validate_session_no
+from usms_tui.watchlist_model import validate_label
 
-MAX_LABEL = 200
 #: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
 #: international numbers as "(852)55311234").
 _PHONE = re.compile(r"^\+?[0-9()\-]{3,32}$")
@@ -46,16 +46,6 @@ def parse_sent_at(text: str, now: float) -> float | None:
     if moment > now + FUTURE_SLACK:
         raise ValueError("that is in the future")
     return moment
-
-
-def check_label(text: str) -> str:
-    """Trimmed label; raises ValueError when too long or holding control characters."""
-    label = text.strip()
-    if len(label) > MAX_LABEL:
-        raise ValueError(f"longer than {MAX_LABEL} characters ({len(label)})")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in label):
-        raise ValueError("contains a control character")
-    return label
 
 
 class AddSessionDialog(Dialog[WatchedSession | None]):
@@ -94,7 +84,7 @@ class AddSessionDialog(Dialog[WatchedSession | None]):
             return
         field = self.query_one("#label", Input)
         try:
-            label = check_label(field.value)
+            label = validate_label(field.value)
         except ValueError as error:
             self.show_error(f"Label refused: {error}.", field)
             return

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from usms_tui.tui.screens._dialog import Dialog, field
-from usms_tui.tui.screens.add_session import check_label
+from usms_tui.watchlist_model import validate_label
 from usms_tui.tui.text import safe_str
 
 
@@ -42,7 +42,7 @@ class EditLabelDialog(Dialog[str | None]):
         event.stop()
         field = event.input
         try:
-            label = check_label(field.value)
+            label = validate_label(field.value)
         except ValueError as error:
             self.show_error(f"Label refused: {error}.", field)
             return
