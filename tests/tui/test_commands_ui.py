@@ -49,7 +49,7 @@ def test_demo_serves_sessions_from_a_temporary_watchlist(clean_env, monkeypatch,
 
     seen = {}
 
-    def fake_run_app(settings, base_url=None):
+    def fake_run_app(settings):
         from usms_tui.api.client import build_client
         from usms_tui.watchlist import Watchlist
 

@@ -58,16 +58,23 @@ def open_watchlist(settings: Settings) -> Watchlist:
     return watchlist
 
 
-def open_cache(settings: Settings) -> ReceiptCache | None:
-    """The receipt cache, or None (with a warning) when it cannot be used: it is disposable."""
+def open_cache(settings: Settings, notes: list[str] | None = None) -> ReceiptCache | None:
+    """The receipt cache, or None (with a warning) when it cannot be used: it is disposable.
+
+    Warnings go to stderr and, when ``notes`` is given, into it too (the UI's screen covers
+    stderr at once, so the app shows them again as notifications).
+    """
     from usms_tui.cache import CacheError, ReceiptCache
 
     try:
         cache = ReceiptCache(settings.cache_path)
-    except CacheError as error:
-        warn(f"{error}; continuing without the cache")
+    except (CacheError, OSError) as error:
+        message = f"{error}; continuing without the cache"
+        warn(message)
+        if notes is not None:
+            notes.append(message)
         return None
-    show_cache_warnings(cache)
+    show_cache_warnings(cache, notes)
     return cache
 
 
@@ -88,12 +95,14 @@ def parse_option(value: str, parse: Callable[[str], T], flag: str) -> T:
         raise UserError(f"{flag}: {error}") from None
 
 
-def show_cache_warnings(cache: ReceiptCache | None) -> None:
+def show_cache_warnings(cache: ReceiptCache | None, notes: list[str] | None = None) -> None:
     """Print (once) what went wrong with the cache since the last call: never fatal, never hidden."""
     if cache is None:
         return
     for message in cache.warnings:
         warn(message)
+        if notes is not None:
+            notes.append(str(message))
     cache.warnings.clear()
 
 

@@ -6,7 +6,6 @@ Imports textual and httpx only inside :func:`run`, so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from usms_tui.errors import EXIT_OK
@@ -23,41 +22,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def open_cache(path: Any, notes: list[str] | None = None) -> Any:
-    """The receipt cache, or None with a warning: it only speeds up the first paint.
-
-    Warnings go to stderr and, when ``notes`` is given, into it too: the app's screen covers
-    stderr at once, so the app shows them again as notifications.
-    """
-    from usms_tui.cache import CacheError, ReceiptCache
-
-    messages: list[str] = []
-    try:
-        cache = ReceiptCache(path)
-    except (CacheError, OSError) as error:
-        cache = None
-        messages.append(f"{error}; continuing without the cache")
-    else:
-        messages.extend(str(message) for message in getattr(cache, "warnings", ()))
-    for message in messages:
-        print(f"usms-tui: warning: {message}", file=sys.stderr)
-    if notes is not None:
-        notes.extend(messages)
-    return cache
-
-
-def run_app(settings: Any, base_url: str | None = None) -> int:
+def run_app(settings: Any) -> int:
     """Build client, watchlist, cache and poller from ``settings`` and run the app until quit."""
     from usms_tui.api.client import build_client
+    from usms_tui.commands._common import open_cache, open_watchlist
     from usms_tui.poller import Poller
     from usms_tui.tui.app import make_app
-    from usms_tui.watchlist import Watchlist
 
     client = build_client(settings)  # raises ConfigError (one line) without credentials
-    watchlist = Watchlist(settings.watchlist_path)
-    watchlist.load()  # a corrupt watchlist is one line and exit 2 here, not a screen of errors
+    watchlist = open_watchlist(settings)  # a corrupt watchlist is one line and exit 2, not a screen of errors
     notes: list[str] = []
-    cache = open_cache(settings.cache_path, notes)
+    cache = open_cache(settings, notes)
     poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
     app = make_app(settings, poller=poller, watchlist=watchlist)
     app.startup_notes = notes
