@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.atomic import atomic_write_bytes
-from usms_tui.model import Receipt, SessionSummary
+from usms_tui.model import Receipt, SessionSummary, Status
 from usms_tui.timefmt import format_iso_utc
 
 FORMATS = ("csv", "json")
@@ -25,7 +25,7 @@ FORMATS = ("csv", "json")
 #: Same columns, same order as ``usms-tui export``.
 PHONE_COLUMNS = (
     "session_no", "label", "phone", "status", "result", "code", "desc",
-    "cost_count", "receipt_time", "user_id", "sent_at",
+    "cost_count", "receipt_time", "user_id", "sent_at", "overdue",
 )
 
 
@@ -43,6 +43,8 @@ def phone_row(summary: SessionSummary, receipt: Receipt, entry: Any = None) -> d
         "receipt_time": format_iso_utc(receipt.receipt_time),
         "user_id": receipt.user_id,
         "sent_at": format_iso_utc(getattr(entry, "sent_at", None)),
+        # Still pending past the warning age: the phones to name in a support ticket.
+        "overdue": receipt.status is Status.PENDING and summary.overdue,
     }
 
 

@@ -186,7 +186,7 @@ def test_export_csv_json_status_filter_and_formula_guard(cli, tmp_path):
     assert out.returncode == 0, out.stderr
     table = list(csv.DictReader(io.StringIO(out.stdout)))
     assert list(table[0]) == ["session_no", "label", "phone", "status", "result", "code", "desc", "cost_count",
-                              "receipt_time", "user_id", "sent_at"]
+                              "receipt_time", "user_id", "sent_at", "overdue"]
     assert [r["status"] for r in table] == ["delivered", "failed"]
     assert table[0]["label"] == "'+promo"
     assert table[1]["desc"].startswith("'=HYPERLINK")

@@ -85,3 +85,14 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path):
     assert not reader.is_alive() and json.loads(received[0])[0]["session_no"] == "usms-1"
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_pending_phone_of_an_overdue_session_is_marked_overdue():
+    from usms_tui.exporting import phone_rows
+    from usms_tui.model import Receipt, summarize
+
+    receipts = [Receipt.from_api({"Phone": "1", "ReceiptResult": "Success"})]
+    old = summarize("old", receipts, now=50_000, added_at=0, known_phones=["1", "2"])
+    new = summarize("new", [], now=50_000, added_at=49_000, known_phones=["3"])
+    rows = phone_rows([old, new], {})
+    assert [(r["phone"], r["overdue"]) for r in rows] == [("1", False), ("2", True), ("3", False)]

@@ -17,7 +17,8 @@ from usms_tui.errors import EXIT_OK, UserError
 
 EPILOG = """\
 columns: session_no, label, phone, status, result, code, desc, cost_count, receipt_time
-(ISO 8601 UTC), user_id, sent_at (ISO 8601 UTC). JSON is a list of objects with these keys.
+(ISO 8601 UTC), user_id, sent_at (ISO 8601 UTC), overdue (still pending past the warning
+age: the phones to name in a support ticket). JSON is a list of objects with these keys.
 Rows come from the last 'check' (or the UI's last refresh); run 'usms-tui check' first for
 fresh data. CSV cells starting with = + - @ (or a tab/CR) get a leading ' so that no
 spreadsheet runs them as formulas.
