@@ -13,6 +13,7 @@ CORE_MODULES = [
     "usms_tui.api.signing",
     "usms_tui.api.errors",
     "usms_tui.api.client",
+    "usms_tui.api.batching",
     "usms_tui.poller",
     "usms_tui.model",
     "usms_tui.paths",

@@ -1,5 +1,8 @@
 """The receipt client: signed, batched (≤100), bounded-concurrency, fault-aware.
 
+``RetryPolicy``, ``FetchResult`` and the batching helpers live in :mod:`usms_tui.api.batching`
+and are re-exported here.
+
 One long-lived ``httpx.AsyncClient`` is injected, so tests pass ``httpx.MockTransport`` or point
 at the simulator, and the UI reuses one connection pool across refreshes. Sleep, clock and
 randomness are injected too, so retry tests never really wait.
@@ -12,12 +15,12 @@ import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from usms_tui import __version__
+from usms_tui.api.batching import MAX_BATCH, FetchResult, RetryPolicy, batched, unique
 from usms_tui.api.errors import (
     ApiError,
     BatchError,
@@ -26,68 +29,27 @@ from usms_tui.api.errors import (
     classify_ret_code,
 )
 from usms_tui.api.signing import Credentials, sign
-from usms_tui.model import Receipt, parse_receipt_data
+from usms_tui.model import parse_receipt_data
 
 if TYPE_CHECKING:
     from usms_tui.settings import Settings
 
+__all__ = [
+    "MAX_BATCH",
+    "FetchResult",
+    "ReceiptClient",
+    "RetryPolicy",
+    "batched",
+    "build_client",
+    "make_http_client",
+    "unique",
+]
+
 DEFAULT_BASE_URL = "https://api.ucloud.cn"
 DEFAULT_TIMEOUT = 15.0  # the ucloud CLI's default; the SDKs' 30 s is long for a monitor
-MAX_BATCH = 100  # the documented cap of SessionNoSet per call
 RECEIPT_ACTION = "GetUSMSSendReceipt"
 REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
 USER_AGENT = f"usms-tui/{__version__} (+https://pypi.org/project/usms-tui/) httpx/{httpx.__version__}"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, bounded in attempts and in total time.
-
-    Attempt *n* (0-based) waits ``uniform(0, min(max_delay, base * 2**n))``; throttling waits
-    from a larger base. A retry that would end past ``max_total`` seconds is not made.
-    """
-
-    max_attempts: int = 4
-    base_delay: float = 0.25
-    throttled_base_delay: float = 2.0
-    max_delay: float = 10.0
-    max_total: float = 45.0
-
-    def delay(self, kind: ErrorKind, attempt: int, rng: Callable[[], float]) -> float:
-        base = self.throttled_base_delay if kind is ErrorKind.THROTTLED else self.base_delay
-        return rng() * min(self.max_delay, base * (2**attempt))
-
-
-@dataclass
-class FetchResult:
-    """Receipts of every batch that succeeded, and one error per batch that did not.
-
-    ``receipts`` has an entry (maybe empty: pending) for every SessionNo of every successful
-    batch; SessionNos of failed or skipped batches are only in ``errors``.
-    """
-
-    receipts: dict[str, list[Receipt]] = field(default_factory=dict)
-    errors: list[BatchError] = field(default_factory=list)
-    requests: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def fatal(self) -> BatchError | None:
-        return next((e for e in self.errors if e.kind is ErrorKind.FATAL), None)
-
-
-def batched(items: Sequence[str], size: int) -> list[list[str]]:
-    """Split into chunks of at most ``size`` (never more than the API's cap of 100)."""
-    size = max(1, min(MAX_BATCH, size))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    """Drop repeats, keep first-seen order: asking twice for a session costs quota for nothing."""
-    return list(dict.fromkeys(items))
 
 
 def parse_ret_code(body: Mapping[str, Any]) -> int | None:

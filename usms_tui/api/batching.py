@@ -1,0 +1,62 @@
+"""How a fetch is split and retried, and what it returns: pure pieces of the receipt client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from usms_tui.api.errors import BatchError, ErrorKind
+from usms_tui.model import Receipt
+
+MAX_BATCH = 100  # the documented cap of SessionNoSet per call
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded in attempts and in total time.
+
+    Attempt *n* (0-based) waits ``uniform(0, min(max_delay, base * 2**n))``; throttling waits
+    from a larger base. A retry that would end past ``max_total`` seconds is not made.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.25
+    throttled_base_delay: float = 2.0
+    max_delay: float = 10.0
+    max_total: float = 45.0
+
+    def delay(self, kind: ErrorKind, attempt: int, rng: Callable[[], float]) -> float:
+        base = self.throttled_base_delay if kind is ErrorKind.THROTTLED else self.base_delay
+        return rng() * min(self.max_delay, base * (2**attempt))
+
+
+@dataclass
+class FetchResult:
+    """Receipts of every batch that succeeded, and one error per batch that did not.
+
+    ``receipts`` has an entry (maybe empty: pending) for every SessionNo of every successful
+    batch; SessionNos of failed or skipped batches are only in ``errors``.
+    """
+
+    receipts: dict[str, list[Receipt]] = field(default_factory=dict)
+    errors: list[BatchError] = field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def fatal(self) -> BatchError | None:
+        return next((e for e in self.errors if e.kind is ErrorKind.FATAL), None)
+
+
+def batched(items: Sequence[str], size: int) -> list[list[str]]:
+    """Split into chunks of at most ``size`` (never more than the API's cap of 100)."""
+    size = max(1, min(MAX_BATCH, size))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Drop repeats, keep first-seen order: asking twice for a session costs quota for nothing."""
+    return list(dict.fromkeys(items))
