@@ -76,29 +76,20 @@ class AddSessionDialog(Dialog[WatchedSession | None]):
 
     def submit(self) -> None:
         """Validate every field; dismiss with the session, or show the first problem inline."""
-        field = self.query_one("#session-no", Input)
-        try:
-            session_no = validate_session_no(field.value)
-        except ValueError as error:
-            self.show_error(f"SessionNo refused: {error}.", field)
-            return
-        field = self.query_one("#label", Input)
-        try:
-            label = validate_label(field.value)
-        except ValueError as error:
-            self.show_error(f"Label refused: {error}.", field)
-            return
         now = self.app.clock()
-        field = self.query_one("#sent-at", Input)
-        try:
-            sent_at = parse_sent_at(field.value, now)
-        except ValueError as error:
-            self.show_error(f"Sent at refused: {error}.", field)
-            return
-        field = self.query_one("#phones", Input)
-        try:
-            phones = parse_phones(field.value)
-        except ValueError as error:
-            self.show_error(f"Phones refused: {error}.", field)
-            return
+        checks = (
+            ("#session-no", "SessionNo", validate_session_no),
+            ("#label", "Label", validate_label),
+            ("#sent-at", "Sent at", lambda text: parse_sent_at(text, now)),
+            ("#phones", "Phones", parse_phones),
+        )
+        values = []
+        for selector, name, parse in checks:
+            field = self.query_one(selector, Input)
+            try:
+                values.append(parse(field.value))
+            except ValueError as error:
+                self.show_error(f"{name} refused: {error}.", field)
+                return
+        session_no, label, sent_at, phones = values
         self.dismiss(WatchedSession(session_no=session_no, label=label, added_at=now, sent_at=sent_at, phones=phones))
