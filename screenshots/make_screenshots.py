@@ -20,14 +20,9 @@ from pathlib import Path
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-import httpx  # noqa: E402
-
-from usms_tui.api.client import ReceiptClient  # noqa: E402
-from usms_tui.commands.demo import fill_watchlist  # noqa: E402
-from usms_tui.poller import Poller  # noqa: E402
-from usms_tui.settings import Settings  # noqa: E402
+from usms_tui.commands.demo import fill_watchlist, offline_app  # noqa: E402
 from usms_tui.simulator import ManualClock, Simulator  # noqa: E402
-from usms_tui.tui.app import UsmsApp, make_app  # noqa: E402
+from usms_tui.tui.app import UsmsApp  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 #: 2026-11-30 08:00:00 UTC.
@@ -43,27 +38,14 @@ SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
 )
 
 
-async def _no_sleep(_seconds: float) -> None:
-    return None
-
-
 def demo_app(folder: Path, sessions: int = 24, phones: int = 4, seed: int = 1) -> UsmsApp:
     """The demo's data with a frozen clock: some receipts still to come, some overdue."""
     clock = ManualClock(NOW)
     sim = Simulator(seed=seed, clock=clock)
     session_nos = sim.precreate(sessions, phones)
     watchlist = fill_watchlist(folder / "watchlist.json", sim, session_nos, clock=clock)
-    settings = Settings(
-        public_key=sim.public_key,
-        private_key=sim.private_key,
-        base_url="http://127.0.0.1:9",
-        watchlist_path=watchlist.path,
-        cache_path=folder / "cache.sqlite3",
-        config_path=folder / "config.toml",
-    )
-    client = ReceiptClient(httpx.AsyncClient(transport=sim.mock_transport()), sim.credentials, base_url=settings.base_url, sleep=_no_sleep)
-    poller = Poller(watchlist, None, client, warn_after=settings.warn_after, interval=settings.interval, clock=clock)
-    return make_app(settings, poller=poller, clock=clock, watchlist=watchlist)
+    app, _ = offline_app(sim, watchlist, clock, folder)
+    return app
 
 
 async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], out: Path) -> Path:

@@ -16,11 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from usms_tui.api.client import ReceiptClient
 from usms_tui.poller import Poller
-from usms_tui.settings import Settings
 from usms_tui.simulator import ManualClock, Simulator
-from usms_tui.tui.app import UsmsApp, make_app
+from usms_tui.commands.demo import offline_app
+from usms_tui.tui.app import UsmsApp
 from usms_tui.watchlist import WatchedSession, Watchlist
 
 # Local times in cells and snapshots must not depend on the machine's zone.
@@ -29,10 +28,6 @@ time.tzset()
 
 #: 2026-11-30 08:00:00 UTC: every test sees the same "now".
 NOW = 1_796_025_600.0
-
-
-async def _no_sleep(_seconds: float) -> None:
-    return None
 
 
 @dataclass
@@ -75,20 +70,8 @@ def make_test_app(
         session_nos, label=lambda n: f"batch {n + 1}" if n % 2 == 0 else "", known_phones=known_phones
     )
     watchlist.add(entries + list(extra or []))
-    config = Settings(
-        public_key=sim.public_key,
-        private_key=sim.private_key,
-        base_url="http://127.0.0.1:9",
-        watchlist_path=watchlist.path,
-        cache_path=tmp_path / "cache.sqlite3",
-        config_path=tmp_path / "config.toml",
-        **(settings or {}),
-    )
-    http = httpx.AsyncClient(transport=sim.mock_transport())
-    client = ReceiptClient(http, sim.credentials, base_url=config.base_url, sleep=_no_sleep)
-    poller = Poller(watchlist, None, client, warn_after=config.warn_after, interval=config.interval, clock=clock)
-    app = make_app(config, poller=poller, clock=clock, watchlist=watchlist)
-    app.rig = Rig(sim, clock, watchlist, poller, session_nos, http)
+    app, http = offline_app(sim, watchlist, clock, tmp_path, **(settings or {}))
+    app.rig = Rig(sim, clock, watchlist, app.poller, session_nos, http)
     return app
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from usms_tui.errors import UserError
 
@@ -57,6 +58,37 @@ def fill_watchlist(path: Path, sim, session_nos: list[str], clock=None):
     watchlist = Watchlist(path, clock=clock) if clock is not None else Watchlist(path)
     watchlist.add(entries)
     return watchlist
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+def offline_app(sim, watchlist, clock, folder: Path, **settings: Any):
+    """The real app over ``sim`` with no socket and no waiting: HTTP through the simulator's
+    mock transport, retries that do not sleep, ``clock`` shared by simulator, poller and app.
+    For the screenshots and the UI tests, which need the same pictures on every machine.
+    Returns ``(app, http)``; ``settings`` override the defaults (interval, bell, theme...)."""
+    import httpx
+
+    from usms_tui.api.client import ReceiptClient
+    from usms_tui.poller import Poller
+    from usms_tui.settings import Settings
+    from usms_tui.tui.app import make_app
+
+    config = Settings(
+        public_key=sim.public_key,
+        private_key=sim.private_key,
+        base_url="http://127.0.0.1:9",  # never dialled: the mock transport answers
+        watchlist_path=watchlist.path,
+        cache_path=folder / "cache.sqlite3",
+        config_path=folder / "config.toml",
+        **settings,
+    )
+    http = httpx.AsyncClient(transport=sim.mock_transport())
+    client = ReceiptClient(http, sim.credentials, base_url=config.base_url, sleep=_no_sleep)
+    poller = Poller(watchlist, None, client, warn_after=config.warn_after, interval=config.interval, clock=clock)
+    return make_app(config, poller=poller, clock=clock, watchlist=watchlist), http
 
 
 def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, private_key: str, folder: Path):
