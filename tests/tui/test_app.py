@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from usms_tui.model import Receipt
 from usms_tui.simulator import Fault
-from usms_tui.tui.text import clip, literal, progress_bar, shorten, status_cell
+from usms_tui.tui.text import clip, literal, progress_bar, shorten, status_class, status_label
 from usms_tui.watchlist import WatchedSession, Watchlist
 
 from .conftest import NOW, make_test_app, screen_text, settle
@@ -19,14 +19,16 @@ def test_literal_keeps_markup_and_escapes_visible():
     assert not text.spans
 
 
-def test_status_cell_is_symbol_and_word():
+def test_status_label_is_symbol_and_word():
+    """What every status cell shows (the tables style it by status_class, never by colour alone)."""
     from usms_tui.model import Status
 
-    assert status_cell(Status.DELIVERED).plain == "✓ delivered"
-    assert status_cell(Status.FAILED).plain == "✗ failed"
-    assert status_cell(Status.PENDING, overdue=True).plain == "! overdue"
-    assert status_cell(Status.OTHER, "SubmitFail").plain == "• SubmitFail"
-    assert status_cell(Status.OTHER, "[b]x\x1b").plain == "• [b]x\\x1b"
+    assert status_label(Status.DELIVERED) == "✓ delivered"
+    assert status_label(Status.FAILED) == "✗ failed"
+    assert status_label(Status.PENDING, overdue=True) == "! overdue"
+    assert status_label(Status.OTHER, "SubmitFail") == "• SubmitFail"
+    assert status_label(Status.OTHER, "[b]x\x1b") == "• [b]x\\x1b"
+    assert status_class(Status.PENDING, overdue=True) == "-overdue" and status_class(Status.FAILED) == "-failed"
 
 
 def test_progress_bar_and_shorten():

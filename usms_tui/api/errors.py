@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -162,8 +161,3 @@ class FatalError(ApiError):
 
 class OtherApiError(ApiError):
     kind = ErrorKind.OTHER
-
-
-def first_fatal(errors: Sequence[BatchError]) -> BatchError | None:
-    """The first fatal error of a cycle, if any: the UI stops polling on it."""
-    return next((e for e in errors if e.kind is ErrorKind.FATAL), None)

@@ -9,7 +9,6 @@ which is why every cell built here is a ``rich.text.Text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
@@ -30,10 +29,6 @@ STATUS_SYMBOLS: dict[Status, str] = {
 }
 OVERDUE_SYMBOL = "!"
 WARNING_MARK = "⚠"
-
-#: CSS-ish class names for statuses (the contract of ``app.tcss``).
-STATUS_CLASSES: tuple[str, ...] = ("-delivered", "-failed", "-unknown", "-pending", "-other", "-overdue")
-
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
@@ -64,24 +59,6 @@ def status_label(status: Status, raw_result: str = "", overdue: bool = False) ->
         return f"{OVERDUE_SYMBOL} overdue"
     word = safe_str(raw_result) if status is Status.OTHER and raw_result else status.value
     return f"{STATUS_SYMBOLS[status]} {word}"
-
-
-def status_cell(
-    status: Status,
-    raw_result: str = "",
-    *,
-    overdue: bool = False,
-    styles: Mapping[str, Style] | None = None,
-) -> Text:
-    """A status cell: symbol + word, styled by its class (``styles`` maps class -> style).
-
-    ``styles`` comes from the table's component classes, which ``app.tcss`` colours with theme
-    variables; without it the cell is unstyled (the word still says everything).
-    """
-    text = Text(status_label(status, raw_result, overdue), no_wrap=True, end="")
-    if styles:
-        text.style = styles.get(status_class(status, overdue), "")
-    return text
 
 
 def progress_bar(ratio: float, width: int = 6) -> str:

@@ -179,11 +179,6 @@ class RowBuilder:
         return PhoneRows(values, sort_data, total)
 
 
-def build_rows(summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter) -> PhoneRows:
-    """One-off :meth:`RowBuilder.build` (no cache)."""
-    return RowBuilder().build(summaries, states, phone_filter)
-
-
 def sort_key(mode: str, data: tuple) -> tuple:
     """Sort key for one row in ``mode`` (one of :data:`SORTS`); missing values sort last."""
     index, phone, rank, receipt_time, latency = data
