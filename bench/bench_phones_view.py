@@ -17,9 +17,9 @@ from types import SimpleNamespace
 
 from textual.app import App
 
-from usms_tui.model import Receipt, summarize
+from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.store.watchlist import WatchedSession
 from usms_tui.tui.screens.phones import PhonesScreen
-from usms_tui.watchlist import WatchedSession
 
 NOW = 1_796_025_600.0
 
@@ -28,8 +28,16 @@ def make_receipt(phone: str, index: int, flip: bool) -> Receipt:
     if index % 7 == 0 and not flip:
         return Receipt.pending(phone)
     result = "Fail" if index % 11 == 0 else "Success"
-    return Receipt.from_api({"Phone": phone, "ReceiptResult": result, "ReceiptCode": "DELIVRD" if result == "Success" else "UNDELIV",
-                             "ReceiptDesc": "ok", "ReceiptTime": NOW - 100, "CostCount": 1})
+    return Receipt.from_api(
+        {
+            "Phone": phone,
+            "ReceiptResult": result,
+            "ReceiptCode": "DELIVRD" if result == "Success" else "UNDELIV",
+            "ReceiptDesc": "ok",
+            "ReceiptTime": NOW - 100,
+            "CostCount": 1,
+        }
+    )
 
 
 class Poller:
@@ -53,7 +61,9 @@ class Poller:
         return changed
 
     def summaries(self, now=None):
-        return [summarize(no, self.receipts[no], now=NOW, added_at=NOW - 3600, sent_at=NOW - 3600) for no in self.states]
+        return [
+            summarize(no, self.receipts[no], now=NOW, added_at=NOW - 3600, sent_at=NOW - 3600) for no in self.states
+        ]
 
 
 class Host(App):
@@ -126,15 +136,21 @@ async def main(args) -> None:
         keys = (time.perf_counter() - t4) / 53
         task.cancel()
 
-    print(f"phones view: {args.sessions:,} sessions x {args.phones} phones = {total:,} rows"
-          + (" (gc.freeze() after opening)" if args.gc_freeze else ""))
+    print(
+        f"phones view: {args.sessions:,} sessions x {args.phones} phones = {total:,} rows"
+        + (" (gc.freeze() after opening)" if args.gc_freeze else "")
+    )
     print(f"  open (every row usable): {opened:.2f} s; longest loop stall {open_lag * 1000:.0f} ms")
-    print(f"  refresh with {changed:,} sessions changed: refresh_data {refresh * 1000:.0f} ms "
-          f"({changes.changed:,} rows changed, {changes.added} added, {changes.removed} removed); "
-          f"longest stall {refresh_lag * 1000:.0f} ms")
+    print(
+        f"  refresh with {changed:,} sessions changed: refresh_data {refresh * 1000:.0f} ms "
+        f"({changes.changed:,} rows changed, {changes.added} added, {changes.removed} removed); "
+        f"longest stall {refresh_lag * 1000:.0f} ms"
+    )
     print(f"  refresh with nothing changed: {idle_refresh * 1000:.0f} ms")
-    print(f"  s (status sort of every row): {sort * 1000:.0f} ms; f (failed filter): {filt * 1000:.0f} ms; "
-          f"cursor keys: {keys * 1000:.1f} ms a key")
+    print(
+        f"  s (status sort of every row): {sort * 1000:.0f} ms; f (failed filter): {filt * 1000:.0f} ms; "
+        f"cursor keys: {keys * 1000:.1f} ms a key"
+    )
 
 
 if __name__ == "__main__":

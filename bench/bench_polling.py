@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx
 
 from usms_tui.api.client import ReceiptClient
-from usms_tui.poller import Poller
+from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Simulator
-from usms_tui.watchlist import Watchlist, WatchedSession
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 T0 = 1_767_225_600.0  # a fixed start so runs compare
 
@@ -124,8 +124,12 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         rows = [await run_adaptive(args, Path(folder)), await run_naive(args, Path(folder))]
-    print(f"{args.sessions} sessions x {args.phones} phones, {args.hours:g} simulated hours, interval {args.interval:g}s")
-    print(f"{'watcher':22} {'requests':>9} {'lookups':>9} {'receipts':>9} {'late p50':>9} {'late p95':>9} {'wall s':>7}")
+    print(
+        f"{args.sessions} sessions x {args.phones} phones, {args.hours:g} simulated hours, interval {args.interval:g}s"
+    )
+    print(
+        f"{'watcher':22} {'requests':>9} {'lookups':>9} {'receipts':>9} {'late p50':>9} {'late p95':>9} {'wall s':>7}"
+    )
     for row in rows:
         print(
             f"{row['name']:22} {row['requests']:>9} {row['lookups']:>9} {row['receipts']:>9}"

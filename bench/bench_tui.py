@@ -26,14 +26,14 @@ from pathlib import Path
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from usms_tui.api.client import FetchResult  # noqa: E402
-from usms_tui.model import Receipt  # noqa: E402
-from usms_tui.poller import Poller  # noqa: E402
-from usms_tui.settings import Settings  # noqa: E402
-from usms_tui.tui.app import make_app  # noqa: E402
-from usms_tui.tui.widgets.keyed_table import CHUNK  # noqa: E402
-from usms_tui.tui.widgets.session_table import SessionTable  # noqa: E402
-from usms_tui.watchlist import WatchedSession, Watchlist  # noqa: E402
+from usms_tui.api.client import FetchResult
+from usms_tui.config.settings import Settings
+from usms_tui.domain.receipts import Receipt
+from usms_tui.monitor.poller import Poller
+from usms_tui.store.watchlist import WatchedSession, Watchlist
+from usms_tui.tui.app import make_app
+from usms_tui.tui.widgets.keyed_table import CHUNK
+from usms_tui.tui.widgets.session_table import SessionTable
 
 NOW = 1_796_025_600.0
 
@@ -46,13 +46,23 @@ class FakeFetcher:
 
     async def fetch(self, session_nos) -> FetchResult:
         nos = list(session_nos)
-        return FetchResult(receipts={no: list(self.receipts.get(no, [])) for no in nos}, requests=(len(nos) + 99) // 100)
+        return FetchResult(
+            receipts={no: list(self.receipts.get(no, [])) for no in nos}, requests=(len(nos) + 99) // 100
+        )
 
 
 def receipt(phone: str, result: str, when: float) -> Receipt:
     code = {"Success": "DELIVRD", "Fail": "UNDELIV"}.get(result, "")
-    return Receipt.from_api({"Phone": phone, "ReceiptResult": result, "ReceiptCode": code, "ReceiptDesc": code.lower(),
-                             "ReceiptTime": when, "CostCount": 1})
+    return Receipt.from_api(
+        {
+            "Phone": phone,
+            "ReceiptResult": result,
+            "ReceiptCode": code,
+            "ReceiptDesc": code.lower(),
+            "ReceiptTime": when,
+            "CostCount": 1,
+        }
+    )
 
 
 class Ticker:
@@ -115,12 +125,26 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
         for i in range(sessions):
             no = f"bench-{i:06d}-{'x' * 20}"
             phone_list = tuple(f"138{i:04d}{p:04d}" for p in range(phones))
-            entries.append(WatchedSession(no, label=f"batch {i}" if i % 3 else "", added_at=NOW - 60 - i, sent_at=NOW - 60 - i, phones=phone_list))
+            entries.append(
+                WatchedSession(
+                    no,
+                    label=f"batch {i}" if i % 3 else "",
+                    added_at=NOW - 60 - i,
+                    sent_at=NOW - 60 - i,
+                    phones=phone_list,
+                )
+            )
             # Most sessions partly delivered, some still pending: all pollable, all shown.
             fetcher.receipts[no] = [receipt(phone_list[0], "Success", NOW - 30)]
         watchlist.add(entries)
-        settings = Settings(public_key="bench", private_key="bench", base_url="http://127.0.0.1:9",
-                            watchlist_path=watchlist.path, cache_path=folder / "c.sqlite3", config_path=folder / "c.toml")
+        settings = Settings(
+            public_key="bench",
+            private_key="bench",
+            base_url="http://127.0.0.1:9",
+            watchlist_path=watchlist.path,
+            cache_path=folder / "c.sqlite3",
+            config_path=folder / "c.toml",
+        )
         poller = Poller(watchlist, None, fetcher, interval=3600, clock=clock)
         app = make_app(settings, poller=poller, clock=clock, watchlist=watchlist)
         ticker = Ticker()
@@ -206,7 +230,13 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
                 gc.unfreeze()  # what every UNFREEZE_EVERY-th big update lets happen once
                 gc.collect()
 
-            await phase(f"full garbage collection (every {keyed_table.UNFREEZE_EVERY}th big update)", ticker, pilot, full_collection, rows)
+            await phase(
+                f"full garbage collection (every {keyed_table.UNFREEZE_EVERY}th big update)",
+                ticker,
+                pilot,
+                full_collection,
+                rows,
+            )
             ticker.stop()
     return rows
 
@@ -224,15 +254,19 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(asyncio.run(run(args.sessions, args.phones, args.changed, args.chunk)))
         gc.unfreeze()  # each run starts with a heap like a fresh process's (the last app is gone)
         gc.collect()
-    print(f"usms-tui main screen, {args.sessions} sessions x {args.phones} phones, {len(runs)} runs, "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(
+        f"usms-tui main screen, {args.sessions} sessions x {args.phones} phones, {len(runs)} runs, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
     print(f"{'phase':<52} {'our code':>9} {'until idle':>11} {'stall med':>10} {'stall max':>10}")
     for index, (name, *_rest) in enumerate(runs[0]):
         returned = statistics.median(r[index][1] for r in runs)
         total = statistics.median(r[index][2] for r in runs)
         stalls = [r[index][3] for r in runs]
         ours = f"{returned * 1000:.0f} ms" if returned else "-"
-        print(f"{name:<52} {ours:>9} {total * 1000:>8.0f} ms {statistics.median(stalls) * 1000:>7.0f} ms {max(stalls) * 1000:>7.0f} ms")
+        print(
+            f"{name:<52} {ours:>9} {total * 1000:>8.0f} ms {statistics.median(stalls) * 1000:>7.0f} ms {max(stalls) * 1000:>7.0f} ms"
+        )
     return 0
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from usms_tui.commands.demo import fill_watchlist, offline_app  # noqa: E402
-from usms_tui.simulator import ManualClock, Simulator  # noqa: E402
-from usms_tui.tui.app import UsmsApp  # noqa: E402
+from usms_tui.cli.demo import fill_watchlist, offline_app
+from usms_tui.simulator import ManualClock, Simulator
+from usms_tui.tui.app import UsmsApp
 
 HERE = Path(__file__).resolve().parent
 #: 2026-11-30 08:00:00 UTC.

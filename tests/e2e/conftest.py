@@ -40,7 +40,12 @@ def cli(cli_env, tmp_path):
     def run(*args: str, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "usms_tui", *map(str, args)],
-            env=cli_env, input=input, capture_output=True, text=True, timeout=timeout, cwd=tmp_path,
+            env=cli_env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=tmp_path,
         )
 
     run.env = cli_env

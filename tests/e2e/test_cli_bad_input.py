@@ -48,7 +48,9 @@ def test_export_to_dev_stdout_writes_into_the_pipe(cli):
 
 def test_check_against_a_closed_port_is_one_line_exit_5(cli, closed_port_url):
     cli("add", "s-1", "s-2")
-    cli.env.update(UCLOUD_PUBLIC_KEY="pub", UCLOUD_PRIVATE_KEY="private-key-never-shown", UCLOUD_API_BASE_URL=closed_port_url)
+    cli.env.update(
+        UCLOUD_PUBLIC_KEY="pub", UCLOUD_PRIVATE_KEY="private-key-never-shown", UCLOUD_API_BASE_URL=closed_port_url
+    )
     out = cli("check", "--json")
     assert out.returncode == 5 and "Traceback" not in out.stderr
     [line] = out.stderr.splitlines()
@@ -58,7 +60,7 @@ def test_check_against_a_closed_port_is_one_line_exit_5(cli, closed_port_url):
 
 
 def test_check_with_only_archived_sessions_says_so(cli):
-    from usms_tui.watchlist import Watchlist
+    from usms_tui.store.watchlist import Watchlist
 
     cli("add", "s-1")
     watchlist = Watchlist(cli.watchlist)

@@ -173,7 +173,7 @@ def test_check_table_never_prints_terminal_escapes(cli, make_sim):
     server = make_sim(ALL_DELIVERED)
     nos = watch(cli, server, sessions=1)
     # 'add --label' refuses control characters, but a hand-edited watchlist can still hold them.
-    from usms_tui.watchlist import Watchlist
+    from usms_tui.store.watchlist import Watchlist
 
     Watchlist(cli.watchlist).update(nos[0], label="night\x1b]0;pwned\x07\x1b[2J")
     server.simulator.add_fault("unlisted-result")

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from usms_tui.cache import ReceiptCache
-from usms_tui.model import Receipt
-from usms_tui.watchlist import Watchlist
+from usms_tui.domain.receipts import Receipt
+from usms_tui.store.cache import ReceiptCache
+from usms_tui.store.watchlist import Watchlist
 
 
 def session_nos(cli) -> list[str]:
@@ -84,8 +84,10 @@ def test_import_json_lines_with_requests_and_phones(cli, tmp_path):
 
 def test_import_json_array_of_batch_responses(cli):
     array = [
-        {"request": {"TaskContent": [{"TemplateId": "T", "Target": [{"Phone": "139"}, {"Phone": "137"}]}]},
-         "response": {"RetCode": 0, "SessionNo": "batch-1", "SuccessCount": 2, "FailContent": []}},
+        {
+            "request": {"TaskContent": [{"TemplateId": "T", "Target": [{"Phone": "139"}, {"Phone": "137"}]}]},
+            "response": {"RetCode": 0, "SessionNo": "batch-1", "SuccessCount": 2, "FailContent": []},
+        },
         {"RetCode": 0, "SessionNo": "batch-2", "SuccessCount": 1},
         {"RetCode": 0, "SuccessCount": 0, "FailContent": []},
         "plain-string",
@@ -155,10 +157,24 @@ def _cache_some_receipts(cli):
         cache.store_results(
             {
                 "s-1": [
-                    Receipt.from_api({"Phone": "13800000001", "ReceiptResult": "Success", "ReceiptCode": "DELIVRD",
-                                      "ReceiptTime": 1796025600, "CostCount": 2, "UserId": "u1"}),
-                    Receipt.from_api({"Phone": "13800000002", "ReceiptResult": "Fail", "ReceiptCode": "UNDELIV",
-                                      "ReceiptDesc": "=HYPERLINK(\"http://x\")"}),
+                    Receipt.from_api(
+                        {
+                            "Phone": "13800000001",
+                            "ReceiptResult": "Success",
+                            "ReceiptCode": "DELIVRD",
+                            "ReceiptTime": 1796025600,
+                            "CostCount": 2,
+                            "UserId": "u1",
+                        }
+                    ),
+                    Receipt.from_api(
+                        {
+                            "Phone": "13800000002",
+                            "ReceiptResult": "Fail",
+                            "ReceiptCode": "UNDELIV",
+                            "ReceiptDesc": '=HYPERLINK("http://x")',
+                        }
+                    ),
                 ],
             },
             checked_at=time.time() - 60,
@@ -185,8 +201,20 @@ def test_export_csv_json_status_filter_and_formula_guard(cli, tmp_path):
     out = cli("export")
     assert out.returncode == 0, out.stderr
     table = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(table[0]) == ["session_no", "label", "phone", "status", "result", "code", "desc", "cost_count",
-                              "receipt_time", "user_id", "sent_at", "overdue"]
+    assert list(table[0]) == [
+        "session_no",
+        "label",
+        "phone",
+        "status",
+        "result",
+        "code",
+        "desc",
+        "cost_count",
+        "receipt_time",
+        "user_id",
+        "sent_at",
+        "overdue",
+    ]
     assert [r["status"] for r in table] == ["delivered", "failed"]
     assert table[0]["label"] == "'+promo"
     assert table[1]["desc"].startswith("'=HYPERLINK")
@@ -202,7 +230,7 @@ def test_export_csv_json_status_filter_and_formula_guard(cli, tmp_path):
 ADDER = textwrap.dedent(
     """
     import sys
-    from usms_tui.cli import main
+    from usms_tui.cli.main import main
     prefix = sys.argv[1]
     # 100 SessionNos in 10 separate adds (each a locked read-modify-write), racing the others.
     for i in range(10):
@@ -215,8 +243,13 @@ ADDER = textwrap.dedent(
 
 def test_four_cli_processes_adding_100_each_find_400(cli):
     procs = [
-        subprocess.Popen([sys.executable, "-c", ADDER, f"p{n}"], env=cli.env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, f"p{n}"],
+            env=cli.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(4)
     ]
     for proc in procs:
@@ -229,7 +262,7 @@ def test_four_cli_processes_adding_100_each_find_400(cli):
 KILLED = textwrap.dedent(
     """
     import sys
-    from usms_tui.cli import main
+    from usms_tui.cli.main import main
     prefix = sys.argv[1]
     for i in range(100000):
         if main(["add", f"{prefix}-{i}", "--label", "x" * (i % 5) * 40]) == 0:
@@ -242,8 +275,13 @@ def test_sigkill_during_cli_adds_never_loses_an_add_that_succeeded(cli):
     rng = random.Random(11)
     confirmed: set[str] = set()
     for round_no in range(10):
-        proc = subprocess.Popen([sys.executable, "-c", KILLED, f"k{round_no}"], env=cli.env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED, f"k{round_no}"],
+            env=cli.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         first = proc.stderr.readline()
         time.sleep(rng.uniform(0, 0.05))
         proc.send_signal(signal.SIGKILL)

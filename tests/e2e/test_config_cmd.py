@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from usms_tui import cli
-from usms_tui import settings as settings_module
-from usms_tui.errors import ConfigError
-from usms_tui.settings import Settings, load_settings
+from usms_tui.cli import main as cli
+from usms_tui.config import settings as settings_module
+from usms_tui.config.settings import Settings, load_settings
+from usms_tui.domain.errors import ConfigError
 
 SECRET = "SeCrEt-9f8e7d6c5b4a-DoNotLeak-0123456789"  # 40 chars, like a real UCloud private key
 
@@ -61,7 +61,9 @@ def write_profile(home: Path, private_key: str = SECRET, mode: int = 0o600) -> N
 
 def test_show_from_env(tmp_path):
     env = clean_env(tmp_path)
-    env.update(UCLOUD_PUBLIC_KEY="pub-env", UCLOUD_PRIVATE_KEY=SECRET, UCLOUD_REGION="cn-bj2", UCLOUD_TIMEOUT_SECOND="20")
+    env.update(
+        UCLOUD_PUBLIC_KEY="pub-env", UCLOUD_PRIVATE_KEY=SECRET, UCLOUD_REGION="cn-bj2", UCLOUD_TIMEOUT_SECOND="20"
+    )
     out = usms(env, "config", "show")
     assert out.returncode == 0, out.stderr
     lines = {line.split()[0]: line for line in out.stdout.splitlines() if line.strip()}

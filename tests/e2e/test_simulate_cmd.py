@@ -11,14 +11,17 @@ import sys
 import httpx
 import pytest
 
-from usms_tui.api.signing import Credentials, sign
+from usms_tui.api.signing import sign
+from usms_tui.domain.credentials import Credentials
 from usms_tui.simulator import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
 
 
 def start(*args: str) -> tuple[subprocess.Popen, dict]:
     process = subprocess.Popen(
         [sys.executable, "-m", "usms_tui", "simulate", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     line = process.stdout.readline()
     if not line:
@@ -67,8 +70,20 @@ def test_startup_line_queries_and_sigterm():
 
 def test_same_seed_same_session_nos_and_sigint_exits_cleanly(tmp_path):
     path = tmp_path / "sessions.txt"
-    process, info = start("--sessions", "5", "--seed", "3", "--sessions-file", str(path),
-                          "--public-key", "pk", "--private-key", "sk-secret", "--fault", "http503:1")
+    process, info = start(
+        "--sessions",
+        "5",
+        "--seed",
+        "3",
+        "--sessions-file",
+        str(path),
+        "--public-key",
+        "pk",
+        "--private-key",
+        "sk-secret",
+        "--fault",
+        "http503:1",
+    )
     try:
         assert info["demo_keys"] is False and info["faults"][0]["kind"] == "http503"
         assert "sk-secret" not in json.dumps(info)
@@ -84,12 +99,17 @@ def test_same_seed_same_session_nos_and_sigint_exits_cleanly(tmp_path):
     assert path.read_text().split() == first
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--fault", "nonsense"], "unknown fault"),
-    (["--phones", "0"], "--phones"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--fault", "nonsense"], "unknown fault"),
+        (["--phones", "0"], "--phones"),
+    ],
+)
 def test_bad_flags_are_one_line_errors(args, message):
-    out = subprocess.run([sys.executable, "-m", "usms_tui", "simulate", *args], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-m", "usms_tui", "simulate", *args], capture_output=True, text=True, timeout=30
+    )
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr and out.stdout == ""
 
@@ -98,8 +118,9 @@ def test_port_in_use_is_a_one_line_error():
     process, info = start("--port", "0")
     try:
         port = info["base_url"].rsplit(":", 1)[1]
-        out = subprocess.run([sys.executable, "-m", "usms_tui", "simulate", "--port", port],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            [sys.executable, "-m", "usms_tui", "simulate", "--port", port], capture_output=True, text=True, timeout=30
+        )
         assert out.returncode == 2 and "cannot listen" in out.stderr and "Traceback" not in out.stderr
         assert out.stdout == ""
     finally:
@@ -114,10 +135,15 @@ def test_import_file_feeds_add_with_send_times_and_phones(cli):
         assert added.returncode == 0, added.stderr
         listed = json.loads(cli("list", "--json").stdout)["sessions"]
         assert len(listed) == 12 and all(s["sent_at"] for s in listed)
-        env = dict(cli.env, UCLOUD_PUBLIC_KEY=DEMO_PUBLIC_KEY, UCLOUD_PRIVATE_KEY=DEMO_PRIVATE_KEY,
-                   UCLOUD_API_BASE_URL=info["base_url"])
-        checked = subprocess.run([sys.executable, "-m", "usms_tui", "check", "--json"], env=env,
-                                 capture_output=True, text=True, timeout=60)
+        env = dict(
+            cli.env,
+            UCLOUD_PUBLIC_KEY=DEMO_PUBLIC_KEY,
+            UCLOUD_PRIVATE_KEY=DEMO_PRIVATE_KEY,
+            UCLOUD_API_BASE_URL=info["base_url"],
+        )
+        checked = subprocess.run(
+            [sys.executable, "-m", "usms_tui", "check", "--json"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert checked.returncode == 0, checked.stderr
         sessions = json.loads(checked.stdout)["sessions"]
         assert any(s["overdue"] for s in sessions)  # precreated sessions include >12 h pending ones

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from usms_tui.poller import Poller
+from usms_tui.cli.demo import offline_app
+from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Simulator
-from usms_tui.commands.demo import offline_app
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 from usms_tui.tui.app import UsmsApp
-from usms_tui.watchlist import WatchedSession, Watchlist
 
 # Local times in cells and snapshots must not depend on the machine's zone.
 os.environ["TZ"] = "UTC"
@@ -95,6 +95,8 @@ def screen_text(app) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False)
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()

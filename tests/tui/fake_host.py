@@ -15,22 +15,31 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from usms_tui.api.errors import BatchError
-from usms_tui.model import Receipt, SessionSummary, summarize
+from usms_tui.domain.failures import BatchError
+from usms_tui.domain.receipts import Receipt, SessionSummary, summarize
+from usms_tui.store.watchlist import WatchedSession
 from usms_tui.tui.screens._virtual_table import VirtualTable
-from usms_tui.watchlist import WatchedSession
 
 #: 2026-11-30 08:00:00 UTC: every test sees the same "now".
 NOW = 1_796_025_600.0
 HOUR = 3600.0
 
 
-def receipt(phone: str, result: str = "", code: str = "", desc: str = "", time: float | None = None, cost: int = 1) -> Receipt:
+def receipt(
+    phone: str, result: str = "", code: str = "", desc: str = "", time: float | None = None, cost: int = 1
+) -> Receipt:
     """A receipt as the API would give it ("" result = no receipt yet)."""
     if not result:
         return Receipt.pending(phone)
     return Receipt.from_api(
-        {"Phone": phone, "ReceiptResult": result, "ReceiptCode": code, "ReceiptDesc": desc, "ReceiptTime": time, "CostCount": cost}
+        {
+            "Phone": phone,
+            "ReceiptResult": result,
+            "ReceiptCode": code,
+            "ReceiptDesc": desc,
+            "ReceiptTime": time,
+            "CostCount": cost,
+        }
     )
 
 
@@ -48,8 +57,18 @@ class FakePoller:
         self.states: dict[str, FakeState] = {}
         self.warn_after = warn_after
 
-    def add(self, session_no: str, receipts: Iterable[Receipt] = (), *, label: str = "", sent_at: float | None = None, phones: Iterable[str] = ()) -> None:
-        entry = WatchedSession(session_no=session_no, label=label, added_at=sent_at or NOW, sent_at=sent_at, phones=tuple(phones))
+    def add(
+        self,
+        session_no: str,
+        receipts: Iterable[Receipt] = (),
+        *,
+        label: str = "",
+        sent_at: float | None = None,
+        phones: Iterable[str] = (),
+    ) -> None:
+        entry = WatchedSession(
+            session_no=session_no, label=label, added_at=sent_at or NOW, sent_at=sent_at, phones=tuple(phones)
+        )
         self.states[session_no] = FakeState(entry, list(receipts))
 
     def set_receipts(self, session_no: str, receipts: Iterable[Receipt]) -> None:
@@ -119,7 +138,14 @@ class HostApp(App):
 
     BINDINGS = [Binding("r", "bell", "Refresh now"), Binding("question_mark", "bell", "Help")]
 
-    def __init__(self, make_screen: Callable[[], Screen], poller: Any = None, *, clock: Callable[[], float] = lambda: NOW, mask_phones: bool = True) -> None:
+    def __init__(
+        self,
+        make_screen: Callable[[], Screen],
+        poller: Any = None,
+        *,
+        clock: Callable[[], float] = lambda: NOW,
+        mask_phones: bool = True,
+    ) -> None:
         super().__init__()
         self.poller = poller if poller is not None else sample_poller()
         self.clock = clock

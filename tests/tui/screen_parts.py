@@ -16,10 +16,12 @@ def needs(module: str) -> None:
     """Skip while a screen or module written alongside (by another helper) is not there yet."""
     pytest.importorskip(module)
 
+
 def parts(app):
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen.query_one(SessionTable), screen.query_one(PhonePane), screen.query_one(AdviceLine)
+
 
 def status_of(pane: PhonePane, phone: str) -> str:
     return pane.get_cell(phone, "status").plain

@@ -3,11 +3,10 @@ alerts, settings and literal rendering of untrusted text. Time is a ManualClock;
 
 from __future__ import annotations
 
-
-from usms_tui.model import Receipt
+from usms_tui.domain.receipts import Receipt
 from usms_tui.simulator import Fault
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 from usms_tui.tui.text import clip, literal, progress_bar, shorten, status_class, status_label
-from usms_tui.watchlist import WatchedSession, Watchlist
 
 from .conftest import NOW, make_test_app, screen_text, settle
 from .screen_parts import SIZE, parts, status_of
@@ -21,7 +20,7 @@ def test_literal_keeps_markup_and_escapes_visible():
 
 def test_status_label_is_symbol_and_word():
     """What every status cell shows (the tables style it by status_class, never by colour alone)."""
-    from usms_tui.model import Status
+    from usms_tui.domain.receipts import Status
 
     assert status_label(Status.DELIVERED) == "✓ delivered"
     assert status_label(Status.FAILED) == "✗ failed"
@@ -67,7 +66,7 @@ async def test_shows_the_cache_before_the_first_answer(tmp_path):
     app.loaded = True  # as if the cache had been read: the screen must show it at once
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        table, pane, _ = parts(app)
+        table, _pane, _ = parts(app)
         assert table.get_cell(first, "delivered").plain == "1"
         assert "✗" in app.bar_state().error or "RetCode 150" in app.bar_state().error
         assert "⚠" in table.get_cell(first, "name").plain  # stale: its last refresh failed
@@ -201,9 +200,17 @@ async def test_markup_and_escapes_from_the_api_render_literally(tmp_path):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         app.poller.states["evil-1"].receipts = [
-            Receipt.from_api({"Phone": "13812341234", "ReceiptResult": "Fail", "ReceiptCode": "[i]c", "ReceiptDesc": evil, "ReceiptTime": NOW})
+            Receipt.from_api(
+                {
+                    "Phone": "13812341234",
+                    "ReceiptResult": "Fail",
+                    "ReceiptCode": "[i]c",
+                    "ReceiptDesc": evil,
+                    "ReceiptTime": NOW,
+                }
+            )
         ]
-        table, pane, advice = parts(app)
+        table, pane, _advice = parts(app)
         await app.screen.refresh_data()
         table.select_key("evil-1")
         await pilot.pause()
@@ -215,7 +222,9 @@ async def test_markup_and_escapes_from_the_api_render_literally(tmp_path):
 
 
 async def test_session_becoming_overdue_is_an_alert(tmp_path):
-    quiet = WatchedSession("quiet-1", label="night batch", added_at=NOW - 11.9 * 3600, sent_at=NOW - 11.9 * 3600, phones=("13700000001",))
+    quiet = WatchedSession(
+        "quiet-1", label="night batch", added_at=NOW - 11.9 * 3600, sent_at=NOW - 11.9 * 3600, phones=("13700000001",)
+    )
     app = make_test_app(tmp_path, extra=[quiet])
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -269,8 +278,8 @@ async def test_theme_change_recolours_cells_in_place(test_app):
 
 
 async def test_error_text_from_the_api_is_not_markup(test_app):
-    from usms_tui.api.errors import BatchError, ErrorKind
-    from usms_tui.poller import RefreshReport
+    from usms_tui.domain.failures import BatchError, ErrorKind
+    from usms_tui.monitor.poller import RefreshReport
 
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from usms_tui import cli
+from usms_tui.cli import main as cli
 from usms_tui.simulator import DEMO_PUBLIC_KEY
 
 
@@ -45,13 +45,13 @@ def test_ui_with_a_corrupt_watchlist_is_one_line(clean_env, monkeypatch, capsys)
 
 
 def test_demo_serves_sessions_from_a_temporary_watchlist(clean_env, monkeypatch, capsys):
-    from usms_tui.commands import ui
+    from usms_tui.cli import ui
 
     seen = {}
 
     def fake_run_app(settings):
-        from usms_tui.api.client import build_client
-        from usms_tui.watchlist import Watchlist
+        from usms_tui.monitor.runtime import build_client
+        from usms_tui.store.watchlist import Watchlist
 
         sessions = Watchlist(settings.watchlist_path).load()
         seen["settings"] = settings
@@ -87,7 +87,6 @@ def test_demo_refuses_a_bad_fault(clean_env, capsys):
 
 def test_a_cache_warning_is_shown_again_inside_the_app(clean_env, monkeypatch, capsys):
     """stderr is hidden as soon as the app takes the terminal: the warning must reach it."""
-    from usms_tui.commands import ui
     from usms_tui.tui.app import UsmsApp
 
     monkeypatch.setenv("UCLOUD_PUBLIC_KEY", "pub")

@@ -147,7 +147,7 @@ async def test_edit_label(test_app):
 
 async def test_export_writes_the_current_view(test_app, tmp_path):
     needs("usms_tui.tui.screens.export_dialog")
-    needs("usms_tui.exporting")
+    needs("usms_tui.store.exporting")
     target = tmp_path / "out.json"
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
@@ -164,9 +164,15 @@ async def test_export_writes_the_current_view(test_app, tmp_path):
     assert all("private" not in json.dumps(row).lower() for row in rows)
 
 
-@pytest.mark.parametrize("key,screen_name", [("v", "PhonesScreen"), ("f", "FailuresScreen"), ("question_mark", "HelpScreen")])
+@pytest.mark.parametrize(
+    "key,screen_name", [("v", "PhonesScreen"), ("f", "FailuresScreen"), ("question_mark", "HelpScreen")]
+)
 async def test_views_open_and_close(test_app, key, screen_name):
-    needs({"PhonesScreen": "usms_tui.tui.screens.phones", "FailuresScreen": "usms_tui.tui.screens.failures"}.get(screen_name, "usms_tui.tui.screens.help"))
+    needs(
+        {"PhonesScreen": "usms_tui.tui.screens.phones", "FailuresScreen": "usms_tui.tui.screens.failures"}.get(
+            screen_name, "usms_tui.tui.screens.help"
+        )
+    )
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         await pilot.press(key)
@@ -189,7 +195,17 @@ async def test_command_palette_offers_the_keys(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         titles = [c.title for c in test_app.get_system_commands(test_app.screen)]
-        for words in ("refresh (r)", "pause (p)", "shorter interval (-)", "filter (/)", "export (e)", "copy SessionNo (y)", "phones (v)", "mask (m)", "help (?)"):
+        for words in (
+            "refresh (r)",
+            "pause (p)",
+            "shorter interval (-)",
+            "filter (/)",
+            "export (e)",
+            "copy SessionNo (y)",
+            "phones (v)",
+            "mask (m)",
+            "help (?)",
+        ):
             assert words in titles, titles
         command = next(c for c in test_app.get_system_commands(test_app.screen) if c.title == "mask (m)")
         await command.callback()

@@ -63,7 +63,7 @@ def test_clip_and_shorten_count_terminal_cells():
 
 
 async def test_a_chinese_label_is_cut_with_an_ellipsis_in_the_sessions_table(tmp_path):
-    from usms_tui.watchlist import WatchedSession
+    from usms_tui.store.watchlist import WatchedSession
 
     from .conftest import NOW
 

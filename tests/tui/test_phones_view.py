@@ -18,7 +18,7 @@ from tests.tui.fake_host import (
     screen_lines,
     until,
 )
-from usms_tui.model import Status
+from usms_tui.domain.receipts import Status
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens._virtual_table import Changes
 from usms_tui.tui.screens.export_dialog import ExportDialog
@@ -167,7 +167,11 @@ async def test_mask_toggle_redraws_without_changing_rows():
 async def test_large_view_opens_at_once_and_keys_move_the_cursor():
     poller = FakePoller()
     for s in range(200):
-        poller.add(f"usms-big-{s:03d}", [receipt(f"138{s:03d}{i:05d}", "Success", "DELIVRD", "", NOW) for i in range(100)], sent_at=NOW - HOUR)
+        poller.add(
+            f"usms-big-{s:03d}",
+            [receipt(f"138{s:03d}{i:05d}", "Success", "DELIVRD", "", NOW) for i in range(100)],
+            sent_at=NOW - HOUR,
+        )
     app = HostApp(PhonesScreen, poller)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -22,6 +22,7 @@ from tests.tui.fake_host import (
     sample_poller,
     until,
 )
+from usms_tui.store.watchlist import WatchedSession
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.screens.add_session import AddSessionDialog
 from usms_tui.tui.screens.confirm import ConfirmDialog
@@ -30,7 +31,6 @@ from usms_tui.tui.screens.export_dialog import ExportDialog
 from usms_tui.tui.screens.failures import FailuresScreen
 from usms_tui.tui.screens.help import HelpScreen
 from usms_tui.tui.screens.phones import PhonesScreen
-from usms_tui.watchlist import WatchedSession
 
 SIZE = (80, 24)
 
@@ -57,7 +57,9 @@ async def test_failures_refresh_updates_counts_and_reorders(monkeypatch):
         await pilot.pause()
         screen = app.screen
         spy = Spy(screen.table, monkeypatch)
-        poller.add("usms-x", [receipt(f"1500000000{i}", "Fail", "MK:0001", "空号", NOW) for i in range(3)], sent_at=NOW - 60)
+        poller.add(
+            "usms-x", [receipt(f"1500000000{i}", "Fail", "MK:0001", "空号", NOW) for i in range(3)], sent_at=NOW - 60
+        )
         screen.post_message(ReceiptsRefreshed(None))
         await pilot.pause()
         assert spy.count("add_row") == 0 and spy.count("clear") == 0
@@ -221,7 +223,10 @@ async def test_edit_label_prefilled_saved_trimmed_and_checked():
         assert app.results == [None]
 
 
-@pytest.mark.parametrize(("keys", "answer"), [(["y"], True), (["enter"], True), (["n"], False), (["escape"], False), (["tab", "enter"], False)])
+@pytest.mark.parametrize(
+    ("keys", "answer"),
+    [(["y"], True), (["enter"], True), (["n"], False), (["escape"], False), (["tab", "enter"], False)],
+)
 async def test_confirm_dialog(keys, answer):
     app = HostApp(lambda: ConfirmDialog("Delete [b]usms-1[/b]?"))
     async with app.run_test(size=SIZE) as pilot:

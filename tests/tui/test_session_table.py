@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from usms_tui.model import Receipt, summarize
+from usms_tui.domain.receipts import Receipt, summarize
 from usms_tui.tui.widgets.session_table import SessionTable
 
 from .conftest import NOW
@@ -48,7 +48,9 @@ async def test_chunked_fill_then_diff_update_touches_only_changed_rows():
         await table.show_chunked(summaries(failed_every=10), labels)
         changed_rows = {row for row, _ in updates}
         assert len(changed_rows) == ROWS // 10
-        assert {column for _, column in updates} <= {"failed", "pending", "bar", "cost"}, {column for _, column in updates}
+        assert {column for _, column in updates} <= {"failed", "pending", "bar", "cost"}, {
+            column for _, column in updates
+        }
 
         updates.clear()
         await table.show_chunked(summaries(failed_every=10), labels)

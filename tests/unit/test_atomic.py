@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from usms_tui.atomic import atomic_write_bytes
+from usms_tui.store.atomic import atomic_write_bytes
 
 
 def test_replaces_a_regular_file_keeping_its_mode(tmp_path):

@@ -6,14 +6,22 @@ import sqlite3
 
 import pytest
 
-from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.cache import ReceiptCache
-from usms_tui.model import Receipt, Status
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.store.cache import ReceiptCache
 
 
 def rec(phone, result="", code="", desc=""):
-    return Receipt.from_api({"Phone": phone, "ReceiptResult": result, "ReceiptCode": code, "ReceiptDesc": desc,
-                             "CostCount": 1, "ReceiptTime": 1700000000 if result else None})
+    return Receipt.from_api(
+        {
+            "Phone": phone,
+            "ReceiptResult": result,
+            "ReceiptCode": code,
+            "ReceiptDesc": desc,
+            "CostCount": 1,
+            "ReceiptTime": 1700000000 if result else None,
+        }
+    )
 
 
 @pytest.fixture
@@ -66,8 +74,9 @@ def test_first_seen_moves_only_when_status_changes(cache):
 
 def test_errors_are_kept_with_receipts_and_cleared_by_success(cache):
     cache.store_results({"s1": [rec("1", "Success")]}, checked_at=100.0)
-    error = BatchError(ErrorKind.TRANSIENT, "boom", session_nos=("s1", "s3"), http_status=503, attempts=4,
-                       request_id="req-1")
+    error = BatchError(
+        ErrorKind.TRANSIENT, "boom", session_nos=("s1", "s3"), http_status=503, attempts=4, request_id="req-1"
+    )
     cache.store_errors([error], at=150.0)
     data = cache.load_all()
     assert data["s1"].last_error == error and data["s1"].error_at == 150.0

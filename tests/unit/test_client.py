@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from usms_tui.api.client import USER_AGENT, ReceiptClient, RetryPolicy
-from usms_tui.api.errors import ErrorKind
-from usms_tui.api.signing import Credentials, verify
-from usms_tui.model import Status
+from usms_tui.api.signing import verify
+from usms_tui.domain.credentials import Credentials
+from usms_tui.domain.failures import ErrorKind
+from usms_tui.domain.receipts import Status
 
 PUBLIC = "pub-key-for-tests"
 PRIVATE = "very-secret-private-key-0123456789"
@@ -44,8 +45,15 @@ def ok_body(form: dict[str, str]) -> dict:
         {
             "SessionNo": no,
             "ReceiptSet": [
-                {"Phone": "13800000001", "CostCount": 1, "ReceiptResult": "Success", "ReceiptCode": "DELIVRD",
-                 "ReceiptDesc": "ok", "ReceiptTime": 1700000000, "UserId": "u"}
+                {
+                    "Phone": "13800000001",
+                    "CostCount": 1,
+                    "ReceiptResult": "Success",
+                    "ReceiptCode": "DELIVRD",
+                    "ReceiptDesc": "ok",
+                    "ReceiptTime": 1700000000,
+                    "UserId": "u",
+                }
             ],
         }
         for no in nos
@@ -87,7 +95,9 @@ async def test_250_sessions_make_three_signed_batches_within_concurrency_limit()
     sizes = sorted((sum(k.startswith("SessionNoSet.") for k in f) for f in seen), reverse=True)
     assert sizes == [100, 100, 50]
     assert peak <= 2
-    assert all(f["Action"] == "GetUSMSSendReceipt" and f["ProjectId"] == "org-1" and f["PublicKey"] == PUBLIC for f in seen)
+    assert all(
+        f["Action"] == "GetUSMSSendReceipt" and f["ProjectId"] == "org-1" and f["PublicKey"] == PUBLIC for f in seen
+    )
     assert len(result.receipts) == 250 and result.ok and result.requests == 3
     assert result.receipts["s7"][0].status is Status.DELIVERED
 
@@ -111,7 +121,9 @@ async def test_signature_error_171_is_fatal_not_retried_and_stops_the_cycle():
         nonlocal calls
         calls += 1
         return httpx.Response(
-            200, json={"RetCode": 171, "Message": "Signature VerifyAC Error"}, headers={"X-UCLOUD-REQUEST-UUID": "r-171"}
+            200,
+            json={"RetCode": 171, "Message": "Signature VerifyAC Error"},
+            headers={"X-UCLOUD-REQUEST-UUID": "r-171"},
         )
 
     client, fake = make_client(handler, concurrency=1)
@@ -189,7 +201,9 @@ async def test_retries_bounded_in_total_time():
     def handler(request):
         return httpx.Response(200, json={"RetCode": 153, "Message": "throttled"})
 
-    client, fake = make_client(handler, retry=RetryPolicy(max_attempts=50, throttled_base_delay=10, max_delay=1000, max_total=30))
+    client, fake = make_client(
+        handler, retry=RetryPolicy(max_attempts=50, throttled_base_delay=10, max_delay=1000, max_total=30)
+    )
     result = await client.fetch(["a"])
     assert result.errors[0].kind is ErrorKind.THROTTLED
     assert sum(fake.sleeps) <= 30
@@ -235,7 +249,10 @@ async def test_one_failed_batch_keeps_the_others():
 
 
 async def test_unknown_receipt_result_kept_raw():
-    body = {"RetCode": 0, "Data": [{"SessionNo": "a", "ReceiptSet": [{"Phone": "1", "ReceiptResult": "SubmitFail", "CostCount": "1"}]}]}
+    body = {
+        "RetCode": 0,
+        "Data": [{"SessionNo": "a", "ReceiptSet": [{"Phone": "1", "ReceiptResult": "SubmitFail", "CostCount": "1"}]}],
+    }
     client, _ = make_client(lambda request: httpx.Response(200, json=body))
     result = await client.fetch(["a"])
     [receipt] = result.receipts["a"]
@@ -243,7 +260,7 @@ async def test_unknown_receipt_result_kept_raw():
 
 
 async def test_plain_http_refused_except_loopback_or_allowed():
-    from usms_tui.errors import ConfigError
+    from usms_tui.domain.errors import ConfigError
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
     with pytest.raises(ConfigError):
@@ -274,7 +291,7 @@ async def test_private_key_absent_from_errors_and_repr():
 
 
 def test_describe_for_a_command_that_gave_up_does_not_promise_a_retry():
-    from usms_tui.api.errors import BatchError
+    from usms_tui.domain.failures import BatchError
 
     throttled = BatchError(ErrorKind.THROTTLED, "slow down", ret_code=153, request_id="r-1", attempts=4)
     assert "backing off" in throttled.describe()  # the UI keeps polling: true there
@@ -285,7 +302,7 @@ def test_describe_for_a_command_that_gave_up_does_not_promise_a_retry():
 
 
 def test_describe_names_the_http_status_once():
-    from usms_tui.api.errors import BatchError
+    from usms_tui.domain.failures import BatchError
 
     ours = BatchError(ErrorKind.TRANSIENT, "GetUSMSSendReceipt: HTTP 503 Service Unavailable", http_status=503)
     assert ours.describe().count("503") == 1

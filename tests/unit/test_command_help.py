@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from usms_tui.cli import build_parser
+from usms_tui.cli.main import build_parser
 
 COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config"]
 
@@ -37,7 +37,7 @@ def test_wait_documents_its_own_codes_and_timeout_is_the_deadline():
 
 def test_registering_commands_imports_no_http_or_ui_library():
     code = (
-        "import sys; from usms_tui.cli import build_parser; build_parser(); "
+        "import sys; from usms_tui.cli.main import build_parser; build_parser(); "
         "print(sorted(m for m in ('httpx', 'textual', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

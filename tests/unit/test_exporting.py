@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from usms_tui.exporting import PHONE_COLUMNS, defuse, phone_rows, render, write_rows
-from usms_tui.model import Receipt, summarize
-from usms_tui.watchlist import WatchedSession
+from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.store.exporting import PHONE_COLUMNS, defuse, phone_rows, render, write_rows
+from usms_tui.store.watchlist import WatchedSession
 
 
 class State:
@@ -20,11 +20,25 @@ class State:
 
 def sample():
     receipts = [
-        Receipt.from_api({"Phone": "13800000001", "ReceiptResult": "Fail", "ReceiptCode": "UNDELIV",
-                          "ReceiptDesc": "=HYPERLINK(\"x\")", "ReceiptTime": 1_796_025_000, "CostCount": 2}),
+        Receipt.from_api(
+            {
+                "Phone": "13800000001",
+                "ReceiptResult": "Fail",
+                "ReceiptCode": "UNDELIV",
+                "ReceiptDesc": '=HYPERLINK("x")',
+                "ReceiptTime": 1_796_025_000,
+                "CostCount": 2,
+            }
+        ),
     ]
-    summary = summarize("usms-1", receipts, now=1_796_025_600, added_at=1_796_020_000, sent_at=1_796_020_000,
-                        known_phones=["13800000001", "13800000002"])
+    summary = summarize(
+        "usms-1",
+        receipts,
+        now=1_796_025_600,
+        added_at=1_796_020_000,
+        sent_at=1_796_020_000,
+        known_phones=["13800000001", "13800000002"],
+    )
     entry = WatchedSession("usms-1", label="Night [b]batch", added_at=1_796_020_000, sent_at=1_796_020_000)
     return [summary], {"usms-1": State(entry)}
 
@@ -42,7 +56,7 @@ def test_csv_defuses_formulas_and_keeps_text(tmp_path):
     target = tmp_path / "out.csv"
     assert write_rows(rows, "csv", target) == 2
     parsed = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert parsed[0]["desc"] == "'=HYPERLINK(\"x\")"
+    assert parsed[0]["desc"] == '\'=HYPERLINK("x")'
     assert parsed[1]["receipt_time"] == ""
     assert defuse("-1") == "'-1" and defuse("13800000001") == "13800000001" and defuse(3) == 3
 
@@ -88,8 +102,8 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path):
 
 
 def test_pending_phone_of_an_overdue_session_is_marked_overdue():
-    from usms_tui.exporting import phone_rows
-    from usms_tui.model import Receipt, summarize
+    from usms_tui.domain.receipts import Receipt, summarize
+    from usms_tui.store.exporting import phone_rows
 
     receipts = [Receipt.from_api({"Phone": "1", "ReceiptResult": "Success"})]
     old = summarize("old", receipts, now=50_000, added_at=0, known_phones=["1", "2"])

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from usms_tui.importer import parse_import
+from usms_tui.store.importer import parse_import
 
 
 def nos(text):
@@ -35,15 +35,22 @@ def test_send_response_with_flattened_request_phones():
 
 
 def test_batch_request_targets_become_phones():
-    item = {"request": {"TaskContent": [{"Target": [{"Phone": "1"}, {"Phone": "2"}]}, {"Target": [{"Phone": "1"}]}]},
-            "response": {"RetCode": "0", "SessionNo": "b"}}
+    item = {
+        "request": {"TaskContent": [{"Target": [{"Phone": "1"}, {"Phone": "2"}]}, {"Target": [{"Phone": "1"}]}]},
+        "response": {"RetCode": "0", "SessionNo": "b"},
+    }
     sessions, _ = parse_import(json.dumps([item]))
     assert sessions[0].phones == ("1", "2")
 
 
 def test_objects_that_cannot_be_watched_are_refused_with_reasons():
-    items = [{"RetCode": 0, "SuccessCount": 0, "FailContent": []}, {"RetCode": 171, "Message": "Signature VerifyAC Error"},
-             {"foo": 1}, 42, {"SessionNo": 7}]
+    items = [
+        {"RetCode": 0, "SuccessCount": 0, "FailContent": []},
+        {"RetCode": 171, "Message": "Signature VerifyAC Error"},
+        {"foo": 1},
+        42,
+        {"SessionNo": 7},
+    ]
     sessions, refused = parse_import(json.dumps(items), "x.json")
     assert sessions == []
     reasons = [why for _, why in refused]
@@ -55,14 +62,37 @@ def test_objects_that_cannot_be_watched_are_refused_with_reasons():
 
 
 def test_own_list_json_round_trips():
-    doc = {"sessions": [{"session_no": "a", "label": "L", "added_at": 1.0, "sent_at": 2.0, "note": "n",
-                         "known_phones": ["9"], "phones": [{"phone": "9", "status": "pending"}]}]}
+    doc = {
+        "sessions": [
+            {
+                "session_no": "a",
+                "label": "L",
+                "added_at": 1.0,
+                "sent_at": 2.0,
+                "note": "n",
+                "known_phones": ["9"],
+                "phones": [{"phone": "9", "status": "pending"}],
+            }
+        ]
+    }
     (session,), _ = parse_import(json.dumps(doc))
-    assert (session.session_no, session.label, session.sent_at, session.phones, session.note) == ("a", "L", 2.0, ("9",), "n")
+    assert (session.session_no, session.label, session.sent_at, session.phones, session.note) == (
+        "a",
+        "L",
+        2.0,
+        ("9",),
+        "n",
+    )
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")),
-                        min_size=1, max_size=30).filter(lambda t: t[0] not in "#[{"), max_size=20))
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")), min_size=1, max_size=30
+        ).filter(lambda t: t[0] not in "#[{"),
+        max_size=20,
+    )
+)
 def test_any_valid_session_nos_one_per_line_come_back_in_order(values):
     values = [v for v in values if not any(c.isspace() for c in v)]
     assert nos("\n".join(values)) == values

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.cache import CachedSession
-from usms_tui.commands._common import SessionView, safe
-from usms_tui.commands._listing import print_table
-from usms_tui.commands.check import print_errors
-from usms_tui.model import Receipt, summarize
-from usms_tui.watchlist import WatchedSession
+from usms_tui.cli._common import SessionView, safe
+from usms_tui.cli._listing import print_table
+from usms_tui.cli.check import print_errors
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.store.cache import CachedSession
+from usms_tui.store.watchlist import WatchedSession
 
 #: ESC (CSI, OSC title change), BEL, C1 CSI, a bidi override and a line separator.
 EVIL = ["\x1b[2J", "\x1b]0;pwned\x07", "\x9b31m", "\u202e", "\u2028", "\r"]
@@ -23,10 +23,16 @@ def assert_inert(text: str) -> None:
 
 def evil_view() -> SessionView:
     entry = WatchedSession("s-1", label="lbl" + "".join(EVIL), added_at=1_000.0, phones=("13800000009",))
-    receipt = Receipt.from_api({
-        "Phone": "138\x1b[8m00000001", "ReceiptResult": "Odd\x1b[5m", "ReceiptCode": "C\x9b1m",
-        "ReceiptDesc": "desc" + "".join(EVIL), "ReceiptTime": 1_700_000_000, "CostCount": 1,
-    })
+    receipt = Receipt.from_api(
+        {
+            "Phone": "138\x1b[8m00000001",
+            "ReceiptResult": "Odd\x1b[5m",
+            "ReceiptCode": "C\x9b1m",
+            "ReceiptDesc": "desc" + "".join(EVIL),
+            "ReceiptTime": 1_700_000_000,
+            "CostCount": 1,
+        }
+    )
     summary = summarize("s-1", [receipt], now=2_000.0, added_at=1_000.0, known_phones=entry.phones)
     error = BatchError(ErrorKind.OTHER, "GetUSMSSendReceipt: bad\x1b[31m thing", ("s-1",), ret_code=230)
     cached = CachedSession("s-1", (receipt,), last_checked=1_500.0, last_error=error, error_at=1_600.0)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from usms_tui.model import Receipt, Status, classify, mask_phone, parse_receipt_data, summarize
+from usms_tui.domain.receipts import Receipt, Status, classify, mask_phone, parse_receipt_data, summarize
 
 
 def test_classify_documented_and_unknown_results():
@@ -50,7 +50,7 @@ def test_mask_phone():
 def test_receipt_time_in_milliseconds_is_scaled_to_seconds():
     # The docs only imply seconds; a millisecond value would otherwise be a date no formatter
     # can show (year 57425) and crash `list --phones`, `export` and the UI's phone pane.
-    from usms_tui.timefmt import format_iso_utc
+    from usms_tui.domain.timefmt import format_iso_utc
 
     for raw in (1_700_000_000, 1_700_000_000_123, "1700000000123", 1_700_000_000_123_456, 1_700_000_000.7):
         receipt = Receipt.from_api({"Phone": "1", "ReceiptResult": "Success", "ReceiptTime": raw})
@@ -63,7 +63,7 @@ def test_receipt_time_in_milliseconds_is_scaled_to_seconds():
 
 
 def test_known_phones_match_receipts_in_any_country_code_form():
-    from usms_tui.model import phone_key
+    from usms_tui.domain.receipts import phone_key
 
     assert {phone_key(p) for p in ("(86)13812341234", "+86 138-1234-1234", "008613812341234", "13812341234")} == {
         "13812341234"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from usms_tui.api.client import FetchResult
-from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.cache import ReceiptCache
-from usms_tui.model import Receipt, Status
-from usms_tui.poller import PhoneFailed, Poller, SessionOverdue
-from usms_tui.watchlist import Watchlist, WatchedSession
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.monitor.poller import PhoneFailed, Poller, SessionOverdue
+from usms_tui.store.cache import ReceiptCache
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 HOUR = 3600.0
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from usms_tui import settings as settings_module
-from usms_tui.config_file import EXAMPLE
-from usms_tui.errors import ConfigError
-from usms_tui.settings import Settings, check_base_url, load_settings, settings_from_args
+from usms_tui.config import settings as settings_module
+from usms_tui.config.settings import Settings, check_base_url, load_settings, settings_from_args
+from usms_tui.config.toml_file import EXAMPLE
+from usms_tui.domain.errors import ConfigError
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -81,7 +81,9 @@ def test_missing_credentials_name_every_way_to_provide_them(world):
     for way in ("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "[ucloud]", str(world.config),
                 str(world.ucloud / "credential.json"), "--profile", "UCLOUD_PROFILE"):  # fmt: skip
         assert way in message
-    with pytest.raises(ConfigError, match=r"private key missing \(the public key comes from env UCLOUD_PUBLIC_KEY\)\. "):
+    with pytest.raises(
+        ConfigError, match=r"private key missing \(the public key comes from env UCLOUD_PUBLIC_KEY\)\. "
+    ):
         world.load(UCLOUD_PUBLIC_KEY="pub").credentials()
 
 
@@ -129,7 +131,9 @@ def test_active_profile_and_named_profiles(world):
 
 def test_unknown_profile_lists_the_ones_that_exist(world):
     world.profiles(DEFAULT_PROFILE, DEFAULT_CREDENTIALS)
-    with pytest.raises(ConfigError, match=r"ucloud profile 'prod' \(flag --profile\) does not exist.*'default', 'other'"):
+    with pytest.raises(
+        ConfigError, match=r"ucloud profile 'prod' \(flag --profile\) does not exist.*'default', 'other'"
+    ):
         world.load({"profile": "prod"})
     world.profiles("[]", "[]")
     with pytest.raises(ConfigError, match=r"'prod' \(env UCLOUD_PROFILE\) does not exist.*: none"):
@@ -148,10 +152,14 @@ def test_shared_file_variables_move_the_ucloud_files(world, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "c.json").write_text(json.dumps([{"profile": "default", "active": True, "region": "moved"}]))
-    (elsewhere / "k.json").write_text(json.dumps([{"profile": "default", "public_key": "p", "private_key": "moved-key"}]))
+    (elsewhere / "k.json").write_text(
+        json.dumps([{"profile": "default", "public_key": "p", "private_key": "moved-key"}])
+    )
     (elsewhere / "k.json").chmod(0o600)
     world.profiles(DEFAULT_PROFILE, DEFAULT_CREDENTIALS)
-    s = world.load(UCLOUD_SHARED_CONFIG_FILE=str(elsewhere / "c.json"), UCLOUD_SHARED_CREDENTIAL_FILE=str(elsewhere / "k.json"))
+    s = world.load(
+        UCLOUD_SHARED_CONFIG_FILE=str(elsewhere / "c.json"), UCLOUD_SHARED_CREDENTIAL_FILE=str(elsewhere / "k.json")
+    )
     assert (s.region, s.private_key) == ("moved", "moved-key")
     assert s.ucloud_credential_path == elsewhere / "k.json"
 
@@ -161,7 +169,7 @@ def test_config_toml_format_documented_by_the_example(world):
     world.toml(
         '[ucloud]\npublic_key = "tp"\nprivate_key = "toml-private-key"\nproject_id = "org-t"\nregion = "cn-gd"\n'
         'zone = "cn-gd-02"\nbase_url = "http://api.service.ucloud.cn"\ntimeout = "20s"\nallow_http = true\n\n'
-        '[api]\nbatch_size = 50\nconcurrency = 8\n\n'
+        "[api]\nbatch_size = 50\nconcurrency = 8\n\n"
         '[ui]\ninterval = "2m"\nwarn_after = "1h30m"\nbell = true\ntheme = "nord"\nmask_phones = false\n\n'
         '[paths]\nwatchlist = "lists/w.json"\ncache = "/abs/c.sqlite3"\n'
     )

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from ucloud.core.auth import Credential
 from ucloud.core.typesystem import encoder
 
-from usms_tui.api.signing import Credentials, flatten, sign, signature, string_to_sign, verify
+from usms_tui.api.signing import flatten, sign, signature, string_to_sign, verify
+from usms_tui.domain.credentials import Credentials
 
 PUBLIC = "ucloudsomeone@example.com1296235120854146120"
 PRIVATE = "46f09bb9fab4f12dfc160dae12273d5332b5debe"

@@ -7,9 +7,10 @@ import httpx
 import pytest
 
 from usms_tui.api.client import ReceiptClient, RetryPolicy
-from usms_tui.api.errors import ErrorKind, FatalError
-from usms_tui.api.signing import Credentials
-from usms_tui.model import Status
+from usms_tui.api.errors import FatalError
+from usms_tui.domain.credentials import Credentials
+from usms_tui.domain.failures import ErrorKind
+from usms_tui.domain.receipts import Status
 from usms_tui.simulator import Fault, ManualClock, Scenario, Simulator
 
 NOW = 1_750_000_000.0
@@ -32,8 +33,14 @@ class Harness:
 
         self.http = httpx.AsyncClient(transport=self.sim.mock_transport(sleep=latency))
         self.client = ReceiptClient(
-            self.http, credentials or self.sim.credentials, base_url="http://127.0.0.1:9", region="cn-bj2",
-            retry=RetryPolicy(max_attempts=3), sleep=backoff, clock=lambda: 0.0, rng=lambda: 0.5,
+            self.http,
+            credentials or self.sim.credentials,
+            base_url="http://127.0.0.1:9",
+            region="cn-bj2",
+            retry=RetryPolicy(max_attempts=3),
+            sleep=backoff,
+            clock=lambda: 0.0,
+            rng=lambda: 0.5,
         )
 
     def sessions(self, count: int = 4) -> list[str]:

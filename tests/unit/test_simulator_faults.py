@@ -40,7 +40,9 @@ def test_http_status_faults(kind, status):
     assert (response.headers.get("Retry-After") == "1") == (status == 429)
 
 
-@pytest.mark.parametrize("kind, code", [("ret150", 150), ("ret153", 153), ("ret171", 171), ("ret172", 172), ("ret230", 230)])
+@pytest.mark.parametrize(
+    "kind, code", [("ret150", 150), ("ret153", 153), ("ret171", 171), ("ret172", 172), ("ret230", 230)]
+)
 def test_ret_code_faults(kind, code):
     sim, nos = with_fault(kind)
     body = query(sim, nos).json()

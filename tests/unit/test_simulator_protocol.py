@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from usms_tui.api.signing import Credentials, flatten, sign
+from usms_tui.api.signing import flatten, sign
+from usms_tui.domain.credentials import Credentials
 from usms_tui.simulator import ManualClock, Scenario, SimulatedDrop, SimulatedTimeout, Simulator, SimulatorServer
 
 NOW = 1_750_000_000.0
@@ -65,8 +66,14 @@ def test_get_query_string(sim, http):
 
 def test_send_message_then_receipts(sim, http):
     form = sign(
-        {"Action": "SendUSMSMessage", "PhoneNumbers": ["13800000001", "13800000002"], "TemplateId": "UTA1",
-         "SigContent": "UCloud", "TemplateParams": ["1234"], "UserId": "u-1"},
+        {
+            "Action": "SendUSMSMessage",
+            "PhoneNumbers": ["13800000001", "13800000002"],
+            "TemplateId": "UTA1",
+            "SigContent": "UCloud",
+            "TemplateParams": ["1234"],
+            "UserId": "u-1",
+        },
         sim.credentials,
     )
     body = body_of(http.post("/", data=form))
@@ -106,7 +113,10 @@ def test_more_than_100_session_nos_refused_100_accepted(sim, http):
 def test_wrong_private_key_unknown_public_key_missing_signature(sim, http):
     form = sign(receipts_params(["s1"]), Credentials(sim.public_key, "wrong"))
     assert body_of(http.post("/", data=form)) == {
-        "RetCode": 171, "Action": "GetUSMSSendReceiptResponse", "Message": "Signature VerifyAC Error"}
+        "RetCode": 171,
+        "Action": "GetUSMSSendReceiptResponse",
+        "Message": "Signature VerifyAC Error",
+    }
     form = sign(receipts_params(["s1"]), Credentials("nobody", sim.private_key))
     assert body_of(http.post("/", data=form))["RetCode"] == 172
     form = sign(receipts_params(["s1"]), sim.credentials)
@@ -127,8 +137,10 @@ def test_handle_is_pure_and_takes_nested_or_flat_params(sim):
     status, headers, raw = sim.handle(sign(receipts_params(["s1"]), sim.credentials))
     assert status == 200 and "X-UCLOUD-REQUEST-UUID" in headers
     assert json.loads(raw)["Data"] == [{"SessionNo": "s1", "ReceiptSet": []}]
-    nested = {**receipts_params(["s1"]), **{k: v for k, v in sign(receipts_params(["s1"]), sim.credentials).items()
-                                            if k in ("PublicKey", "Signature")}}
+    nested = {
+        **receipts_params(["s1"]),
+        **{k: v for k, v in sign(receipts_params(["s1"]), sim.credentials).items() if k in ("PublicKey", "Signature")},
+    }
     assert json.loads(sim.handle(nested)[2])["RetCode"] == 0
     assert flatten(nested)["SessionNoSet.0"] == "s1"
     sim.add_fault("timeout", count=1)

@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("ucloud")
 
-from ucloud.client import Client  # noqa: E402
-from ucloud.core.exc import HTTPStatusException, RetCodeException  # noqa: E402
+from ucloud.client import Client
+from ucloud.core.exc import HTTPStatusException, RetCodeException
 
-from usms_tui.simulator import ManualClock, Scenario, Simulator, SimulatorServer  # noqa: E402
+from usms_tui.simulator import ManualClock, Scenario, Simulator, SimulatorServer
 
 NOW = 1_750_000_000.0
 PHONES = ["13800000001", "13800000002", "(86)13800000003"]
@@ -42,8 +42,13 @@ def sdk(server: SimulatorServer, private_key: str | None = None, public_key: str
 def test_send_then_receipts_with_the_official_sdk(server):
     client = sdk(server).usms()
     sent = client.send_usms_message(
-        {"PhoneNumbers": PHONES, "TemplateId": "UTA20001", "SigContent": "UCloud", "TemplateParams": ["123456"],
-         "UserId": "order-1"}
+        {
+            "PhoneNumbers": PHONES,
+            "TemplateId": "UTA20001",
+            "SigContent": "UCloud",
+            "TemplateParams": ["123456"],
+            "UserId": "order-1",
+        }
     )
     session_no = sent["SessionNo"]
     assert sent["UserId"] == "order-1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.model import Status, classify, parse_receipt_data
+from usms_tui.domain.receipts import Status, classify, parse_receipt_data
 from usms_tui.simulator import ManualClock, Scenario, Simulator
 
 NOW = 1_750_000_000.0
@@ -106,7 +106,8 @@ def test_precreate_covers_every_status_and_overdue_sessions():
     clock.advance(30 * 24 * 3600)
     late = sim.receipts(session_nos)
     overdue = [
-        s for s, entry in zip(sessions, late)
+        s
+        for s, entry in zip(sessions, late, strict=False)
         if NOW - s.sent_at > 12 * 3600 and len(entry["ReceiptSet"]) < len(s.phones)
     ]
     assert overdue

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.timefmt import format_duration, parse_duration, parse_time
+from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ def test_parse_duration(text, seconds):
 
 @pytest.mark.parametrize("text", ["", "abc", "10x", "-5", "5m3"])
 def test_parse_duration_refuses_with_reason(text):
-    with pytest.raises(ValueError, match="duration|negative"):
+    with pytest.raises(ValueError, match=r"duration|negative"):
         parse_duration(text)
 
 
@@ -28,7 +28,13 @@ def test_parse_time():
 
 
 def test_format_duration():
-    assert [format_duration(s) for s in (None, 5, 125, 3 * 3600 + 300, 50 * 3600)] == ["-", "5s", "2m", "3h05m", "2d02h"]
+    assert [format_duration(s) for s in (None, 5, 125, 3 * 3600 + 300, 50 * 3600)] == [
+        "-",
+        "5s",
+        "2m",
+        "3h05m",
+        "2d02h",
+    ]
 
 
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", float("nan"), float("inf")])

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 
 from usms_tui.api.client import ReceiptClient
-from usms_tui.commands.wait import wait_until_settled
-from usms_tui.errors import EXIT_FATAL_API, EXIT_OK, EXIT_SOME_FAILED, EXIT_TIMED_OUT
-from usms_tui.poller import Poller
+from usms_tui.cli.wait import wait_until_settled
+from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_SOME_FAILED, EXIT_TIMED_OUT
+from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Scenario, Simulator
-from usms_tui.watchlist import Watchlist, WatchedSession
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 DELIVERED = Scenario(never_share=0.0, fast_share=1.0, fast_delay=(5.0, 100.0), success_share=1.0, fail_share=0.0)
 NEVER = Scenario(never_share=1.0)

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from usms_tui.errors import WatchlistError
-from usms_tui.watchlist import AddReport, Watchlist, WatchedSession, validate_session_no
+from usms_tui.domain.errors import WatchlistError
+from usms_tui.store.watchlist import AddReport, WatchedSession, Watchlist, validate_session_no
 
 
 @pytest.fixture
@@ -62,8 +62,13 @@ def test_add_writes_versioned_pretty_json_in_insertion_order(path):
     assert data["version"] == 1
     assert [s["session_no"] for s in data["sessions"]] == ["b", "a"]
     assert data["sessions"][1] == {
-        "session_no": "a", "label": "x", "added_at": 1234.5, "sent_at": 1000, "phones": ["1", "2"],
-        "note": "", "archived": False,
+        "session_no": "a",
+        "label": "x",
+        "added_at": 1234.5,
+        "sent_at": 1000,
+        "phones": ["1", "2"],
+        "note": "",
+        "archived": False,
     }
     assert path.read_text().startswith('{\n  "version": 1')
     assert Watchlist(path).load() == wl.sessions()
@@ -93,7 +98,9 @@ def test_refused_are_reported_and_the_rest_kept(path):
 def test_times_the_file_could_not_hold_are_refused_not_written(path):
     # Written, NaN is not JSON and 1e300 is refused by the next load: the add would break the file.
     wl = Watchlist(path)
-    report = wl.add([WatchedSession("a", sent_at=float("nan")), WatchedSession("b", sent_at=1e300), WatchedSession("c")])
+    report = wl.add(
+        [WatchedSession("a", sent_at=float("nan")), WatchedSession("b", sent_at=1e300), WatchedSession("c")]
+    )
     assert report.added == ["c"] and [r[0] for r in report.refused] == ["a", "b"]
     assert "sent_at" in report.refused[1][1]
     assert [s.session_no for s in Watchlist(path).load()] == ["c"]
@@ -247,7 +254,9 @@ def test_any_sessions_round_trip_through_the_file(tmp_path):
         label=st.text(max_size=20),
         added_at=st.floats(min_value=1, max_value=4e9, allow_nan=False),
         sent_at=st.none() | st.floats(min_value=0, max_value=4e9, allow_nan=False),
-        phones=st.lists(st.text(min_size=1, max_size=12).filter(str.strip).map(str.strip), max_size=3, unique=True).map(tuple),
+        phones=st.lists(st.text(min_size=1, max_size=12).filter(str.strip).map(str.strip), max_size=3, unique=True).map(
+            tuple
+        ),
         note=st.text(max_size=20),
         archived=st.booleans(),
     )

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from usms_tui.errors import WatchlistError
-from usms_tui.watchlist import Watchlist, WatchedSession
+from usms_tui.domain.errors import WatchlistError
+from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from usms_tui.watchlist import Watchlist, WatchedSession
+    from usms_tui.store.watchlist import Watchlist, WatchedSession
     path, prefix, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     wl = Watchlist(path)
     for i in range(count):
@@ -31,9 +31,7 @@ WRITER = textwrap.dedent(
 
 
 def test_four_processes_adding_at_once_lose_nothing(path):
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}", "100"]) for n in range(4)
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}", "100"]) for n in range(4)]
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
     sessions = Watchlist(path).load()
     assert len(sessions) == 400
@@ -44,7 +42,7 @@ KILLED_WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from usms_tui.watchlist import Watchlist, WatchedSession
+    from usms_tui.store.watchlist import Watchlist, WatchedSession
     path, prefix = Path(sys.argv[1]), sys.argv[2]
     wl = Watchlist(path)
     for i in range(100000):
@@ -82,10 +80,9 @@ def test_sigkill_at_random_moments_never_loses_a_confirmed_add(path):
 
 
 def test_a_hung_lock_holder_gives_a_clear_error_not_a_hang(path):
-    from usms_tui.filelock import locked
+    from usms_tui.store.filelock import locked
 
     wl = Watchlist(path, lock_timeout=0.05)
-    with locked(path):
-        with pytest.raises(WatchlistError, match="held .*nothing was changed"):
-            wl.add([WatchedSession("x")])
+    with locked(path), pytest.raises(WatchlistError, match=r"held .*nothing was changed"):
+        wl.add([WatchedSession("x")])
     assert wl.add([WatchedSession("x")]).added == ["x"]

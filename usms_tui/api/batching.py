@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.model import Receipt
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import Receipt
 
 MAX_BATCH = 100  # the documented cap of SessionNoSet per call
 

@@ -15,24 +15,19 @@ import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
 from usms_tui import __version__
 from usms_tui.api.batching import MAX_BATCH, FetchResult, RetryPolicy, batched, unique
-from usms_tui.api.errors import (
-    ApiError,
-    BatchError,
-    ErrorKind,
-    classify_http_status,
-    classify_ret_code,
-)
-from usms_tui.api.signing import Credentials, sign
-from usms_tui.model import parse_receipt_data
-
-if TYPE_CHECKING:
-    from usms_tui.settings import Settings
+from usms_tui.api.errors import ApiError
+from usms_tui.api.signing import sign
+from usms_tui.domain.base_url import DEFAULT_BASE_URL, base_url_problem
+from usms_tui.domain.credentials import Credentials
+from usms_tui.domain.errors import ConfigError
+from usms_tui.domain.failures import BatchError, ErrorKind, classify_http_status, classify_ret_code
+from usms_tui.domain.receipts import parse_receipt_data
 
 __all__ = [
     "MAX_BATCH",
@@ -40,13 +35,10 @@ __all__ = [
     "ReceiptClient",
     "RetryPolicy",
     "batched",
-    "build_client",
     "make_http_client",
     "unique",
 ]
 
-DEFAULT_BASE_URL = "https://api.ucloud.cn"
-DEFAULT_TIMEOUT = 15.0  # the ucloud CLI's default; the SDKs' 30 s is long for a monitor
 RECEIPT_ACTION = "GetUSMSSendReceipt"
 REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
 USER_AGENT = f"usms-tui/{__version__} (+https://pypi.org/project/usms-tui/) httpx/{httpx.__version__}"
@@ -95,11 +87,12 @@ class ReceiptClient:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        from usms_tui.settings import check_base_url
-
+        problem = base_url_problem(base_url, allow_http)
+        if problem:
+            raise ConfigError(f"base URL {base_url!r}: {problem}")
         self.http = http
         self.credentials = credentials
-        self.base_url = check_base_url(base_url, allow_http)
+        self.base_url = base_url.strip()
         self.project_id = project_id or None
         self.region = region or None
         self.batch_size = max(1, min(MAX_BATCH, int(batch_size)))
@@ -221,7 +214,9 @@ class ReceiptClient:
         except httpx.TimeoutException as exc:
             raise _error(ErrorKind.TRANSIENT, f"{action}: timed out ({type(exc).__name__})", batch) from None
         except httpx.TransportError as exc:
-            raise _error(ErrorKind.TRANSIENT, f"{action}: connection failed ({_describe_transport(exc)})", batch) from None
+            raise _error(
+                ErrorKind.TRANSIENT, f"{action}: connection failed ({_describe_transport(exc)})", batch
+            ) from None
         request_id = response.headers.get(REQUEST_ID_HEADER)
         if response.status_code != 200:
             kind = classify_http_status(response.status_code)
@@ -235,7 +230,9 @@ class ReceiptClient:
                 ErrorKind.OTHER, f"{action}: malformed response, not JSON ({snippet!r})", batch, request_id=request_id
             ) from None
         if not isinstance(body, dict):
-            raise _error(ErrorKind.OTHER, f"{action}: malformed response, not a JSON object", batch, request_id=request_id)
+            raise _error(
+                ErrorKind.OTHER, f"{action}: malformed response, not a JSON object", batch, request_id=request_id
+            )
         ret_code = parse_ret_code(body)
         if ret_code is None:
             raise _error(ErrorKind.OTHER, f"{action}: malformed response, no RetCode", batch, request_id=request_id)
@@ -275,7 +272,7 @@ def _describe_transport(exc: httpx.TransportError) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def make_http_client(timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> httpx.AsyncClient:
+def make_http_client(timeout: float, **kwargs: Any) -> httpx.AsyncClient:
     """The one long-lived HTTP client: TLS verification always on, pooled connections."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout),
@@ -283,20 +280,5 @@ def make_http_client(timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> httpx.A
         headers={"User-Agent": USER_AGENT},
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
         follow_redirects=False,
-        **kwargs,
-    )
-
-
-def build_client(settings: Settings, http: httpx.AsyncClient | None = None, **kwargs: Any) -> ReceiptClient:
-    """A client from effective settings (raises ConfigError when credentials are missing)."""
-    return ReceiptClient(
-        http if http is not None else make_http_client(settings.timeout),
-        settings.credentials(),
-        base_url=settings.base_url,
-        project_id=settings.project_id,
-        region=settings.region,
-        batch_size=settings.batch_size,
-        concurrency=settings.concurrency,
-        allow_http=settings.allow_http,
         **kwargs,
     )

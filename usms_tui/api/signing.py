@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Credentials:
-    """A UCloud API key pair. ``repr`` and ``str`` never show the private key."""
-
-    public_key: str
-    private_key: str = field(repr=False)
-
-    def __str__(self) -> str:
-        return f"Credentials(public_key={self.public_key!r}, private_key=***)"
+from usms_tui.domain.credentials import Credentials
 
 
 def stringify(value: Any) -> str:

@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from usms_tui.api.signing import Credentials
+from usms_tui.domain.credentials import Credentials
 from usms_tui.simulator import protocol
 from usms_tui.simulator.faults import Fault, FaultController, FaultRule
 from usms_tui.simulator.scenario import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, Scenario
 from usms_tui.simulator.state import SessionStore, SimSession
 
 if TYPE_CHECKING:
-    from usms_tui.watchlist_model import WatchedSession
+    from usms_tui.domain.sessions import WatchedSession
 
 if TYPE_CHECKING:
     import httpx
@@ -75,8 +75,12 @@ class Simulator:
     ) -> str:
         """Send a message to ``phones`` now; returns the new SessionNo."""
         session = self.store.send(
-            list(phones), now=self.now(), template_id=template_id, sig_content=sig_content,
-            user_id=user_id, params=tuple(str(p) for p in params),
+            list(phones),
+            now=self.now(),
+            template_id=template_id,
+            sig_content=sig_content,
+            user_id=user_id,
+            params=tuple(str(p) for p in params),
         )
         return session.session_no
 
@@ -106,7 +110,7 @@ class Simulator:
     ) -> list[WatchedSession]:
         """These sessions as watchlist entries (send time and phones, as a sender would record
         them), for the demo, the tests and the benchmarks. ``label(n)`` names the n-th one."""
-        from usms_tui.watchlist_model import WatchedSession
+        from usms_tui.domain.sessions import WatchedSession
 
         entries = []
         for number, session_no in enumerate(session_nos):
@@ -129,7 +133,9 @@ class Simulator:
 
     # -- faults --------------------------------------------------------------------------
 
-    def add_fault(self, kind: Fault | str, rate: float = 1.0, count: int | None = None, *, seconds: float | None = None) -> FaultRule:
+    def add_fault(
+        self, kind: Fault | str, rate: float = 1.0, count: int | None = None, *, seconds: float | None = None
+    ) -> FaultRule:
         """Inject ``kind`` into a share ``rate`` of requests, at most ``count`` times."""
         return self.faults.add_fault(kind, rate, count, seconds=seconds)
 
@@ -147,7 +153,9 @@ class Simulator:
         """Answer already-parsed parameters, with fault details (delay, timeout, drop)."""
         return protocol.respond(self, params, headers)
 
-    def handle(self, params: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, params: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         """Answer one request: ``(status, headers, body)``. No sockets, no sleeping.
 
         ``params`` are the request parameters (flat as on the wire, or nested as in a JSON
@@ -156,11 +164,15 @@ class Simulator:
         """
         return self.respond(params, headers).triple()
 
-    def handle_http(self, method: str, query: str | bytes, body: bytes, headers: Mapping[str, str] | None = None) -> protocol.Reply:
+    def handle_http(
+        self, method: str, query: str | bytes, body: bytes, headers: Mapping[str, str] | None = None
+    ) -> protocol.Reply:
         """Answer a raw HTTP request (form, JSON or query string): used by the server and mock transport."""
         if method.upper() not in ("GET", "POST"):
             self.count_request()
-            return protocol.Reply(405, {"Allow": "GET, POST", protocol.REQUEST_UUID_HEADER: _uuid()}, b"method not allowed")
+            return protocol.Reply(
+                405, {"Allow": "GET, POST", protocol.REQUEST_UUID_HEADER: _uuid()}, b"method not allowed"
+            )
         params = protocol.parse_request(method, query, body, headers)
         return protocol.respond(self, params, headers)
 

@@ -131,7 +131,9 @@ class FaultController:
         self._rng = random.Random(f"usms-tui-faults:{self.seed}")
         self._lock = threading.Lock()
 
-    def add_fault(self, kind: Fault | str, rate: float = 1.0, count: int | None = None, *, seconds: float | None = None) -> FaultRule:
+    def add_fault(
+        self, kind: Fault | str, rate: float = 1.0, count: int | None = None, *, seconds: float | None = None
+    ) -> FaultRule:
         """Make ``kind`` hit a share ``rate`` of requests, at most ``count`` times (None: forever)."""
         kind = Fault(kind)
         if not 0.0 <= rate <= 1.0:

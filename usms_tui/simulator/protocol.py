@@ -67,7 +67,9 @@ class Reply:
         return json.loads(self.body)
 
 
-def parse_request(method: str, query: str | bytes, body: bytes, headers: Mapping[str, str] | None) -> dict[str, str] | str:
+def parse_request(
+    method: str, query: str | bytes, body: bytes, headers: Mapping[str, str] | None
+) -> dict[str, str] | str:
     """The flat parameters of a request, or an error message when the body cannot be read."""
     if isinstance(query, bytes):
         query = query.decode("utf-8", "replace")
@@ -158,7 +160,8 @@ def _get_receipts(sim: Simulator, flat: dict[str, str], action: str) -> dict[str
         return _error(action, 220, "Missing params: SessionNoSet")
     if len(session_nos) > MAX_SESSION_NOS:
         return _error(
-            action, 230,
+            action,
+            230,
             f"Params [SessionNoSet] not valid: at most {MAX_SESSION_NOS} SessionNos per call, got {len(session_nos)}",
         )
     return {"RetCode": 0, "Action": f"{action}Response", "Message": "", "Data": sim.receipts(session_nos)}
@@ -177,8 +180,11 @@ def _send_message(sim: Simulator, flat: dict[str, str], action: str) -> dict[str
     if len(user_id) > 32:
         return _error(action, 230, "Params [UserId] not valid: at most 32 characters")
     session_no = sim.send(
-        phones, template_id=template_id, sig_content=flat.get("SigContent", ""),
-        user_id=user_id, params=_indexed(flat, _PARAM_KEY),
+        phones,
+        template_id=template_id,
+        sig_content=flat.get("SigContent", ""),
+        user_id=user_id,
+        params=_indexed(flat, _PARAM_KEY),
     )
     body: dict[str, Any] = {"RetCode": 0, "Action": f"{action}Response", "Message": "", "SessionNo": session_no}
     if user_id:

@@ -30,13 +30,13 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 120  # idle keep-alive connections end eventually
     server: _HTTPServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._serve()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._serve()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._serve()
 
     def _serve(self) -> None:
@@ -64,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:
         log = self.server.owner.log
         if log is not None:
             log(f"{self.address_string()} {format % args}")

@@ -88,8 +88,16 @@ class SessionStore:
         self.sessions[session.session_no] = session
         self.order.append(session.session_no)
 
-    def send(self, phones: Sequence[str], *, now: float, template_id: str, sig_content: str,
-             user_id: str, params: Sequence[str]) -> SimSession:
+    def send(
+        self,
+        phones: Sequence[str],
+        *,
+        now: float,
+        template_id: str,
+        sig_content: str,
+        user_id: str,
+        params: Sequence[str],
+    ) -> SimSession:
         """Create a session for ``phones`` sent at ``now``; receipts follow the scenario."""
         cost = sc.cost_of(template_id, sig_content, tuple(params))
         with self._lock:
@@ -100,7 +108,9 @@ class SessionStore:
                 delay = self.scenario.draw_delay(rng)
                 outcome = self.scenario.draw_outcome(rng)
                 arrive_at = _NEVER if delay is None else now + delay
-                session.arrivals.append((arrive_at, _receipt(phone, outcome, cost, arrive_at if delay is not None else now, user_id)))
+                session.arrivals.append(
+                    (arrive_at, _receipt(phone, outcome, cost, arrive_at if delay is not None else now, user_id))
+                )
             self._add(session)
         return session
 
@@ -130,8 +140,14 @@ class SessionStore:
                     age = forced[2] * 3600
                 sent_at = now - age
                 user_id = f"demo-{index:05d}" if rng.random() < 0.5 else ""
-                session = SimSession(self._new_session_no(rng), index, sent_at, user_id, "UTA-DEMO",
-                                     tuple(sc.draw_phone(rng) for _ in range(phones)))
+                session = SimSession(
+                    self._new_session_no(rng),
+                    index,
+                    sent_at,
+                    user_id,
+                    "UTA-DEMO",
+                    tuple(sc.draw_phone(rng) for _ in range(phones)),
+                )
                 cost = self.scenario.draw_cost(rng)
                 for position, phone in enumerate(session.phones):
                     delay = self.scenario.draw_delay(rng)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from usms_tui.api.errors import BatchError
+from usms_tui.domain.failures import BatchError
 from usms_tui.tui.text import safe_str, shorten
 
 #: More alerts than this of one kind in one cycle are summed up in one line.
@@ -56,11 +56,15 @@ def alert_lines(
     lines: list[str] = []
     for event in failed[:limit]:
         receipt = event.receipt
-        lines.append(f"{receipt.status.value}: {safe_str(phone_of(receipt.phone))} in {safe_str(name_of(event.session_no))}")
+        lines.append(
+            f"{receipt.status.value}: {safe_str(phone_of(receipt.phone))} in {safe_str(name_of(event.session_no))}"
+        )
     if len(failed) > limit:
         lines.append(f"… and {len(failed) - limit} more phones failed")
-    for event in overdue[:limit]:
-        lines.append(f"overdue: {safe_str(name_of(event.session_no))} has no final receipt after the warning age")
+    lines.extend(
+        f"overdue: {safe_str(name_of(event.session_no))} has no final receipt after the warning age"
+        for event in overdue[:limit]
+    )
     if len(overdue) > limit:
         lines.append(f"… and {len(overdue) - limit} more sessions overdue")
     return lines

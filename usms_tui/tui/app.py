@@ -17,9 +17,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from usms_tui.api.errors import BatchError, ErrorKind
-from usms_tui.errors import UserError
-from usms_tui.model import STATUS_ORDER, Status, mask_phone
+from usms_tui.domain.errors import UserError
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import STATUS_ORDER, Status, mask_phone
 from usms_tui.tui.alerts import alert_lines, short_error
 from usms_tui.tui.messages import ReceiptsRefreshed, RefreshFailed
 from usms_tui.tui.navigation import binding_commands, load_screen
@@ -46,7 +46,9 @@ class UsmsApp(App):
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, settings: Any, *, poller: Any, clock: Callable[[], float] = time.time, watchlist: Any = None) -> None:
+    def __init__(
+        self, settings: Any, *, poller: Any, clock: Callable[[], float] = time.time, watchlist: Any = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.poller = poller
@@ -65,7 +67,7 @@ class UsmsApp(App):
         self.last_error: BatchError | None = None
         self.failures = 0  # consecutive cycles with errors
         self.next_at: float | None = None  # app clock time of the next cycle
-        self.totals: dict[Status, int] = {status: 0 for status in STATUS_ORDER}
+        self.totals: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
         self.overdue = 0  # overdue sessions (see recount)
         self._timer = None
         self.startup_notes: list[str] = []  # warnings printed before the screen took over
@@ -164,9 +166,16 @@ class UsmsApp(App):
             self.last_error = report.fatal or report.errors[0]
             if report.fatal is not None:
                 self.stopped = report.fatal
-                self.notify(f"polling stopped: {report.fatal.describe()}; fix it, then press r", severity="error", timeout=30, markup=False)
+                self.notify(
+                    f"polling stopped: {report.fatal.describe()}; fix it, then press r",
+                    severity="error",
+                    timeout=30,
+                    markup=False,
+                )
             elif first_of_streak:
-                self.notify(f"refresh failed: {self.last_error.describe()}", severity="warning", timeout=10, markup=False)
+                self.notify(
+                    f"refresh failed: {self.last_error.describe()}", severity="warning", timeout=10, markup=False
+                )
         else:
             self.last_refresh = self.clock()
             if self.failures:
@@ -182,7 +191,11 @@ class UsmsApp(App):
         if self.cycles == 1 and not self.had_cache:
             # The first look at sessions never seen before: what it finds is on screen, not news.
             failed = sum(1 for e in events if hasattr(e, "receipt"))
-            self.notify(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6, markup=False)
+            self.notify(
+                f"first refresh: {failed} phones failed or unknown; alerts from now on are news",
+                timeout=6,
+                markup=False,
+            )
             return
         lines = alert_lines(events, self._session_name, self.display_phone)
         # markup=False: phones and labels come from files and the API.
@@ -258,7 +271,7 @@ class UsmsApp(App):
         """Totals for the status line; kept, so the 1 s countdown never walks 10,000 sessions."""
         if summaries is None:
             summaries = self.poller.summaries(self.clock()) if self.loaded else ()
-        totals = {status: 0 for status in STATUS_ORDER}
+        totals = dict.fromkeys(STATUS_ORDER, 0)
         overdue = 0
         for summary in summaries:
             for status, count in summary.counts.items():

@@ -37,14 +37,16 @@ def load_screen(name: str) -> type[Screen]:
 def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     """One palette entry per key of the screen and the app (not the widgets' cursor keys)."""
     seen: set[str] = set()
-    for _key, (node, binding, enabled, _tip) in screen.active_bindings.items():
+    for node, binding, enabled, _tip in screen.active_bindings.values():
         if node is not app and node is not screen:
             continue
         if not enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
             continue
         seen.add(binding.action)
         key = app.get_key_display(binding)
-        yield SystemCommand(f"{binding.description} ({key})", f"same as the key {key}", _runner(app, node, binding.action))
+        yield SystemCommand(
+            f"{binding.description} ({key})", f"same as the key {key}", _runner(app, node, binding.action)
+        )
 
 
 def _runner(app: App, node: Any, action: str) -> Callable[[], Any]:

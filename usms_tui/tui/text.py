@@ -14,7 +14,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
 
-from usms_tui.model import Status
+from usms_tui.domain.receipts import Status
 
 #: Control characters (C0, DEL, C1) and bidi overrides/isolates that could reorder or hide text.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -29,6 +29,7 @@ STATUS_SYMBOLS: dict[Status, str] = {
 }
 OVERDUE_SYMBOL = "!"
 WARNING_MARK = "⚠"
+
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()

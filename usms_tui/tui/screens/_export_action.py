@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from usms_tui.exporting import write_rows
+from usms_tui.store.exporting import write_rows
 
 
 class ExportsView:

@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from usms_tui.errors import UserError
+from usms_tui.domain.errors import UserError
 from usms_tui.tui.widgets.session_table import SessionTable
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class SessionActions:
 def export_rows(summaries: list, states: dict, fmt: str, path: Path) -> int:
     """Write one row per phone of these sessions (runs in a thread). Returns the row count."""
     try:
-        exporting = importlib.import_module("usms_tui.exporting")
+        exporting = importlib.import_module("usms_tui.store.exporting")
     except ImportError:
         raise UserError("export is not available in this build") from None
     rows = exporting.phone_rows(summaries, states)

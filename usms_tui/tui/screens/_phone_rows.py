@@ -9,9 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-
-from usms_tui.model import Receipt, SessionSummary, Status, mask_phone
-from usms_tui.timefmt import format_duration, format_local_time
+from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
+from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.screens._virtual_table import Column
 from usms_tui.tui.text import safe_str, shorten, status_class, status_label
 
@@ -72,7 +71,9 @@ STANDARD_FILTERS: tuple[PhoneFilter, ...] = (
 SORTS: tuple[str, ...] = ("session", "status", "time", "latency", "phone")
 
 
-def filters_for(status_filter: set[Status] | frozenset[Status] | None, code_desc: tuple[str, str] | None = None) -> list[PhoneFilter]:
+def filters_for(
+    status_filter: set[Status] | frozenset[Status] | None, code_desc: tuple[str, str] | None = None
+) -> list[PhoneFilter]:
     """The filter cycle, starting at the one asked for (a custom set or group goes first)."""
     cycle = list(STANDARD_FILTERS)
     if code_desc is not None:
@@ -134,8 +135,14 @@ def session_rows(index: int, summary: SessionSummary, entry: Any, phone_filter: 
             latency = receipt_time - sent_at if receipt_time > sent_at else 0.0
         phone = receipt.phone
         values = (
-            name, phone, (status, receipt.result, overdue), receipt.code, receipt.desc,
-            receipt_time, latency, receipt.cost_count,
+            name,
+            phone,
+            (status, receipt.result, overdue),
+            receipt.code,
+            receipt.desc,
+            receipt_time,
+            latency,
+            receipt.cost_count,
         )
         rank = _RANK["overdue"] if overdue else _RANK[status]
         rows.append((prefix + phone, values, (index, phone, rank, receipt_time, latency)))
@@ -153,7 +160,9 @@ class RowBuilder:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[tuple, list[Row]]] = {}
 
-    def build(self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter) -> PhoneRows:
+    def build(
+        self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter
+    ) -> PhoneRows:
         """Every phone of every session that passes ``phone_filter``, as hashable cell values."""
         values: dict[str, tuple] = {}
         sort_data: dict[str, tuple] = {}
@@ -162,8 +171,12 @@ class RowBuilder:
         for index, summary in enumerate(summaries):
             entry = getattr(states.get(summary.session_no), "entry", None)
             signature = (
-                index, summary.overdue, phone_filter,
-                getattr(entry, "label", ""), getattr(entry, "sent_at", None), summary.phones,
+                index,
+                summary.overdue,
+                phone_filter,
+                getattr(entry, "label", ""),
+                getattr(entry, "sent_at", None),
+                summary.phones,
             )
             cached = self._cache.get(summary.session_no)
             if cached is not None and cached[0] == signature:

@@ -69,7 +69,7 @@ class ViewTable(KeyedTable):
             old = self.shown.get(key)
             if old is None or old == values:
                 continue
-            for column, before, after in zip(columns, old, values):
+            for column, before, after in zip(columns, old, values, strict=False):
                 if before != after:
                     self.update_cell(key, column, self._cell(key, column, after))
             self.shown[key] = values
@@ -83,7 +83,7 @@ class ViewTable(KeyedTable):
             values = wanted.get(key)
             if values is None or key in self.shown:
                 continue
-            self.add_row(*(self._cell(key, c, v) for c, v in zip(columns, values)), key=key)
+            self.add_row(*(self._cell(key, c, v) for c, v in zip(columns, values, strict=False)), key=key)
             self.shown[key] = values
             added += 1
         return added
@@ -92,5 +92,5 @@ class ViewTable(KeyedTable):
         """Re-render every shown cell (after the mask or the theme changed the look)."""
         columns = self.column_names
         for key, values in self.shown.items():
-            for column, value in zip(columns, values):
+            for column, value in zip(columns, values, strict=False):
                 self.update_cell(key, column, self._cell(key, column, value))

@@ -161,7 +161,9 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def cells(self, key: str) -> list[str]:
         """A row's texts as shown (literal, control characters escaped), before fitting."""
-        return [safe_str(self._render_value(c.key, v)[0]) for c, v in zip(self.columns, self._values[key])]
+        return [
+            safe_str(self._render_value(c.key, v)[0]) for c, v in zip(self.columns, self._values[key], strict=False)
+        ]
 
     def update(self, values: Mapping[str, Values]) -> Changes:
         """Show exactly ``values``: gone keys leave, new keys are appended (the owner re-sorts),
@@ -285,7 +287,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _strip(self, texts: Sequence[tuple[str, str]], base: Style) -> Strip:
         segments = []
-        for column, (text, css_class) in zip(self.columns, texts):
+        for column, (text, css_class) in zip(self.columns, texts, strict=False):
             style = base + self._style(f"virtual-table---{css_class}") if css_class else base
             segments.append(Segment(" " + fit(safe_str(text), column.width, column.justify) + " ", style))
         return Strip(segments, self._width)
@@ -311,7 +313,7 @@ class VirtualTable(ScrollView, can_focus=True):
             strip = self._lines.get(key)
             if strip is None:
                 row_base = base + self._style("virtual-table--cursor") if selected else base
-                texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values)]
+                texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values, strict=False)]
                 strip = self._lines[key] = self._strip(texts, row_base)
         fixed = min(self._fixed_width, width)
         if not scroll_x or not fixed:

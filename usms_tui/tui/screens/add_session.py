@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from usms_tui.timefmt import parse_duration, parse_time
+from usms_tui.domain.sessions import validate_label
+from usms_tui.domain.timefmt import parse_duration, parse_time
+from usms_tui.store.watchlist import WatchedSession, validate_session_no
 from usms_tui.tui.screens._dialog import Dialog, field
-from usms_tui.watchlist import WatchedSession, validate_session_no
-from usms_tui.watchlist_model import validate_label
 
 #: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
 #: international numbers as "(852)55311234").

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from usms_tui.domain.sessions import validate_label
 from usms_tui.tui.screens._dialog import Dialog, field
-from usms_tui.watchlist_model import validate_label
 from usms_tui.tui.text import safe_str
 
 
@@ -27,7 +27,9 @@ class EditLabelDialog(Dialog[str | None]):
             # The label as the table shows it: a control character in a label written by
             # `usms-tui add` would be invisible in the field yet refused on Enter.
             current = safe_str(self.current)
-            yield field("Label", Input(value=current, placeholder="empty: show the SessionNo", id="label", compact=True))
+            yield field(
+                "Label", Input(value=current, placeholder="empty: show the SessionNo", id="label", compact=True)
+            )
             yield Static(id="dialog-error")
             yield Static("Enter saves · Esc cancels", id="dialog-hint")
 

@@ -65,7 +65,9 @@ class ExportDialog(Dialog[tuple[str, Path] | None]):
 
     def _update_hint(self) -> None:
         # Names the chosen format in words: the radio dot alone tells it only by colour.
-        self.query_one("#dialog-hint", Static).update(f"Enter exports {self.fmt.upper()} · Tab, arrows, Enter: format · Esc cancels")
+        self.query_one("#dialog-hint", Static).update(
+            f"Enter exports {self.fmt.upper()} · Tab, arrows, Enter: format · Esc cancels"
+        )
 
     @property
     def fmt(self) -> str:

@@ -17,13 +17,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from usms_tui.model import SessionSummary, Status
+from usms_tui.domain.receipts import SessionSummary, Status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._view_table import ViewTable
+from usms_tui.tui.text import literal, shorten, status_class, status_label
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
-from usms_tui.tui.text import literal, shorten, status_class, status_label
 
 #: Receipts that count as failures: a final answer other than delivered.
 FAILURE_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from usms_tui.timefmt import format_local_time
+from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
 CHUNKED_OVER = 1000
-
 
 
 class MainScreen(SessionActions, Screen):
@@ -125,7 +124,11 @@ class MainScreen(SessionActions, Screen):
                 summary = app.poller.summary(session_no, app.clock())
         entry = state.entry if state is not None else None
         error = error_line(state.last_error) if state is not None and state.last_error is not None else ""
-        hint = "no session matches the filter (escape clears it)" if self.filter_active else "no sessions: press a to add one"
+        hint = (
+            "no session matches the filter (escape clears it)"
+            if self.filter_active
+            else "no sessions: press a to add one"
+        )
         pane = self.query_one(PhonePane)
         self.query_one(AdviceLine).show(
             summary,

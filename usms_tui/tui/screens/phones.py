@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from usms_tui.exporting import phone_row
-from usms_tui.model import DEFAULT_WARN_AFTER, Status
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Status
+from usms_tui.store.exporting import phone_row
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._phone_rows import (

@@ -8,8 +8,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from usms_tui.model import SessionSummary
-from usms_tui.timefmt import format_local_time
+from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.text import WARNING_MARK, safe_str
 
 
@@ -91,7 +91,6 @@ class AdviceLine(Widget):
         self._text = Text(text, no_wrap=True, overflow="ellipsis", end="")
         self._style_name = style
         self.refresh()
-
 
     @property
     def plain(self) -> str:

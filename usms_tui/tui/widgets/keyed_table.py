@@ -61,7 +61,7 @@ def collector_paused() -> Iterator[None]:
     UNFREEZE_EVERY updates everything is unfrozen instead, so cyclic garbage that was frozen
     along the way is freed: one slow pass now and then rather than a slow leak.
     """
-    global _big_updates, _depth
+    global _big_updates, _depth  # noqa: PLW0603 - removed with the table rework
     _depth += 1
     was_enabled = gc.isenabled()
     gc.disable()
@@ -227,7 +227,7 @@ class KeyedTable(DataTable):
         """Update only the cells that differ; returns how many changed."""
         row = self._data[RowKey(key)]
         changed = 0
-        for column_key, cell in zip(self._column_keys(), cells):
+        for column_key, cell in zip(self._column_keys(), cells, strict=False):
             if not same_cell(row.get(column_key), cell):
                 self.update_cell(key, column_key, cell)
                 changed += 1

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from textual import events
 
-from usms_tui.model import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
-from usms_tui.timefmt import format_duration, format_local_time
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
+from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.text import clip, safe_str, status_class, status_label
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 
@@ -67,7 +67,9 @@ class PhonePane(KeyedTable):
         """The row for one phone."""
         phone = mask_phone(receipt.phone) if self.masked else receipt.phone
         overdue = phone_overdue(receipt, summary, self.warn_after)
-        status = self.styled(status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue))
+        status = self.styled(
+            status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue)
+        )
         latency = None
         if receipt.receipt_time is not None and sent_at is not None:
             latency = receipt.receipt_time - sent_at

@@ -14,8 +14,8 @@ from typing import Any
 from rich.text import Text
 from textual import events
 
-from usms_tui.model import STATUS_ORDER, SessionSummary, Status
-from usms_tui.timefmt import format_duration
+from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
+from usms_tui.domain.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
 from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, clip, progress_bar, safe_str, shorten
 from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable, collector_paused
@@ -23,7 +23,12 @@ from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable, collector_paused
 #: Sort modes cycled by ``s``, in order.
 SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")
 
-_FIXED = (("age", "Age", 7), *((s.value, STATUS_SYMBOLS[s], 4) for s in STATUS_ORDER), ("bar", "Delivered", 11), ("cost", "Cost", 4))
+_FIXED = (
+    ("age", "Age", 7),
+    *((s.value, STATUS_SYMBOLS[s], 4) for s in STATUS_ORDER),
+    ("bar", "Delivered", 11),
+    ("cost", "Cost", 4),
+)
 #: Room taken by everything but the name: fixed widths, 2 cells of padding a column, scrollbar.
 _OTHER_WIDTH = sum(w for _, _, w in _FIXED) + 2 * (len(_FIXED) + 1) + 1
 MIN_NAME, MAX_NAME = 16, 80
@@ -96,7 +101,9 @@ class SessionTable(KeyedTable):
         row.append(self.styled(f"{OVERDUE_SYMBOL}{age}" if s.overdue else age, "-overdue" if s.overdue else ""))
         for status in STATUS_ORDER:
             count = s.counts.get(status, 0)
-            css = "-dim" if not count else ("-overdue" if status is Status.PENDING and s.overdue else f"-{status.value}")
+            css = (
+                "-dim" if not count else ("-overdue" if status is Status.PENDING and s.overdue else f"-{status.value}")
+            )
             cell = self.styled(str(count), css)
             cell.justify = "right"
             row.append(cell)
@@ -112,9 +119,20 @@ class SessionTable(KeyedTable):
     def signature(self, s: SessionSummary, label: str, stale: bool) -> tuple:
         """Everything a row's cells are built from: equal signature, nothing to rebuild."""
         counts = tuple(s.counts.values())
-        return (label, stale, s.overdue, s.settled, counts, s.cost_count, format_duration(s.age_seconds), self._name_width)
+        return (
+            label,
+            stale,
+            s.overdue,
+            s.settled,
+            counts,
+            s.cost_count,
+            format_duration(s.age_seconds),
+            self._name_width,
+        )
 
-    def _apply(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str]) -> Iterator[None]:
+    def _apply(
+        self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str]
+    ) -> Iterator[None]:
         """The diff-update, as a generator that pauses after every chunk of rows."""
         stale_set = frozenset(stale)
         self._last = (summaries, labels, stale_set)
@@ -143,7 +161,9 @@ class SessionTable(KeyedTable):
         for _ in self._apply(summaries, labels, stale):
             pass
 
-    async def show_chunked(self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()) -> None:
+    async def show_chunked(
+        self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()
+    ) -> None:
         """:meth:`show` for big watchlists: yields to the event loop between chunks of rows."""
         with collector_paused():
             for _ in self._apply(summaries, labels, stale):

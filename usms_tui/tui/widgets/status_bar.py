@@ -13,8 +13,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from usms_tui.model import Status
-from usms_tui.timefmt import format_duration, format_local_time
+from usms_tui.domain.receipts import Status
+from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, safe_str, shorten
 
 
@@ -114,8 +114,12 @@ class StatusBar(Widget):
             second.append(f" {status.value}  " if wide else " ")
         other = s.totals.get(Status.OTHER, 0)
         if other:
-            second.append(f"{STATUS_SYMBOLS[Status.OTHER]}{other}" + (" other  " if wide else " "), style=self._style("other"))
-        second.append(f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim"))
+            second.append(
+                f"{STATUS_SYMBOLS[Status.OTHER]}{other}" + (" other  " if wide else " "), style=self._style("other")
+            )
+        second.append(
+            f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim")
+        )
         second.append("  │ ")
         if s.error:
             health = f"API ✗ {s.error}"

@@ -1,0 +1,197 @@
+"""Shared plumbing of the headless commands: settings, watchlist, cache, safe terminal text.
+
+Imports here stay light (no httpx, no textual) so every command's ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_TRANSIENT_API, UserError
+from usms_tui.domain.failures import BatchError, ErrorKind
+
+if TYPE_CHECKING:
+    from usms_tui.config.settings import Settings
+    from usms_tui.domain.receipts import SessionSummary
+    from usms_tui.store.cache import CachedSession, ReceiptCache
+    from usms_tui.store.watchlist import WatchedSession, Watchlist
+
+T = TypeVar("T")
+
+#: Cache rows of sessions no longer watched are kept this long after their last refresh.
+CACHE_KEEP_SECONDS = 30 * 86400.0
+
+API_EXIT_CODES_HELP = """\
+exit codes:
+  0  every batch was fetched
+  2  bad flag or input, missing credentials, or a corrupt watchlist (the file is left as it was)
+  4  fatal API error: credentials, permission or project rejected (RetCode 171, 172, 29x, ...)
+  5  transient failures (network, timeouts, HTTP 5xx/429, throttling) outlasted the retries
+  6  another API error (bad parameter, USMS 18xxx, malformed answer)
+"""
+
+
+def formatter() -> type[argparse.HelpFormatter]:
+    """Keep the exit-code tables in epilogs as written."""
+    return argparse.RawDescriptionHelpFormatter
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """Effective settings for this run (flags > env > config.toml > ucloud profile)."""
+    from usms_tui.config.settings import settings_from_args
+
+    return settings_from_args(args)
+
+
+def open_watchlist(settings: Settings) -> Watchlist:
+    """The watchlist, loaded. A corrupt file raises WatchlistError (one line, exit 2)."""
+    from usms_tui.store.watchlist import Watchlist
+
+    watchlist = Watchlist(settings.watchlist_path)
+    watchlist.load()
+    return watchlist
+
+
+def open_cache(settings: Settings, notes: list[str] | None = None) -> ReceiptCache | None:
+    """The receipt cache, or None (with a warning) when it cannot be used: it is disposable.
+
+    Warnings go to stderr and, when ``notes`` is given, into it too (the UI's screen covers
+    stderr at once, so the app shows them again as notifications).
+    """
+    from usms_tui.store.cache import CacheError, ReceiptCache
+
+    try:
+        cache = ReceiptCache(settings.cache_path)
+    except (CacheError, OSError) as error:
+        message = f"{error}; continuing without the cache"
+        warn(message)
+        if notes is not None:
+            notes.append(message)
+        return None
+    show_cache_warnings(cache, notes)
+    return cache
+
+
+def load_cached(settings: Settings) -> dict[str, CachedSession]:
+    """The cache's last known state of every session, read and closed again ({} without one)."""
+    cache = open_cache(settings)
+    try:
+        return cache.load_all() if cache is not None else {}
+    finally:
+        close_cache(cache)
+
+
+def parse_option(value: str, parse: Callable[[str], T], flag: str) -> T:
+    """``parse(value)``, its ValueError turned into a one-line UserError naming ``flag``."""
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise UserError(f"{flag}: {error}") from None
+
+
+def show_cache_warnings(cache: ReceiptCache | None, notes: list[str] | None = None) -> None:
+    """Print (once) what went wrong with the cache since the last call: never fatal, never hidden."""
+    if cache is None:
+        return
+    for message in cache.warnings:
+        warn(message)
+        if notes is not None:
+            notes.append(str(message))
+    cache.warnings.clear()
+
+
+def close_cache(cache: ReceiptCache | None) -> None:
+    """Show any cache warnings, then close it."""
+    if cache is not None:
+        show_cache_warnings(cache)
+        cache.close()
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    print(f"usms-tui: warning: {safe(message)}", file=sys.stderr)
+
+
+def safe(text: object) -> str:
+    """Text from files or the API, made harmless for a terminal: control characters escaped.
+
+    A label or ReceiptDesc containing ESC sequences must not be able to move the cursor,
+    change the title or hide lines in someone's terminal.
+    """
+    out = []
+    for char in str(text):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A watched session with what the cache last knew about it."""
+
+    entry: WatchedSession
+    summary: SessionSummary
+    cached: CachedSession | None
+
+
+def session_views(
+    entries: Iterable[WatchedSession],
+    cached: Mapping[str, CachedSession],
+    *,
+    now: float | None = None,
+    warn_after: float,
+) -> list[SessionView]:
+    """Summaries from the cache only (no network), in watchlist order."""
+    from usms_tui.domain.receipts import summarize
+
+    now = time.time() if now is None else now
+    views = []
+    for entry in entries:
+        hit = cached.get(entry.session_no)
+        summary = summarize(
+            entry.session_no,
+            (hit.receipts or ()) if hit else (),
+            now=now,
+            added_at=entry.added_at,
+            sent_at=entry.sent_at,
+            known_phones=entry.phones,
+            warn_after=warn_after,
+        )
+        views.append(SessionView(entry, summary, hit))
+    return views
+
+
+def exit_code_for(errors: Iterable[BatchError]) -> int:
+    """The exit code a set of failed batches deserves (worst first: fatal, other, transient)."""
+    kinds = {e.kind for e in errors}
+    if ErrorKind.FATAL in kinds:
+        return EXIT_FATAL_API
+    if ErrorKind.OTHER in kinds:
+        return EXIT_OTHER_API
+    if kinds & {ErrorKind.TRANSIENT, ErrorKind.THROTTLED}:
+        return EXIT_TRANSIENT_API
+    return EXIT_OK
+
+
+def counts_dict(summary: SessionSummary) -> dict[str, int]:
+    """``{"delivered": n, "failed": n, "unknown": n, "pending": n, "other": n}``."""
+    from usms_tui.domain.receipts import STATUS_ORDER
+
+    return {status.value: summary.counts.get(status, 0) for status in STATUS_ORDER}
+
+
+def state_word(summary: SessionSummary, never_checked: bool) -> str:
+    """One word for a session's state in tables."""
+    if summary.settled:
+        return "settled"
+    if summary.overdue:
+        return "OVERDUE"
+    return "unchecked" if never_checked else "pending"

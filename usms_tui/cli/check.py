@@ -1,0 +1,209 @@
+"""``check``: one refresh of the watched sessions, for cron and CI. Updates the cache.
+
+Settled sessions are final and served from the cache instead of being fetched again
+(receipts never change once final), unless named with ``--session``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from usms_tui.cli._common import (
+    API_EXIT_CODES_HELP,
+    CACHE_KEEP_SECONDS,
+    SessionView,
+    close_cache,
+    counts_dict,
+    exit_code_for,
+    formatter,
+    load_settings,
+    open_cache,
+    open_watchlist,
+    safe,
+)
+from usms_tui.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from usms_tui.config.settings import Settings
+    from usms_tui.monitor.poller import Poller
+    from usms_tui.store.cache import ReceiptCache
+    from usms_tui.store.watchlist import Watchlist
+
+EPILOG = (
+    """\
+--json prints {"checked_at": unix, "sessions": [{"session_no", "label", "sent_at",
+"age_seconds", "settled", "overdue", "counts": {"delivered", "failed", "unknown", "pending",
+"other"}, "cost_count", "phones": [{"phone", "status", "result", "code", "desc", "cost_count",
+"receipt_time", "user_id"}]}], "errors": [{"kind", "message", "ret_code", "request_id",
+"session_nos"}]}. Errors are also printed on stderr, one line each.
+
+"""
+    + API_EXIT_CODES_HELP
+)
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``check`` subcommand."""
+    parser = subparsers.add_parser(
+        "check",
+        parents=[common],
+        help="refresh receipts once and print them (cron, CI)",
+        description="Fetch receipts once for every watched, non-archived session (or the named ones).",
+        epilog=EPILOG,
+        formatter_class=formatter(),
+    )
+    add_session_option(parser)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(run=run)
+
+
+def add_session_option(parser: argparse.ArgumentParser) -> None:
+    """``--session NO`` (repeatable), shared with ``wait``."""
+    parser.add_argument(
+        "--session",
+        dest="sessions",
+        action="append",
+        default=[],
+        metavar="NO",
+        help="only this watched SessionNo (repeatable)",
+    )
+
+
+def named_sessions(watchlist: Watchlist, names: Sequence[str]) -> list[str] | None:
+    """The ``--session`` values, all of which must be watched; None when none were given."""
+    if not names:
+        return None
+    watched = {s.session_no for s in watchlist.sessions()}
+    wanted = [n.strip() for n in names]
+    missing = [n for n in wanted if n not in watched]
+    if missing:
+        raise UserError(f"not watched: {', '.join(safe(m) for m in missing)} (add it first: usms-tui add SESSION_NO)")
+    return list(dict.fromkeys(wanted))
+
+
+@asynccontextmanager
+async def running_poller(settings: Settings, watchlist: Watchlist, cache: ReceiptCache | None) -> AsyncIterator[Poller]:
+    """A loaded poller over one HTTP client, closed afterwards. ConfigError without credentials."""
+    from usms_tui.api.client import make_http_client
+    from usms_tui.monitor.poller import Poller
+    from usms_tui.monitor.runtime import build_client
+
+    async with make_http_client(settings.timeout) as http:
+        client = build_client(settings, http)
+        poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
+        poller.load()
+        yield poller
+
+
+def targets(poller: Poller, only: list[str] | None) -> list[str]:
+    """The sessions a command reports on: the named ones, else every non-archived one."""
+    if only is not None:
+        return only
+    return [no for no, state in poller.states.items() if not state.entry.archived]
+
+
+def views(poller: Poller, names: Sequence[str], now: float) -> list[SessionView]:
+    """Poller state as list-style views (so tables look the same as ``list``)."""
+    from usms_tui.store.cache import CachedSession
+
+    out = []
+    for no in names:
+        state = poller.states[no]
+        # No per-session error here: a failed batch is reported once on stderr, not once per
+        # session of it; the CHECKED column still shows how old each session's data is.
+        cached = CachedSession(no, tuple(state.receipts), state.last_checked)
+        out.append(SessionView(state.entry, poller.summary(no, now), cached))
+    return out
+
+
+def report_json(poller: Poller, names: Sequence[str], errors, now: float, **extra) -> dict:
+    """The documented ``check --json`` document."""
+    sessions = []
+    for no in names:
+        summary = poller.summary(no, now)
+        entry = poller.states[no].entry
+        sessions.append(
+            {
+                "session_no": no,
+                "label": entry.label,
+                "sent_at": entry.sent_at,
+                "age_seconds": round(summary.age_seconds, 3),
+                "settled": summary.settled,
+                "overdue": summary.overdue,
+                "counts": counts_dict(summary),
+                "cost_count": summary.cost_count,
+                "phones": [r.to_dict() for r in summary.phones],
+            }
+        )
+    return {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
+
+
+def print_errors(errors) -> None:
+    """One stderr line per failed batch: what, RetCode, request id, what to do."""
+    for error in errors:
+        count = len(error.session_nos)
+        print(
+            f"usms-tui: error: {safe(error.describe(retrying=False))} ({count} session{'s' if count != 1 else ''})",
+            file=sys.stderr,
+        )
+
+
+def finish(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None:
+    """Keep the cache bounded: forget unwatched sessions not refreshed for a month."""
+    if cache is None:
+        return
+    try:
+        cache.prune(now - CACHE_KEEP_SECONDS, keep=[s.session_no for s in watchlist.sessions()])
+    finally:
+        close_cache(cache)
+
+
+async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchlist, cache: ReceiptCache | None) -> int:
+    from usms_tui.cli._listing import print_table
+
+    async with running_poller(settings, watchlist, cache) as poller:
+        only = named_sessions(watchlist, args.sessions)
+        report = await poller.refresh(force=True, only=only)
+        now = time.time()
+        names = targets(poller, only)
+        if args.json:
+            print(json.dumps(report_json(poller, names, report.errors, now), ensure_ascii=False, indent=2))
+        elif not names and poller.states:
+            # print_table would say "No sessions watched. Add some", which is untrue here.
+            print(
+                f"No sessions to check: all {len(poller.states)} watched are archived "
+                "('check --session NO' checks one anyway)."
+            )
+        else:
+            print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+            print(
+                f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "
+                f"in {report.requests} request{'s' if report.requests != 1 else ''}"
+            )
+        print_errors(report.errors)
+        return exit_code_for(report.errors)
+
+
+def run_refreshing(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
+    """Open settings, watchlist and cache, run ``await work(args, settings, watchlist, cache)``,
+    then prune and close the cache whatever happened. Shared by ``check`` and ``wait``."""
+    import asyncio  # here, not at the top: every command's --help imports this module
+
+    settings = load_settings(args)
+    watchlist = open_watchlist(settings)
+    cache = open_cache(settings)
+    try:
+        return asyncio.run(work(args, settings, watchlist, cache))
+    finally:
+        finish(cache, watchlist, time.time())
+
+
+def run(args: argparse.Namespace) -> int:
+    """One refresh; exit code from the worst failed batch (see the epilog)."""
+    return run_refreshing(args, _check)

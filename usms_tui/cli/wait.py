@@ -1,0 +1,199 @@
+"""``wait``: poll until every watched session is settled, for CI after a send.
+
+The loop is a plain coroutine with injected clock and sleep, so tests drive it with the
+simulator's manual clock and never really wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from usms_tui.cli._common import formatter, parse_option
+from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
+
+if TYPE_CHECKING:
+    from usms_tui.domain.failures import BatchError
+    from usms_tui.monitor.poller import Poller
+
+EPILOG = """\
+Polls every --interval (default: the configured interval, 30s) until every watched,
+non-archived session (or every --session) has a final receipt for each phone. Transient
+failures are retried until the timeout; a fatal one stops at once. (Here --timeout is the
+overall deadline; the HTTP timeout comes from UCLOUD_TIMEOUT_SECOND or the config file.)
+
+exit codes:
+  0  every session settled and every phone delivered
+  1  every session settled, some phones failed, unknown or with an unlisted result
+  2  bad flag, missing credentials, or a corrupt watchlist (the file is left as it was)
+  3  timed out with some sessions still pending
+  4  fatal API error: credentials, permission or project rejected
+  6  another API error that waiting cannot fix (bad parameter, USMS 18xxx, ...)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``wait`` subcommand."""
+    from usms_tui.cli.check import add_session_option
+    from usms_tui.cli.main import common_options
+
+    # The issue names wait's deadline --timeout, which the common options use for the HTTP
+    # timeout. A private copy of the common options lets ours win ("resolve" edits the copy's
+    # action, never the shared one other subcommands use); the HTTP timeout stays settable
+    # through UCLOUD_TIMEOUT_SECOND or the config file.
+    own_common = common_options()
+    parser = subparsers.add_parser(
+        "wait",
+        parents=[own_common],
+        help="poll until every watched session is settled (CI)",
+        description="Poll until every watched session has final receipts.",
+        epilog=EPILOG,
+        formatter_class=formatter(),
+        conflict_handler="resolve",
+    )
+    parser.add_argument(
+        "--timeout",
+        dest="wait_timeout",
+        default="12h",
+        metavar="DURATION",
+        help="give up after DURATION (90s, 10m, 12h; default 12h, UCloud's support threshold)",
+    )
+    parser.add_argument(
+        "--interval",
+        metavar="DURATION",
+        default=argparse.SUPPRESS,
+        help="pause between polls (default: the configured interval, 30s)",
+    )
+    add_session_option(parser)
+    parser.add_argument("--json", action="store_true", help="print the final state as 'check --json' does")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    parser.set_defaults(run=run)
+
+
+@dataclass
+class WaitOutcome:
+    """How a wait ended."""
+
+    exit_code: int
+    names: list[str]
+    errors: list[BatchError] = field(default_factory=list)
+    cycles: int = 0
+    timed_out: bool = False
+
+
+async def wait_until_settled(
+    poller: Poller,
+    *,
+    only: list[str] | None,
+    timeout: float,
+    interval: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
+    progress: Callable[[str], None] | None = None,
+    min_poll: float = 1.0,
+) -> WaitOutcome:
+    """Poll the unsettled sessions until none is left, the timeout passes, or an error that
+    waiting cannot fix. The outcome's exit code follows the epilog.
+
+    A poll still running at the deadline is cut off (given at least ``min_poll`` seconds, so
+    ``--timeout 0s`` still polls once): the client's own retries of a hanging API would
+    otherwise run a '--timeout 5s' for 45 s and more. The cut is measured on the event loop's
+    clock, which is ``clock`` in production (both monotonic).
+    """
+    import asyncio
+
+    from usms_tui.cli.check import targets
+    from usms_tui.domain.failures import BatchError, ErrorKind
+
+    sleep = sleep or asyncio.sleep
+    from usms_tui.domain.receipts import Status
+
+    deadline = clock() + timeout
+    names = targets(poller, only)
+    outcome = WaitOutcome(EXIT_OK, names)
+    while True:
+        now = poller.clock()
+        pending = [no for no in names if not poller.summary(no, now).settled]
+        if not pending:
+            bad = any(
+                poller.summary(no, now).counts.get(status, 0)
+                for no in names
+                for status in (Status.FAILED, Status.UNKNOWN, Status.OTHER)
+            )
+            outcome.exit_code = EXIT_SOME_FAILED if bad else EXIT_OK
+            return outcome
+        try:
+            report = await asyncio.wait_for(poller.refresh(only=pending), max(min_poll, deadline - clock()))
+        except TimeoutError:
+            outcome.cycles += 1
+            message = "GetUSMSSendReceipt: no answer yet when the --timeout deadline passed"
+            # attempts=0: how many the cut-off poll had made is not known.
+            outcome.errors = [BatchError(ErrorKind.TRANSIENT, message, tuple(pending), attempts=0)]
+            outcome.exit_code, outcome.timed_out = EXIT_TIMED_OUT, True
+            return outcome
+        outcome.cycles += 1
+        outcome.errors = list(report.errors)
+        kinds = {e.kind for e in report.errors}
+        if ErrorKind.FATAL in kinds:
+            outcome.exit_code = EXIT_FATAL_API
+            return outcome
+        if ErrorKind.OTHER in kinds:
+            outcome.exit_code = EXIT_OTHER_API
+            return outcome
+        now = poller.clock()
+        still = sum(1 for no in names if not poller.summary(no, now).settled)
+        if progress is not None:
+            note = f"; {len(report.errors)} batch(es) failed, retrying" if report.errors else ""
+            progress(f"{len(names) - still}/{len(names)} sessions settled{note}")
+        if not still:
+            continue  # the top of the loop says delivered or failed
+        # Checked after a poll, so the last poll happens at the deadline, not one interval before.
+        if clock() >= deadline:
+            outcome.exit_code, outcome.timed_out = EXIT_TIMED_OUT, True
+            return outcome
+        await sleep(max(0.0, min(interval, deadline - clock())))
+
+
+async def _wait(args, settings, watchlist, cache, timeout: float) -> int:
+    from usms_tui.cli._listing import print_table
+    from usms_tui.cli.check import named_sessions, print_errors, report_json, running_poller, views
+
+    async with running_poller(settings, watchlist, cache) as poller:
+        only = named_sessions(watchlist, args.sessions)
+        if not (only or [s for s in watchlist.sessions() if not s.archived]):
+            print(
+                "usms-tui: nothing to wait for: no watched sessions (archived ones are not waited for)", file=sys.stderr
+            )
+            return EXIT_OK
+
+        def progress(line: str) -> None:
+            if not args.quiet:
+                print(f"usms-tui: {line}", file=sys.stderr, flush=True)
+
+        outcome = await wait_until_settled(
+            poller, only=only, timeout=timeout, interval=settings.interval, progress=progress
+        )
+        now = time.time()
+        if args.json:
+            doc = report_json(poller, outcome.names, outcome.errors, now, timed_out=outcome.timed_out)
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+            if outcome.timed_out:
+                print(f"timed out after {args.wait_timeout} with sessions still pending")
+        print_errors(outcome.errors)
+        return outcome.exit_code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Wait; exit code per the epilog."""
+    from usms_tui.cli.check import run_refreshing
+    from usms_tui.domain.timefmt import parse_duration
+
+    timeout = parse_option(args.wait_timeout, parse_duration, "--timeout")
+    return run_refreshing(args, lambda *opened: _wait(*opened, timeout))

@@ -1,0 +1,261 @@
+"""``add``, ``remove`` and ``list``: edit and show the watchlist. No network, ever.
+
+``list`` shows the last known state from the receipt cache, so right after a restart (or
+with no network at all) the user sees every session's last receipts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from usms_tui.cli._common import (
+    formatter,
+    load_cached,
+    load_settings,
+    open_watchlist,
+    parse_option,
+    safe,
+    session_views,
+)
+from usms_tui.domain.errors import EXIT_OK, EXIT_USAGE, UserError
+
+ADD_EPILOG = """\
+input formats (positional SessionNos, '-' for standard input, --from FILE; mixed freely):
+  one SessionNo per line (blank lines and '#' comments skipped);
+  JSON lines or a JSON array of SendUSMSMessage / SendBatchUSMSMessage responses: their
+  SessionNo, plus PhoneNumbers when the object also carries the request, e.g.
+    {"request": {"PhoneNumbers": ["13800000000"]}, "response": {"RetCode": 0, "SessionNo": "..."}}
+  or the output of 'usms-tui list --json'.
+A SessionNo is trimmed and refused when empty, longer than 128 characters, or containing
+whitespace or control characters. One already watched gets its label, send time and phones
+updated instead of being added twice.
+
+exit codes:
+  0  everything given was added or updated
+  2  something was refused (the rest was still added), bad flags, or a corrupt watchlist
+"""
+
+REMOVE_EPILOG = """\
+--settled and --older-than select from the watchlist; given together, a session must match
+both. SessionNos named as well are removed too.
+
+exit codes:
+  0  done
+  2  bad flags, a named SessionNo that is not watched (the others were removed), or a
+     corrupt watchlist
+"""
+
+LIST_EPILOG = """\
+Shows the last known state from the receipt cache: no network call is made.
+--json prints {"sessions": [{"session_no", "label", "added_at", "sent_at", ...}]}.
+
+exit codes:
+  0  listed
+  2  corrupt or unreadable watchlist (the file is left as it was)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``add``, ``remove`` and ``list`` subcommands."""
+    add = subparsers.add_parser(
+        "add",
+        parents=[common],
+        help="watch SessionNos",
+        epilog=ADD_EPILOG,
+        formatter_class=formatter(),
+        description="Add SessionNos to the watchlist.",
+    )
+    add.add_argument("session_nos", nargs="*", metavar="SESSION_NO", help="SessionNos; '-' reads standard input")
+    add.add_argument(
+        "--from",
+        dest="from_files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read SessionNos from FILE (repeatable)",
+    )
+    add.add_argument("--label", help="label for every session added")
+    add.add_argument("--sent-at", metavar="TIME", help="when they were sent (ISO 8601 or Unix seconds)")
+    add.add_argument(
+        "--phone",
+        dest="phones",
+        action="append",
+        default=[],
+        metavar="NUMBER",
+        help="a phone the message went to (repeatable)",
+    )
+    add.add_argument("--json", action="store_true", help="print the report as JSON")
+    add.set_defaults(run=run_add)
+
+    remove = subparsers.add_parser(
+        "remove",
+        parents=[common],
+        help="stop watching SessionNos",
+        epilog=REMOVE_EPILOG,
+        formatter_class=formatter(),
+        description="Remove SessionNos from the watchlist (their cached receipts age out later).",
+    )
+    remove.add_argument("session_nos", nargs="*", metavar="SESSION_NO", help="SessionNos; '-' reads standard input")
+    remove.add_argument(
+        "--settled", action="store_true", help="every session whose phones all have a final receipt (by the cache)"
+    )
+    remove.add_argument(
+        "--older-than",
+        metavar="DURATION",
+        help="every session sent (or added) longer ago than DURATION (90s, 10m, 12h, 3d)",
+    )
+    remove.set_defaults(run=run_remove)
+
+    listing = subparsers.add_parser(
+        "list",
+        parents=[common],
+        help="show watched sessions and their last known receipts",
+        epilog=LIST_EPILOG,
+        formatter_class=formatter(),
+        description="List the watchlist with the last known state.",
+    )
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.add_argument("--phones", action="store_true", help="also show every phone's last known receipt")
+    listing.add_argument("--archived", action="store_true", help="include archived sessions in the table")
+    listing.set_defaults(run=run_list)
+
+
+# -- add ---------------------------------------------------------------------------------
+
+
+def _read_inputs(args: argparse.Namespace):
+    from usms_tui.store.importer import parse_import
+
+    sessions, refused = [], []
+    from usms_tui.store.watchlist import WatchedSession, validate_session_no
+
+    for arg in args.session_nos:
+        if arg == "-":
+            continue
+        if arg.strip()[:1] in ("[", "{"):  # a response object pasted as an argument
+            found, bad = parse_import(arg, "argument")
+            sessions += found
+            refused += bad
+            continue
+        try:
+            sessions.append(WatchedSession(validate_session_no(arg)))
+        except ValueError as error:
+            refused.append((repr(arg), str(error)))
+    if "-" in args.session_nos:
+        found, bad = parse_import(sys.stdin.read(), "stdin")
+        sessions += found
+        refused += bad
+    for name in args.from_files:
+        try:
+            with open(name, encoding="utf-8-sig") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UserError(f"cannot read {name}: {reason}") from None
+        found, bad = parse_import(text, name)
+        sessions += found
+        refused += bad
+    return sessions, refused
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Add SessionNos; report added, updated and refused (refusals on stderr)."""
+    import dataclasses
+
+    from usms_tui.domain.sessions import validate_label
+    from usms_tui.domain.timefmt import parse_time
+
+    if not args.session_nos and not args.from_files:
+        raise UserError("nothing to add: give SessionNos, '-' for standard input, or --from FILE")
+    sent_at = None if args.sent_at is None else parse_option(args.sent_at, parse_time, "--sent-at")
+    label = None if args.label is None else parse_option(args.label, validate_label, "--label")
+    phones = tuple(p.strip() for p in args.phones if p.strip())
+    settings = load_settings(args)
+    watchlist = open_watchlist(settings)
+    sessions, refused = _read_inputs(args)
+    sessions = [
+        dataclasses.replace(
+            s,
+            label=label if label is not None else s.label,
+            sent_at=sent_at if sent_at is not None else s.sent_at,
+            phones=tuple(s.phones) + phones,
+        )
+        for s in sessions
+    ]
+    report = watchlist.add(sessions)
+    refused += report.refused
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "added": report.added,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "refused": [{"input": i, "reason": r} for i, r in refused],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(
+            f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+            f"refused {len(refused)} ({safe(watchlist.path)})"
+        )
+    for where, why in refused:
+        print(f"usms-tui: refused {safe(where)}: {safe(why)}", file=sys.stderr)
+    return EXIT_USAGE if refused else EXIT_OK
+
+
+# -- remove ------------------------------------------------------------------------------
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Remove named SessionNos and/or every session matching --settled / --older-than."""
+    from usms_tui.domain.timefmt import parse_duration
+    from usms_tui.store.importer import parse_import
+
+    older_than = None if args.older_than is None else parse_option(args.older_than, parse_duration, "--older-than")
+    if not args.session_nos and not args.settled and older_than is None:
+        raise UserError("nothing to remove: give SessionNos, '-', --settled or --older-than")
+    settings = load_settings(args)
+    watchlist = open_watchlist(settings)
+    text = "\n".join(s for s in args.session_nos if s != "-")
+    if "-" in args.session_nos:
+        text += "\n" + sys.stdin.read()
+    named = [s.session_no for s in parse_import(text, "input")[0]]
+    chosen = list(named)
+    if args.settled or older_than is not None:
+        cached = load_cached(settings) if args.settled else {}
+        for view in session_views(watchlist.sessions(), cached, now=time.time(), warn_after=settings.warn_after):
+            if args.settled and not view.summary.settled:
+                continue
+            if older_than is not None and view.summary.age_seconds < older_than:
+                continue
+            chosen.append(view.entry.session_no)
+    removed = watchlist.remove(chosen)
+    print(f"removed {len(removed)} ({safe(watchlist.path)})")
+    missing = [s for s in dict.fromkeys(named) if s not in removed]
+    for session_no in missing:
+        print(f"usms-tui: not watched: {safe(session_no)}", file=sys.stderr)
+    return EXIT_USAGE if missing else EXIT_OK
+
+
+# -- list --------------------------------------------------------------------------------
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the watchlist with the cache's last known state (no network)."""
+    from usms_tui.cli._listing import print_json, print_table
+
+    settings = load_settings(args)
+    watchlist = open_watchlist(settings)
+    views = session_views(watchlist.sessions(), load_cached(settings), warn_after=settings.warn_after)
+    if args.json:
+        print_json(views)
+    else:
+        shown = views if args.archived else [v for v in views if not v.entry.archived]
+        print_table(shown, phones=args.phones, mask=settings.mask_phones, hidden=len(views) - len(shown))
+    return EXIT_OK

@@ -1,0 +1,40 @@
+"""Which API base URLs are acceptable: https always, plain http only to loopback unless allowed.
+
+The one rule for the settings (which refuse a bad URL with its source) and the client (which
+refuses to send a signed request anywhere else).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+DEFAULT_BASE_URL = "https://api.ucloud.cn"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url_problem(url: str, allow_http: bool) -> str | None:
+    """What is wrong with ``url`` as an API base URL, or None when it is acceptable."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http(s) URL (e.g. https://api.ucloud.cn)"
+    if not parts.hostname:
+        return "the URL has no host"
+    if parts.scheme.lower() == "http" and not allow_http and not _is_loopback(parts.hostname):
+        return (
+            "plain http:// is refused for a non-loopback host (signed requests would travel "
+            "unencrypted); use https://, or allow it with --allow-http or allow_http = true under [ucloud]"
+        )
+    return None

@@ -1,0 +1,301 @@
+"""Receipts, their statuses and the per-session summary. Pure: no I/O, no clock reads.
+
+Everything here takes ``now`` as an argument so the UI, the headless commands and the
+tests agree on one clock and can freeze it.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: UCloud's advice: if a message has no status 12 hours after sending, open a ticket.
+DEFAULT_WARN_AFTER = 12 * 3600.0
+
+
+class Status(enum.StrEnum):
+    """What a phone's receipt means, as this tool sorts it."""
+
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the carrier never reported ("Unknow" / "状态未知")
+    PENDING = "pending"  # no receipt yet: first-class, never an error
+    OTHER = "other"  # a ReceiptResult nobody documented; the raw string is kept
+
+    @property
+    def is_final(self) -> bool:
+        """A receipt came back: nothing will change for this phone any more."""
+        return self is not Status.PENDING
+
+
+#: Display and sort order of statuses, worst news first after pending.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.DELIVERED,
+    Status.FAILED,
+    Status.UNKNOWN,
+    Status.PENDING,
+    Status.OTHER,
+)
+
+_RESULTS: dict[str, Status] = {
+    "success": Status.DELIVERED,
+    "发送成功": Status.DELIVERED,
+    "fail": Status.FAILED,
+    "发送失败": Status.FAILED,
+    "unknow": Status.UNKNOWN,  # sic: UCloud's spelling
+    "unknown": Status.UNKNOWN,  # in case they ever fix it
+    "状态未知": Status.UNKNOWN,
+}
+
+
+def classify(result: str | None) -> Status:
+    """Map a raw ``ReceiptResult`` to a status. Unlisted strings are ``OTHER``, never an error."""
+    if result is None:
+        return Status.PENDING
+    text = str(result).strip()
+    if not text:
+        return Status.PENDING
+    return _RESULTS.get(text.casefold(), Status.OTHER)
+
+
+def _as_int(value: Any, default: int | None = 0) -> int | None:
+    """Lenient int: accepts ints, integral floats and numeric strings; anything else -> default."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                return default
+            return int(number) if number.is_integer() else default
+    return default
+
+
+def _as_str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+#: A ReceiptTime this large is not Unix seconds (it would be past the year 5138) but
+#: milliseconds (or finer): the facts page only infers "seconds" from the docs' example.
+_FINER_THAN_SECONDS = 100_000_000_000
+
+
+def _as_timestamp(value: Any) -> int | None:
+    """Lenient ``ReceiptTime``: Unix seconds, or milliseconds/microseconds scaled down to them.
+
+    Zero, negative and unreadable values are "no time" rather than a date in 1970 or a
+    timestamp no formatter can show.
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        value = int(value)
+    seconds = _as_int(value, default=None)
+    if seconds is None and isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        seconds = int(number) if math.isfinite(number) else None
+    if not seconds or seconds < 0:
+        return None
+    while seconds >= _FINER_THAN_SECONDS:
+        seconds //= 1000
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One phone's delivery receipt within a session (or a pending placeholder)."""
+
+    phone: str
+    result: str  # raw ReceiptResult, "" while pending
+    status: Status
+    code: str = ""  # ReceiptCode: the carrier's raw code
+    desc: str = ""  # ReceiptDesc: untrusted text, render literally
+    cost_count: int = 0
+    receipt_time: int | None = None  # Unix seconds
+    user_id: str = ""
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> Receipt:
+        """Build from one ``ReceiptPerPhone`` object, tolerating strings for ints and extra fields."""
+        result = _as_str(item.get("ReceiptResult"))
+        return cls(
+            phone=_as_str(item.get("Phone")),
+            result=result,
+            status=classify(result),
+            code=_as_str(item.get("ReceiptCode")),
+            desc=_as_str(item.get("ReceiptDesc")),
+            cost_count=_as_int(item.get("CostCount")) or 0,
+            receipt_time=_as_timestamp(item.get("ReceiptTime")),
+            user_id=_as_str(item.get("UserId")),
+        )
+
+    @classmethod
+    def pending(cls, phone: str) -> Receipt:
+        """A phone known from the send request that has no receipt yet."""
+        return cls(phone=phone, result="", status=Status.PENDING)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape used by ``check --json``, ``export`` and the cache."""
+        return {
+            "phone": self.phone,
+            "status": self.status.value,
+            "result": self.result,
+            "code": self.code,
+            "desc": self.desc,
+            "cost_count": self.cost_count,
+            "receipt_time": self.receipt_time,
+            "user_id": self.user_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
+        """Inverse of :meth:`to_dict` (status is re-derived from the raw result)."""
+        result = _as_str(data.get("result"))
+        return cls(
+            phone=_as_str(data.get("phone")),
+            result=result,
+            status=classify(result),
+            code=_as_str(data.get("code")),
+            desc=_as_str(data.get("desc")),
+            cost_count=_as_int(data.get("cost_count")) or 0,
+            receipt_time=_as_timestamp(data.get("receipt_time")),
+            user_id=_as_str(data.get("user_id")),
+        )
+
+
+def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
+    """Parse a response's ``Data`` into {SessionNo: receipts}. Missing/odd ``Data`` = no receipts.
+
+    Sessions absent from the result are pending; so are sessions with an empty ReceiptSet.
+    """
+    sessions: dict[str, list[Receipt]] = {}
+    if not isinstance(data, list):
+        return sessions
+    for entry in data:
+        if not isinstance(entry, Mapping):
+            continue
+        session_no = _as_str(entry.get("SessionNo"))
+        if not session_no:
+            continue
+        receipt_set = entry.get("ReceiptSet")
+        receipts = sessions.setdefault(session_no, [])
+        if isinstance(receipt_set, list):
+            receipts.extend(Receipt.from_api(item) for item in receipt_set if isinstance(item, Mapping))
+    return sessions
+
+
+@functools.lru_cache(maxsize=1 << 16)  # summaries run every cycle over the same phones
+def phone_key(phone: str) -> str:
+    """The number a phone is matched by: ``(86)138...``, ``+86 138...``, ``0086138...`` and
+    ``138...`` are one phone. UCloud accepts all of these at send time and does not document
+    which form a receipt's ``Phone`` takes, so a known phone must match any of them."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not digits:
+        return phone.strip()
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def merge_phones(receipts: Iterable[Receipt], known_phones: Iterable[str] = ()) -> list[Receipt]:
+    """Receipts plus a pending placeholder for every known phone that has none yet.
+
+    If a phone has several receipts (a long message reported per part), the last final one wins.
+    """
+    by_phone: dict[str, Receipt] = {}
+    for receipt in receipts:
+        key = phone_key(receipt.phone)
+        previous = by_phone.get(key)
+        if previous is None or receipt.status.is_final or not previous.status.is_final:
+            by_phone[key] = receipt
+    for phone in known_phones:
+        if phone and phone_key(phone) not in by_phone:
+            by_phone[phone_key(phone)] = Receipt.pending(phone)
+    return list(by_phone.values())
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What one watched session looks like now."""
+
+    session_no: str
+    phones: tuple[Receipt, ...]
+    counts: Mapping[Status, int]
+    cost_count: int
+    settled: bool  # every known phone has a final receipt
+    overdue: bool  # not settled, and older than warn_after since it was sent
+    age_seconds: float  # since sent (or since added when the send time is unknown)
+    started_at: float = field(default=0.0)  # the moment the age is counted from
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def delivered_ratio(self) -> float:
+        total = self.total
+        return self.counts.get(Status.DELIVERED, 0) / total if total else 0.0
+
+
+def summarize(
+    session_no: str,
+    receipts: Iterable[Receipt],
+    *,
+    now: float,
+    added_at: float,
+    sent_at: float | None = None,
+    known_phones: Iterable[str] = (),
+    warn_after: float = DEFAULT_WARN_AFTER,
+) -> SessionSummary:
+    """Summarize a session: counts per status, cost, settled, overdue.
+
+    The age is counted from ``sent_at`` when known, else from ``added_at``. A session with
+    no receipt and no known phone is not settled (we cannot know it is done).
+    """
+    phones = tuple(merge_phones(receipts, known_phones))
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for receipt in phones:
+        counts[receipt.status] += 1
+    settled = bool(phones) and counts[Status.PENDING] == 0
+    started_at = sent_at if sent_at is not None else added_at
+    age = max(0.0, now - started_at)
+    return SessionSummary(
+        session_no=session_no,
+        phones=phones,
+        counts=counts,
+        cost_count=sum(r.cost_count for r in phones),
+        settled=settled,
+        overdue=(not settled) and age >= warn_after,
+        age_seconds=age,
+        started_at=started_at,
+    )
+
+
+def phone_overdue(receipt: Receipt, summary: SessionSummary, warn_after: float = DEFAULT_WARN_AFTER) -> bool:
+    """A pending phone in a session older than the warning age."""
+    return receipt.status is Status.PENDING and summary.age_seconds >= warn_after
+
+
+def mask_phone(phone: str) -> str:
+    """``13812341234`` -> ``138****1234``; short numbers keep only their last two digits."""
+    digits = phone.strip()
+    if len(digits) >= 11:
+        return f"{digits[:-8]}****{digits[-4:]}"
+    if len(digits) > 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return digits

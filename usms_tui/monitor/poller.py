@@ -1,0 +1,323 @@
+"""One refresh cycle, shared by ``check``, ``wait`` and the UI: which sessions are due, fetch
+them, merge the receipts into the state, remember them in the cache, and say what changed.
+
+Asyncio only; blocking file and sqlite work runs in a thread so the UI's event loop never
+waits on the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import (
+    DEFAULT_WARN_AFTER,
+    Receipt,
+    SessionSummary,
+    Status,
+    merge_phones,
+    summarize,
+)
+from usms_tui.store.watchlist import WatchedSession, Watchlist
+
+if TYPE_CHECKING:
+    from usms_tui.api.client import FetchResult
+    from usms_tui.store.cache import ReceiptCache
+
+
+#: Receipts worth an alert when they arrive.
+_ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
+
+
+class ReceiptFetcher(Protocol):
+    async def fetch(self, session_nos: Iterable[str]) -> FetchResult: ...
+
+
+@dataclass
+class SessionState:
+    """Everything known about one watched session."""
+
+    entry: WatchedSession
+    receipts: list[Receipt] = field(default_factory=list)
+    last_checked: float | None = None  # last successful fetch
+    last_error: BatchError | None = None  # the last attempt's error; None once it succeeded
+    first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
+    _settled: bool | None = field(default=None, repr=False)
+
+    def set_receipts(self, receipts: list[Receipt]) -> None:
+        self.receipts = receipts
+        self._settled = None
+
+    def set_entry(self, entry: WatchedSession) -> None:
+        self.entry = entry
+        self._settled = None
+
+    @property
+    def settled(self) -> bool:
+        """Every known phone has a final receipt. Cached: scheduling asks this every cycle for
+        every session, and it only changes when the receipts or the entry do."""
+        if self._settled is None:
+            self._settled = summarize(
+                self.entry.session_no, self.receipts, now=0.0, added_at=0.0, known_phones=self.entry.phones
+            ).settled
+        return self._settled
+
+    @property
+    def started_at(self) -> float:
+        """The moment ages count from: sent time when known, else when it was added."""
+        return self.entry.sent_at if self.entry.sent_at is not None else self.entry.added_at
+
+    @property
+    def stale(self) -> bool:
+        """The last refresh of this session failed: what is shown may be out of date."""
+        return self.last_error is not None
+
+
+@dataclass(frozen=True)
+class PhoneFailed:
+    """A phone's receipt turned failed (or unknown) since the last refresh."""
+
+    session_no: str
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class SessionOverdue:
+    """A session passed the warning age without every phone having a final receipt."""
+
+    session_no: str
+
+
+Event = PhoneFailed | SessionOverdue
+
+
+@dataclass
+class RefreshReport:
+    """What one cycle did."""
+
+    checked: list[str] = field(default_factory=list)  # fetched successfully
+    changed: set[str] = field(default_factory=set)  # receipts differ from before
+    errors: list[BatchError] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    requests: int = 0
+    watchlist_changed: bool = False
+
+    @property
+    def fatal(self) -> BatchError | None:
+        return next((e for e in self.errors if e.kind is ErrorKind.FATAL), None)
+
+
+class Poller:
+    """Adaptive polling over a watchlist: new sessions every interval, old pending ones less
+    often, settled ones never (their receipts are final)."""
+
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        cache: ReceiptCache | None,
+        client: ReceiptFetcher,
+        *,
+        warn_after: float = DEFAULT_WARN_AFTER,
+        interval: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.watchlist = watchlist
+        self.cache = cache
+        self.client = client
+        self.warn_after = warn_after
+        self.interval = interval
+        self.clock = clock
+        self.states: dict[str, SessionState] = {}
+        self._overdue_known: set[str] = set()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Watchlist plus the cache's last known receipts: no network. Raises WatchlistError."""
+        self.watchlist.load()
+        self._sync_entries(self.watchlist.sessions())
+        if self.cache is not None:
+            for session_no, cached in self.cache.load_all().items():
+                state = self.states.get(session_no)
+                if state is None:
+                    continue
+                state.set_receipts(list(cached.receipts or ()))
+                state.last_checked = cached.last_checked
+                state.last_error = cached.last_error
+                state.first_seen = dict(cached.first_seen)
+        now = self.clock()
+        # Sessions already overdue at start are reported by the UI's first paint, not as news.
+        self._overdue_known = set(self._overdue(now))
+
+    def reload_watchlist(self) -> bool:
+        """Pick up changes made from another shell. Cheap when nothing changed (one stat)."""
+        if not self.watchlist.reload_if_changed():
+            return False
+        self._sync_entries(self.watchlist.sessions())
+        return True
+
+    def sync_with_watchlist(self) -> None:
+        """Adopt the watchlist's entries as they are in memory (after this process changed it:
+        the file on disk already matches, so :meth:`reload_watchlist` would see nothing new)."""
+        self._sync_entries(self.watchlist.sessions())
+
+    def _sync_entries(self, entries: Iterable[WatchedSession]) -> None:
+        fresh: dict[str, SessionState] = {}
+        for entry in entries:
+            state = self.states.get(entry.session_no)
+            if state is None:
+                state = SessionState(entry)
+            elif state.entry != entry:
+                state.set_entry(entry)
+            fresh[entry.session_no] = state
+        self.states = fresh
+
+    # -- scheduling -----------------------------------------------------------------------
+
+    def cadence(self, state: SessionState, now: float) -> float | None:
+        """Seconds between polls of this session; ``None`` when it needs none (settled/archived)."""
+        if state.entry.archived or state.settled:
+            return None
+        age = now - state.started_at
+        if age < 3600:
+            return self.interval
+        if age < self.warn_after:
+            return self.interval * 2
+        # Past the warning age a receipt is unlikely to come soon; keep looking, gently.
+        return max(self.interval * 6, 300.0)
+
+    def due(self, now: float | None = None) -> list[str]:
+        """SessionNos whose next poll is now or past, in watchlist order."""
+        now = self.clock() if now is None else now
+        due: list[str] = []
+        for session_no, state in self.states.items():
+            every = self.cadence(state, now)
+            if every is None:
+                continue
+            if state.last_error is not None or state.last_checked is None or now - state.last_checked >= every:
+                due.append(session_no)
+        return due
+
+    def pollable(self, now: float | None = None) -> list[str]:
+        """Every session that could change: not archived and not settled."""
+        now = self.clock() if now is None else now
+        return [no for no, state in self.states.items() if self.cadence(state, now) is not None]
+
+    def next_due_in(self, now: float | None = None) -> float | None:
+        """Seconds until some session is due (0 when one is due now); ``None`` when all settled."""
+        now = self.clock() if now is None else now
+        soonest: float | None = None
+        for state in self.states.values():
+            every = self.cadence(state, now)
+            if every is None:
+                continue
+            if state.last_error is not None or state.last_checked is None:
+                return 0.0
+            wait = max(0.0, state.last_checked + every - now)
+            soonest = wait if soonest is None else min(soonest, wait)
+        return soonest
+
+    # -- one cycle ------------------------------------------------------------------------
+
+    async def refresh(self, force: bool = False, only: Iterable[str] | None = None) -> RefreshReport:
+        """Fetch what is due (``force``: every pollable session; ``only``: exactly those)."""
+        report = RefreshReport()
+        report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
+        now = self.clock()
+        if only is not None:
+            targets = [no for no in dict.fromkeys(only) if no in self.states]
+        else:
+            targets = self.pollable(now) if force else self.due(now)
+        if targets:
+            result = await self.client.fetch(targets)
+            report.requests = result.requests
+            report.errors = list(result.errors)
+            now = self.clock()
+            self._merge(result.receipts, now, report)
+            for error in result.errors:
+                for session_no in error.session_nos:
+                    state = self.states.get(session_no)
+                    if state is not None:
+                        state.last_error = error
+            if self.cache is not None:
+                await asyncio.to_thread(self._store, result, now)
+        self._note_overdue(self.clock(), report)
+        return report
+
+    def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
+        for session_no, receipts in fetched.items():
+            state = self.states.get(session_no)
+            if state is None:  # removed from the watchlist while the request was in flight
+                continue
+            report.checked.append(session_no)
+            state.last_checked = now
+            state.last_error = None
+            # Receipts never disappear; a phone missing from this answer (a partial Data or
+            # ReceiptSet) keeps what we knew rather than going back to pending. Several
+            # receipts for one phone (a long message reported per part) collapse by the
+            # model's rule, so the poller, summaries and the cache agree on which one counts.
+            receipts = merge_phones(receipts)
+            before = {r.phone: r for r in state.receipts}
+            merged = dict(before)
+            merged.update((r.phone, r) for r in receipts)
+            if list(merged.values()) == state.receipts:
+                continue
+            report.changed.add(session_no)
+            for receipt in receipts:
+                old = before.get(receipt.phone)
+                if old is None or old.status is not receipt.status:
+                    state.first_seen[receipt.phone] = now
+                    if receipt.status in _ALERT_STATUSES and (old is None or not old.status.is_final):
+                        report.events.append(PhoneFailed(session_no, receipt))
+            state.set_receipts(list(merged.values()))
+
+    def _note_overdue(self, now: float, report: RefreshReport) -> None:
+        for session_no in self._overdue(now):
+            if session_no not in self._overdue_known:
+                self._overdue_known.add(session_no)
+                report.events.append(SessionOverdue(session_no))
+
+    def _overdue(self, now: float) -> list[str]:
+        """Overdue sessions, cheaply (no full summaries): unsettled and past the warning age."""
+        return [
+            no
+            for no, state in self.states.items()
+            if not state.entry.archived and not state.settled and now - state.started_at >= self.warn_after
+        ]
+
+    def _store(self, result: FetchResult, now: float) -> None:
+        assert self.cache is not None
+        merged = {no: self.states[no].receipts for no in result.receipts if no in self.states}
+        self.cache.store_results(merged, now)
+        if result.errors:
+            self.cache.store_errors(result.errors, now)
+
+    # -- views ----------------------------------------------------------------------------
+
+    def _summarize(self, state: SessionState, now: float) -> SessionSummary:
+        entry = state.entry
+        return summarize(
+            entry.session_no,
+            state.receipts,
+            now=now,
+            added_at=entry.added_at,
+            sent_at=entry.sent_at,
+            known_phones=entry.phones,
+            warn_after=self.warn_after,
+        )
+
+    def summary(self, session_no: str, now: float | None = None) -> SessionSummary:
+        return self._summarize(self.states[session_no], self.clock() if now is None else now)
+
+    def summaries(self, now: float | None = None, *, include_archived: bool = False) -> list[SessionSummary]:
+        """One summary per watched session, in watchlist order."""
+        now = self.clock() if now is None else now
+        return [
+            self._summarize(state, now)
+            for state in self.states.values()
+            if include_archived or not state.entry.archived
+        ]
