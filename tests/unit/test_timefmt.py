@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
+from usms_tui.domain.timefmt import format_duration, format_seconds, parse_duration, parse_time
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,12 @@ def test_parse_time_refuses_what_cannot_be_stored_or_shown(text):
     # NaN is not JSON (the watchlist would hold the token NaN); 1e20 cannot be formatted.
     with pytest.raises(ValueError, match="not a usable time"):
         parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(15.0, "15s"), (2.5, "2.5s"), (60.0, "1m"), (5400.0, "1h30m"), (43200.0, "12h"), (90061.0, "1d1h1m1s")],
+)
+def test_format_seconds_is_exact_and_reads_back(seconds, text):
+    assert format_seconds(seconds) == text
+    assert parse_duration(text) == seconds

@@ -27,7 +27,7 @@ class RetryPolicy:
 
     def delay(self, kind: ErrorKind, attempt: int, rng: Callable[[], float]) -> float:
         base = self.throttled_base_delay if kind is ErrorKind.THROTTLED else self.base_delay
-        return rng() * min(self.max_delay, base * (2**attempt))
+        return rng() * min(self.max_delay, base * 2.0**attempt)
 
 
 @dataclass

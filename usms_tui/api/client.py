@@ -140,7 +140,7 @@ class ReceiptClient:
 
     # -- generic calls --------------------------------------------------------------------
 
-    async def call(self, action: str, params: Mapping[str, Any] | None = None) -> tuple[dict, str | None]:
+    async def call(self, action: str, params: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], str | None]:
         """One signed call with retries. Returns ``(body, request_id)``; raises :class:`ApiError`."""
         counter = FetchResult()
         return await self._call_with_retries({**(params or {}), "Action": action}, (), counter, _Stop())
@@ -174,7 +174,7 @@ class ReceiptClient:
 
     async def _call_with_retries(
         self, params: dict[str, Any], session_nos: Sequence[str], counter: FetchResult, stop: _Stop
-    ) -> tuple[dict, str | None]:
+    ) -> tuple[dict[str, Any], str | None]:
         started = self._clock()
         attempt = 0
         while True:
@@ -198,7 +198,9 @@ class ReceiptClient:
                 if stop.reason is not None:
                     raise ApiError.from_error(error) from None
 
-    async def _attempt(self, params: Mapping[str, Any], session_nos: Sequence[str]) -> tuple[dict, str | None]:
+    async def _attempt(
+        self, params: Mapping[str, Any], session_nos: Sequence[str]
+    ) -> tuple[dict[str, Any], str | None]:
         """One HTTP request. Raises :class:`ApiError` classified by what went wrong."""
         full = dict(params)
         if self.project_id:

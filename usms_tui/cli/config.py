@@ -1,7 +1,8 @@
 """``usms-tui config show|path|example``: what the effective settings are and where they came from.
 
-The private key is never printed: ``show`` gives only its length, and the whole output is
-scrubbed of it in case it was pasted into another setting.
+A secret (the private key) is never printed: ``show`` gives only its length, and the whole
+output is scrubbed of it in case it was pasted into another setting. Which settings are
+listed, in what order and how, is the settings table.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 PATH_NAMES = ("config", "watchlist", "cache", "ucloud-config", "ucloud-credential", "all")
-DURATIONS = ("timeout", "interval", "warn_after")
 EPILOG = """\
 exit codes:
   0  shown (missing credentials are reported in the output, not as an error)
@@ -48,58 +47,13 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch on the action; ``usms-tui config`` alone means ``show``."""
     action = getattr(args, "config_action", None) or "show"
     if action == "example":
-        from usms_tui.config.toml_file import EXAMPLE
+        from usms_tui.config.toml_file import example_text
 
-        print(EXAMPLE, end="")
+        print(example_text(), end="")
         return 0
     if action == "path":
         return run_path(args)
     return run_show(args)
-
-
-def mask_secret(secret: str | None) -> str | None:
-    """``****(40 chars)``: enough to see a key is set and not truncated, nothing of it."""
-    return None if not secret else f"****({len(secret)} chars)"
-
-
-def format_seconds(seconds: float) -> str:
-    """``15s``, ``2.5s``, ``12h``, ``1h30m``: a form config.toml accepts back."""
-    if seconds != int(seconds) or seconds < 60:
-        return f"{seconds:g}s"
-    rest, parts = int(seconds), []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, rest = divmod(rest, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
-
-
-def _json_value(name: str, value: Any) -> Any:
-    if name == "private_key":
-        return mask_secret(value)
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def _text_value(name: str, value: Any) -> str:
-    if name == "private_key":
-        value = mask_secret(value)
-    if value is None:
-        return "(not set)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if name in DURATIONS:
-        return format_seconds(value)
-    text = str(value)
-    # Values from files are untrusted: never let them send escape sequences to the terminal.
-    return text if text.isprintable() else repr(text)
-
-
-def _scrub(text: str, secret: str | None) -> str:
-    if secret and len(secret) >= 6:
-        text = text.replace(secret, "****")
-    return text
 
 
 def _credentials_status(settings: Any) -> str:
@@ -114,7 +68,8 @@ def _credentials_status(settings: Any) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print every effective setting with its source (text table or ``--json``)."""
-    from usms_tui.config.settings import SETTING_NAMES, settings_from_args
+    from usms_tui.config.settings import settings_from_args
+    from usms_tui.config.table import TABLE
 
     settings = settings_from_args(args, quiet=True)  # warnings are part of this output
     files = {
@@ -125,8 +80,11 @@ def run_show(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         document = {
             "settings": {
-                name: {"value": _json_value(name, getattr(settings, name)), "source": settings.sources[name]}
-                for name in SETTING_NAMES
+                setting.name: {
+                    "value": setting.json(getattr(settings, setting.name)),
+                    "source": settings.sources[setting.name],
+                }
+                for setting in TABLE
             },
             "files": {
                 name: {"path": str(path), "exists": bool(path and path.exists())} for name, path in files.items()
@@ -134,9 +92,9 @@ def run_show(args: argparse.Namespace) -> int:
             "credentials": credentials,
             "warnings": list(settings.warnings),
         }
-        print(_scrub(json.dumps(document, indent=2, ensure_ascii=False), settings.private_key))
+        print(settings.scrub(json.dumps(document, indent=2, ensure_ascii=False)))
         return 0
-    rows = [(name, _text_value(name, getattr(settings, name)), settings.sources[name]) for name in SETTING_NAMES]
+    rows = [(s.name, s.show(getattr(settings, s.name)), settings.sources[s.name]) for s in TABLE]
     width = min(44, max(len(value) for _, value, _ in rows))
     lines = [f"{'SETTING':<15} {'VALUE':<{width}}  SOURCE"]
     lines += [f"{name:<15} {value:<{width}}  {source}" for name, value, source in rows]
@@ -146,19 +104,20 @@ def run_show(args: argparse.Namespace) -> int:
         lines.append(f"{name.replace('_', ' ')} file: {path} ({state})")
     lines.append(f"credentials: {credentials}")
     lines += list(settings.warnings)
-    print(_scrub("\n".join(lines), settings.private_key))
+    print(settings.scrub("\n".join(lines)))
     return 0
 
 
 def run_path(args: argparse.Namespace) -> int:
     """Print one file location, or all of them labelled."""
     from usms_tui.config import paths
+    from usms_tui.config.settings import config_path_from_args
 
     which = getattr(args, "which", "config")
     env = os.environ
     direct = {
         # Computed without reading any file, so a corrupt file can still be located and fixed.
-        "config": Path(args.config).expanduser() if getattr(args, "config", None) else paths.config_file(env),
+        "config": config_path_from_args(args, env),
         "ucloud-config": paths.ucloud_config_file(env),
         "ucloud-credential": paths.ucloud_credential_file(env),
     }

@@ -13,32 +13,15 @@ import sys
 from collections.abc import Sequence
 
 from usms_tui import __version__
+from usms_tui.config.flags import setting_options
 from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UserError
 
 #: Subcommand modules under ``usms_tui.cli``; each has ``register(subparsers, common)``.
 COMMAND_MODULES: tuple[str, ...] = ("simulate", "config", "watch", "export", "ui", "demo", "check", "wait")
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options accepted before or after the subcommand (SUPPRESS keeps the last one given)."""
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("common options")
-    s = argparse.SUPPRESS
-    group.add_argument("--watchlist", metavar="PATH", default=s, help="watchlist file (env USMS_TUI_WATCHLIST)")
-    group.add_argument("--config", metavar="PATH", default=s, help="config.toml to read (env USMS_TUI_CONFIG)")
-    group.add_argument("--profile", metavar="NAME", default=s, help="ucloud CLI profile (env UCLOUD_PROFILE)")
-    group.add_argument("--project-id", metavar="ID", default=s, help="UCloud project (env UCLOUD_PROJECT_ID)")
-    group.add_argument("--region", metavar="REGION", default=s, help="UCloud region (env UCLOUD_REGION)")
-    group.add_argument("--base-url", metavar="URL", default=s, help="API base URL (env UCLOUD_API_BASE_URL)")
-    group.add_argument("--timeout", metavar="SECONDS", default=s, help="HTTP timeout (env UCLOUD_TIMEOUT_SECOND)")
-    group.add_argument(
-        "--allow-http", action="store_true", default=s, help="allow plain http:// to a non-loopback host"
-    )
-    return common
-
-
 def build_parser() -> argparse.ArgumentParser:
-    common = common_options()
+    common = setting_options()  # the flags every command takes, before or after its name
     parser = argparse.ArgumentParser(
         prog="usms-tui",
         description="Watch UCloud SMS (USMS) delivery receipts. With no command, opens the UI.",

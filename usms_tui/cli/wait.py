@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from usms_tui.cli._common import formatter, parse_option
+from usms_tui.config.table import SETTINGS, default
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
+from usms_tui.domain.timefmt import format_seconds
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
     from usms_tui.monitor.poller import Poller
 
-EPILOG = """\
-Polls every --interval (default: the configured interval, 30s) until every watched,
+EPILOG = f"""\
+Polls every --interval (default: the configured interval, {format_seconds(default("interval"))}) until every watched,
 non-archived session (or every --session) has a final receipt for each phone. Transient
 failures are retried until the timeout; a fatal one stops at once. (Here --timeout is the
-overall deadline; the HTTP timeout comes from UCLOUD_TIMEOUT_SECOND or the config file.)
+overall deadline; the HTTP timeout comes from {SETTINGS["timeout"].env} or the config file.)
 
 exit codes:
   0  every session settled and every phone delivered
@@ -40,21 +42,18 @@ exit codes:
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``wait`` subcommand."""
     from usms_tui.cli.check import add_session_option
-    from usms_tui.cli.main import common_options
+    from usms_tui.config.flags import setting_options
 
-    # The issue names wait's deadline --timeout, which the common options use for the HTTP
-    # timeout. A private copy of the common options lets ours win ("resolve" edits the copy's
-    # action, never the shared one other subcommands use); the HTTP timeout stays settable
-    # through UCLOUD_TIMEOUT_SECOND or the config file.
-    own_common = common_options()
+    # Our --timeout is the overall deadline; the table leaves the common HTTP --timeout out of
+    # wait's options (the HTTP timeout stays settable through the environment or the config
+    # file) and gives wait its own setting flags (--interval).
     parser = subparsers.add_parser(
         "wait",
-        parents=[own_common],
+        parents=[setting_options("wait")],
         help="poll until every watched session is settled (CI)",
         description="Poll until every watched session has final receipts.",
         epilog=EPILOG,
         formatter_class=formatter(),
-        conflict_handler="resolve",
     )
     parser.add_argument(
         "--timeout",
@@ -62,12 +61,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         default="12h",
         metavar="DURATION",
         help="give up after DURATION (90s, 10m, 12h; default 12h, UCloud's support threshold)",
-    )
-    parser.add_argument(
-        "--interval",
-        metavar="DURATION",
-        default=argparse.SUPPRESS,
-        help="pause between polls (default: the configured interval, 30s)",
     )
     add_session_option(parser)
     parser.add_argument("--json", action="store_true", help="print the final state as 'check --json' does")

@@ -1,6 +1,7 @@
-"""Every file location usms-tui uses, from platformdirs plus environment overrides. Nothing else.
+"""Every file location usms-tui uses by default, from platformdirs. Nothing else.
 
-Functions take an ``env`` mapping (default ``os.environ``) so tests never touch the real home.
+The app's own files are moved by settings (flags, environment, config.toml: see
+:mod:`usms_tui.config.table`); the ``ucloud`` CLI's files by its own two variables, here.
 """
 
 from __future__ import annotations
@@ -13,16 +14,9 @@ import platformdirs
 
 APP_NAME = "usms-tui"
 
-#: Environment variables that move files (documented in the README).
-WATCHLIST_ENV = "USMS_TUI_WATCHLIST"
-CONFIG_ENV = "USMS_TUI_CONFIG"
-CACHE_ENV = "USMS_TUI_CACHE"
+#: The ucloud CLI's variables that move its config.json and credential.json.
 SHARED_CONFIG_ENV = "UCLOUD_SHARED_CONFIG_FILE"
 SHARED_CREDENTIAL_ENV = "UCLOUD_SHARED_CREDENTIAL_FILE"
-
-
-def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if env is None else env
 
 
 def config_dir() -> Path:
@@ -37,31 +31,31 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
-def config_file(env: Mapping[str, str] | None = None) -> Path:
-    """The app's own ``config.toml`` (``USMS_TUI_CONFIG`` moves it)."""
-    override = _env(env).get(CONFIG_ENV)
-    return Path(override).expanduser() if override else config_dir() / "config.toml"
+def config_file() -> Path:
+    """The app's own ``config.toml``."""
+    return config_dir() / "config.toml"
 
 
-def watchlist_file(env: Mapping[str, str] | None = None) -> Path:
-    """The watchlist, the user's own data (``USMS_TUI_WATCHLIST`` or ``--watchlist`` move it)."""
-    override = _env(env).get(WATCHLIST_ENV)
-    return Path(override).expanduser() if override else data_dir() / "watchlist.json"
+def watchlist_file() -> Path:
+    """The watchlist, the user's own data."""
+    return data_dir() / "watchlist.json"
 
 
-def cache_file(env: Mapping[str, str] | None = None) -> Path:
+def cache_file() -> Path:
     """The receipt cache (sqlite). Disposable: deleting it loses nothing but history."""
-    override = _env(env).get(CACHE_ENV)
-    return Path(override).expanduser() if override else state_dir() / "receipts.sqlite3"
+    return state_dir() / "receipts.sqlite3"
 
 
-def ucloud_config_file(env: Mapping[str, str] | None = None) -> Path:
+def _shared_file(env: Mapping[str, str] | None, variable: str, home: Path | None, name: str) -> Path:
+    override = (os.environ if env is None else env).get(variable, "").strip()
+    return Path(override).expanduser() if override else (home or Path.home()) / ".ucloud" / name
+
+
+def ucloud_config_file(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
     """The ``ucloud`` CLI's ``~/.ucloud/config.json`` (``UCLOUD_SHARED_CONFIG_FILE`` moves it)."""
-    override = _env(env).get(SHARED_CONFIG_ENV)
-    return Path(override).expanduser() if override else Path.home() / ".ucloud" / "config.json"
+    return _shared_file(env, SHARED_CONFIG_ENV, home, "config.json")
 
 
-def ucloud_credential_file(env: Mapping[str, str] | None = None) -> Path:
+def ucloud_credential_file(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
     """The ``ucloud`` CLI's ``~/.ucloud/credential.json`` (``UCLOUD_SHARED_CREDENTIAL_FILE`` moves it)."""
-    override = _env(env).get(SHARED_CREDENTIAL_ENV)
-    return Path(override).expanduser() if override else Path.home() / ".ucloud" / "credential.json"
+    return _shared_file(env, SHARED_CREDENTIAL_ENV, home, "credential.json")

@@ -1,15 +1,10 @@
 """Effective settings: flags > environment > ``config.toml`` > the ``ucloud`` CLI profile > defaults.
 
+Which settings exist, and how each is spelled in every source, is :data:`~usms_tui.config.table.TABLE`.
 Every value remembers where it came from (``Settings.sources``) so ``usms-tui config show``
-can say so. The private key never appears in ``repr``, in an error message or in output:
-errors about it name the setting and its source, never its value, and every
-:class:`ConfigError` raised here is scrubbed of any private key seen while loading.
-
-Environment: ``UCLOUD_PUBLIC_KEY``, ``UCLOUD_PRIVATE_KEY``, ``UCLOUD_PROJECT_ID``,
-``UCLOUD_REGION``, ``UCLOUD_ZONE``, ``UCLOUD_API_BASE_URL``, ``UCLOUD_TIMEOUT_SECOND``,
-``UCLOUD_PROFILE``, ``UCLOUD_SHARED_CONFIG_FILE``, ``UCLOUD_SHARED_CREDENTIAL_FILE`` and
-``USMS_TUI_WATCHLIST`` / ``USMS_TUI_CONFIG`` / ``USMS_TUI_CACHE``. The ``config.toml``
-format is documented in :mod:`usms_tui.config_file`.
+can say so. A secret (the private key) never appears in ``repr``, in an error message or in
+output: errors about it name the setting and its source, never its value, and every
+:class:`ConfigError` raised here is scrubbed of any secret seen while loading.
 """
 
 from __future__ import annotations
@@ -17,70 +12,53 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
 from usms_tui.config import paths
-from usms_tui.config.values import CONVERTERS, FIELD_ORDER, Raw, convert
-from usms_tui.domain.base_url import DEFAULT_BASE_URL, base_url_problem
+from usms_tui.config.table import SETTINGS, TABLE
+from usms_tui.config.values import Raw, convert
+from usms_tui.domain.base_url import base_url_problem
 from usms_tui.domain.credentials import Credentials
 from usms_tui.domain.errors import ConfigError
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER
 
-DEFAULT_TIMEOUT = 15.0  # the ucloud CLI's default; the SDKs' 30 s is long for a monitor
-DEFAULT_INTERVAL = 30.0
 
-#: Settings field -> environment variable that sets it.
-ENV_NAMES = {
-    "public_key": "UCLOUD_PUBLIC_KEY",
-    "private_key": "UCLOUD_PRIVATE_KEY",
-    "project_id": "UCLOUD_PROJECT_ID",
-    "region": "UCLOUD_REGION",
-    "zone": "UCLOUD_ZONE",
-    "base_url": "UCLOUD_API_BASE_URL",
-    "timeout": "UCLOUD_TIMEOUT_SECOND",
-    "profile": "UCLOUD_PROFILE",
-    "watchlist_path": paths.WATCHLIST_ENV,
-    "config_path": paths.CONFIG_ENV,
-    "cache_path": paths.CACHE_ENV,
-}
-#: Every field ``config show`` lists, in display order.
-SETTING_NAMES = (
-    "public_key", "private_key", "project_id", "region", "zone", "base_url", "timeout", "allow_http",
-    "profile", "config_path", "watchlist_path", "cache_path", "interval", "warn_after", "batch_size",
-    "concurrency", "bell", "theme", "mask_phones",
-)  # fmt: skip
-#: Settings field -> the flag that sets it (others: ``--`` + field with dashes).
-FLAG_NAMES = {"watchlist_path": "--watchlist", "config_path": "--config", "cache_path": "--cache"}
+def _from_table(name: str) -> Any:
+    """The dataclass field of setting ``name``: its default (or factory) and, for a secret, no repr."""
+    setting = SETTINGS[name]
+    if setting.default_factory is not None:
+        return field(default_factory=setting.default_factory, repr=not setting.secret)
+    return field(default=setting.default, repr=not setting.secret)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a command needs to know, resolved once. Secrets hidden from ``repr``."""
+    """Everything a command needs to know, resolved once. Each setting's meaning and default
+    are in the table (a test holds these fields to it); secrets are hidden from ``repr``."""
 
-    public_key: str | None = None
-    private_key: str | None = field(default=None, repr=False)  #: secret: never shown
-    project_id: str | None = None
-    region: str | None = None
-    zone: str | None = None
-    base_url: str = DEFAULT_BASE_URL  #: https, or http only to loopback unless allow_http
-    timeout: float = DEFAULT_TIMEOUT  #: HTTP timeout in seconds
-    allow_http: bool = False  #: allow plain http:// to a non-loopback host
-    profile: str | None = None  #: the ``ucloud`` CLI profile read, if any
-    watchlist_path: Path = field(default_factory=paths.watchlist_file)
-    cache_path: Path = field(default_factory=paths.cache_file)
-    config_path: Path = field(default_factory=paths.config_file)
-    interval: float = DEFAULT_INTERVAL  #: seconds between refreshes
-    warn_after: float = DEFAULT_WARN_AFTER  #: seconds without a final receipt before "overdue"
-    batch_size: int = 100  #: SessionNos per request, 1..100
-    concurrency: int = 4  #: requests in flight, 1..16
-    bell: bool = False  #: ring the terminal bell on new failures
-    theme: str | None = None  #: Textual theme name
-    mask_phones: bool = True  #: show 138****5678 instead of full numbers
-    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  #: field -> origin
+    public_key: str | None = _from_table("public_key")
+    private_key: str | None = _from_table("private_key")
+    project_id: str | None = _from_table("project_id")
+    region: str | None = _from_table("region")
+    zone: str | None = _from_table("zone")
+    base_url: str = _from_table("base_url")
+    timeout: float = _from_table("timeout")
+    allow_http: bool = _from_table("allow_http")
+    profile: str | None = _from_table("profile")
+    config_path: Path = _from_table("config_path")
+    watchlist_path: Path = _from_table("watchlist_path")
+    cache_path: Path = _from_table("cache_path")
+    interval: float = _from_table("interval")
+    warn_after: float = _from_table("warn_after")
+    batch_size: int = _from_table("batch_size")
+    concurrency: int = _from_table("concurrency")
+    bell: bool = _from_table("bell")
+    theme: str | None = _from_table("theme")
+    mask_phones: bool = _from_table("mask_phones")
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  #: name -> origin
     warnings: tuple[str, ...] = field(default=(), compare=False)  #: printed once by the CLI
     ucloud_config_path: Path | None = None  #: the ucloud CLI's config.json consulted
     ucloud_credential_path: Path | None = None  #: the ucloud CLI's credential.json consulted
@@ -89,7 +67,8 @@ class Settings:
         """The key pair, or a :class:`ConfigError` naming every way to provide it."""
         if self.public_key and self.private_key:
             return Credentials(self.public_key, self.private_key)
-        labels = {"public_key": "public key", "private_key": "private key"}
+        public, private, profile = SETTINGS["public_key"], SETTINGS["private_key"], SETTINGS["profile"]
+        labels = {setting.name: setting.name.replace("_", " ") for setting in (public, private)}
         missing = " and ".join(label for name, label in labels.items() if not getattr(self, name))
         found = [f"the {label} comes from {self.sources.get(name, 'a setting')}"
                  for name, label in labels.items() if getattr(self, name)]  # fmt: skip
@@ -97,10 +76,22 @@ class Settings:
         credential_file = self.ucloud_credential_path or Path("~/.ucloud/credential.json")
         raise ConfigError(
             f"no UCloud API keys: {missing} missing{note}. Provide both in one of these ways: "
-            f"env UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY; public_key and private_key under [ucloud] "
+            f"env {public.env} and {private.env}; {public.key} and {private.key} under [{public.section}] "
             f"in {self.config_path} (then chmod 600 it); or a profile in the ucloud CLI's "
-            f"{credential_file} (run `ucloud init`; pick one with --profile or UCLOUD_PROFILE)"
+            f"{credential_file} (run `ucloud init`; pick one with {profile.flag} or {profile.env})"
         )
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the value of every secret setting replaced by ``****``."""
+        return scrub(text, (getattr(self, setting.name) for setting in TABLE if setting.secret))
+
+
+def scrub(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with each secret (of a length worth hiding) replaced by ``****``."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "****")
+    return text
 
 
 def check_base_url(url: str, allow_http: bool = False) -> str:
@@ -111,127 +102,141 @@ def check_base_url(url: str, allow_http: bool = False) -> str:
     return url.strip()
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
-    # Defence in depth: a key pasted into the wrong setting must not be echoed back either.
-    for secret in secrets:
-        if len(secret) >= 6:
-            text = text.replace(secret, "****")
-    return text
-
-
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
 ) -> Settings:
-    """Resolve every setting. ``overrides`` (field -> value; None = not given) act as flags.
+    """Resolve every setting. ``overrides`` (name -> value; None = not given) act as flags.
 
     ``env`` defaults to ``os.environ``; ``home`` (default ``Path.home()``) locates ``~/.ucloud``.
     Raises :class:`ConfigError` for bad values, corrupt files and unknown profiles.
     """
     given = {name: value for name, value in (overrides or {}).items() if value is not None}
-    unknown = sorted(set(given) - set(CONVERTERS))
+    unknown = sorted(set(given) - set(SETTINGS))
     if unknown:
         raise TypeError(f"unknown settings: {', '.join(unknown)}")
     secrets: list[str] = []
     try:
         return _load(given, os.environ if env is None else env, home or Path.home(), secrets)
     except ConfigError as error:
-        raise ConfigError(_scrub(str(error), secrets)) from None
+        # Defence in depth: a key pasted into the wrong setting must not be echoed back either.
+        raise ConfigError(scrub(str(error), secrets)) from None
+
+
+Layer = dict[str, Raw]
+
+
+def _flag_layer(given: Mapping[str, Any]) -> Layer:
+    return {name: Raw(value, f"flag {SETTINGS[name].option}", SETTINGS[name].option, "flag")
+            for name, value in given.items()}  # fmt: skip
+
+
+def _env_layer(env: Mapping[str, str]) -> Layer:
+    layer = {}
+    for setting in TABLE:
+        text = env.get(setting.env, "").strip() if setting.env else ""
+        if setting.env and text:  # an empty variable counts as unset
+            layer[setting.name] = Raw(text, f"env {setting.env}", setting.env, "env")
+    return layer
+
+
+def _add(layers: list[Layer], layer: Layer, secrets: list[str]) -> None:
+    """Add a layer, remembering its secrets first so no later error can repeat them."""
+    for setting in TABLE:
+        raw = layer.get(setting.name)
+        if setting.secret and raw is not None and isinstance(raw.value, str):
+            secrets.append(raw.value.strip())
+    layers.append(layer)
+
+
+def _config_location(flags: Layer, environment: Layer) -> tuple[Path, Raw | None]:
+    # The config file's own location can only come from a flag or the environment.
+    setting = SETTINGS["config_path"]
+    raw = flags.get(setting.name) or environment.get(setting.name)
+    return (convert(setting.kind, setting.secret, raw) if raw else setting.default_value()), raw
+
+
+def config_path_from_args(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Path:
+    """Where config.toml is, without reading any file (so a corrupt one can be located and fixed)."""
+    flags = _flag_layer(_given_by_args(args))
+    return _config_location(flags, _env_layer(os.environ if env is None else env))[0]
 
 
 def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: list[str]) -> Settings:
     from usms_tui.config.toml_file import read_config_toml
     from usms_tui.config.ucloud_profile import load_ucloud_profile
 
-    layers: list[dict[str, Raw]] = []
-    flags = {}
-    for name, value in given.items():
-        flag = FLAG_NAMES.get(name, "--" + name.replace("_", "-"))
-        flags[name] = Raw(value, f"flag {flag}", flag, "flag")
-    environment = {}
-    for name, variable in ENV_NAMES.items():
-        text = env.get(variable, "").strip()
-        if text:
-            environment[name] = Raw(text, f"env {variable}", variable, "env")
-    layers += [flags, environment]
-    secrets.extend(
-        layer["private_key"].value.strip()
-        for layer in layers
-        if isinstance(layer.get("private_key", Raw(None)).value, str)
-    )
+    layers: list[Layer] = []
+    flags, environment = _flag_layer(given), _env_layer(env)
+    _add(layers, flags, secrets)
+    _add(layers, environment, secrets)
 
-    # The config file's own location can only come from a flag or the environment.
-    config_raw = flags.get("config_path") or environment.get("config_path")
-    config_path = convert("config_path", config_raw) if config_raw else paths.config_file(env)
+    config_path, config_raw = _config_location(flags, environment)
     values, warnings = read_config_toml(config_path, required="config_path" in flags)
     toml = {
         name: Raw(value, f"config.toml {config_path}", key, str(config_path))
         for name, (value, key) in values.items()
         if not (isinstance(value, str) and not value.strip())
     }
-    if isinstance(toml.get("private_key", Raw(None)).value, str):
-        secrets.append(toml["private_key"].value.strip())
-    layers.append(toml)
+    _add(layers, toml, secrets)
 
+    profile_setting = SETTINGS["profile"]
     profile_raw = next((layer["profile"] for layer in layers if "profile" in layer), None)
-    profile_name = convert("profile", profile_raw) if profile_raw else None
-    ucloud_config = _shared_file(env, paths.SHARED_CONFIG_ENV, home / ".ucloud" / "config.json")
-    ucloud_credential = _shared_file(env, paths.SHARED_CREDENTIAL_ENV, home / ".ucloud" / "credential.json")
+    profile_name = convert(profile_setting.kind, False, profile_raw) if profile_raw else None
+    ucloud_config = paths.ucloud_config_file(env, home)
+    ucloud_credential = paths.ucloud_credential_file(env, home)
     profile = load_ucloud_profile(
         profile_name, profile_raw.source if profile_raw else None, ucloud_config, ucloud_credential
     )
     warnings += profile.warnings
     label = f"ucloud profile {profile.name!r}"
-    layers.append(
-        {
-            name: Raw(value, f"{label} ({path})", key, f"{label} in {path}")
-            for name, (value, key, path) in profile.values.items()
-        }
-    )
-    if isinstance(layers[-1].get("private_key", Raw(None)).value, str):
-        secrets.append(layers[-1]["private_key"].value.strip())
-
-    defaults: dict[str, Any] = {
-        "watchlist_path": paths.watchlist_file(env),
-        "cache_path": paths.cache_file(env),
+    profile_layer = {
+        name: Raw(value, f"{label} ({path})", key, f"{label} in {path}")
+        for name, (value, key, path) in profile.values.items()
     }
+    _add(layers, profile_layer, secrets)
+
     resolved: dict[str, Any] = {"config_path": config_path, "profile": profile.name}
     sources: dict[str, str] = {
         "config_path": config_raw.source if config_raw else "default",
         "profile": _profile_source(profile_raw, profile.name, profile.chosen_by, ucloud_config),
     }
-    for name in FIELD_ORDER:
-        raw = next((layer[name] for layer in layers if name in layer), None)
-        if raw is None:
-            resolved[name] = defaults.get(name, Settings.__dataclass_fields__[name].default)
-            sources[name] = "default"
+    for setting in TABLE:
+        if setting.name in resolved:  # they said which files to read, so came first
             continue
-        resolved[name] = convert(name, raw)
-        sources[name] = raw.source
-        if name == "base_url":
-            problem = base_url_problem(resolved[name], resolved["allow_http"])
-            if problem:
-                raise ConfigError(f"{raw.name}={resolved[name]!r} ({raw.origin}): {problem}")
-    if resolved["public_key"] and resolved["private_key"]:
-        public_from, private_from = sources["public_key"], sources["private_key"]
-        if public_from.split(" ")[0] != private_from.split(" ")[0]:
-            warnings.append(
-                f"warning: the public key comes from {public_from} but the private key from "
-                f"{private_from}; make sure they are one pair"
-            )
+        raw = next((layer[setting.name] for layer in layers if setting.name in layer), None)
+        resolved[setting.name] = convert(setting.kind, setting.secret, raw) if raw else setting.default_value()
+        sources[setting.name] = raw.source if raw else "default"
+    _check_base_url(resolved, layers)
+    warnings += _key_pair_warnings(resolved, sources)
     return Settings(
         **resolved,
-        sources=MappingProxyType({name: sources[name] for name in SETTING_NAMES}),
+        sources=MappingProxyType({setting.name: sources[setting.name] for setting in TABLE}),
         warnings=tuple(warnings),
         ucloud_config_path=ucloud_config,
         ucloud_credential_path=ucloud_credential,
     )
 
 
-def _shared_file(env: Mapping[str, str], variable: str, default: Path) -> Path:
-    override = env.get(variable, "").strip()
-    return Path(override).expanduser() if override else default
+def _check_base_url(resolved: Mapping[str, Any], layers: list[Layer]) -> None:
+    # Checked once allow_http is known, naming where the URL was written.
+    raw = next((layer["base_url"] for layer in layers if "base_url" in layer), None)
+    problem = base_url_problem(resolved["base_url"], resolved["allow_http"])
+    if problem and raw is not None:
+        raise ConfigError(f"{raw.name}={resolved['base_url']!r} ({raw.origin}): {problem}")
+
+
+def _key_pair_warnings(resolved: Mapping[str, Any], sources: Mapping[str, str]) -> list[str]:
+    if not (resolved["public_key"] and resolved["private_key"]):
+        return []
+    public_from, private_from = sources["public_key"], sources["private_key"]
+    if public_from.split(" ")[0] == private_from.split(" ")[0]:
+        return []
+    return [
+        f"warning: the public key comes from {public_from} but the private key from "
+        f"{private_from}; make sure they are one pair"
+    ]
 
 
 def _profile_source(raw: Raw | None, name: str | None, chosen_by: str, config_file: Path) -> str:
@@ -244,25 +249,6 @@ def _profile_source(raw: Raw | None, name: str | None, chosen_by: str, config_fi
     return "ucloud profile named 'default'"
 
 
-#: argparse attribute -> Settings field, for values that mean "given" when not None.
-ARG_FIELDS = {
-    "watchlist": "watchlist_path",
-    "config": "config_path",
-    "cache": "cache_path",
-    "profile": "profile",
-    "project_id": "project_id",
-    "region": "region",
-    "zone": "zone",
-    "base_url": "base_url",
-    "timeout": "timeout",
-    "interval": "interval",
-    "warn_after": "warn_after",
-    "batch_size": "batch_size",
-    "concurrency": "concurrency",
-    "theme": "theme",
-}
-#: store_true flags: only True counts as given (False is argparse's "absent").
-ARG_SWITCHES = {"allow_http": "allow_http", "bell": "bell"}
 _printed_warnings: set[str] = set()
 
 
@@ -272,6 +258,21 @@ def print_warnings(warnings: tuple[str, ...] | list[str], file: TextIO | None = 
         if warning not in _printed_warnings:
             _printed_warnings.add(warning)
             print(f"usms-tui: {warning}", file=file or sys.stderr)
+
+
+def _given_by_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the parsed flags gave (any attribute may be missing)."""
+    given: dict[str, Any] = {}
+    for setting in TABLE:
+        if setting.flag is None:
+            continue
+        value = getattr(args, setting.attribute, None)
+        if setting.kind.switch:
+            if value is True:  # False is argparse's "absent" for a store_true flag
+                given[setting.name] = True
+        elif value is not None:
+            given[setting.name] = value
+    return given
 
 
 def settings_from_args(
@@ -286,14 +287,7 @@ def settings_from_args(
 
     Prints new warnings to stderr unless ``quiet``.
     """
-    given: dict[str, Any] = {}
-    for attribute, name in ARG_FIELDS.items():
-        value = getattr(args, attribute, None)
-        if value is not None:
-            given[name] = value
-    for attribute, name in ARG_SWITCHES.items():
-        if getattr(args, attribute, False) is True:
-            given[name] = True
+    given = _given_by_args(args)
     given.update({name: value for name, value in (overrides or {}).items() if value is not None})
     settings = load_settings(given, env=env, home=home)
     if not quiet:

@@ -1,35 +1,10 @@
 """The app's own ``config.toml``: every key optional, read with :mod:`tomllib`.
 
-Format (``usms-tui config example`` prints this; ``usms-tui config path`` says where it lives)::
-
-    [ucloud]
-    public_key = "..."          # a key here makes the file a secret: chmod 600
-    private_key = "..."
-    project_id = "org-xxxxxx"
-    region = "cn-sh2"
-    zone = "cn-sh2-02"
-    base_url = "https://api.ucloud.cn"
-    timeout = "15s"             # seconds: a number or a duration like "15s"
-    allow_http = false          # allow plain http:// to a non-loopback host
-    profile = "default"         # which ~/.ucloud profile to read
-
-    [api]
-    batch_size = 100            # SessionNos per request, 1..100
-    concurrency = 4             # requests in flight, 1..16
-
-    [ui]
-    interval = "30s"            # refresh interval, at least 1s
-    warn_after = "12h"          # flag a message with no final receipt after this long
-    bell = false                # ring the terminal bell on new failures
-    theme = "textual-dark"
-    mask_phones = true          # show 138****5678 instead of full numbers
-
-    [paths]
-    watchlist = "~/watch.json"  # relative paths are relative to this file's folder
-    cache = "~/receipts.sqlite3"
-
-Durations accept a number of seconds or ``90s``, ``10m``, ``12h``, ``3d``, ``1h30m``.
-Unknown keys are reported as warnings (a typo should not silently do nothing).
+Its sections and keys are the ``toml`` column of :data:`usms_tui.config.table.TABLE`;
+``usms-tui config example`` prints them all, commented, and ``usms-tui config path`` says
+where the file lives. Durations accept a number of seconds or ``90s``, ``10m``, ``12h``,
+``3d``, ``1h30m``; relative paths are relative to the file's folder. Unknown keys are
+reported as warnings (a typo should not silently do nothing).
 """
 
 from __future__ import annotations
@@ -41,57 +16,32 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from usms_tui.config.table import TABLE, toml_keys
+from usms_tui.config.values import FilePath
 from usms_tui.domain.errors import ConfigError
 
-EXAMPLE = """\
-# usms-tui config.toml: every key is optional; flags and UCLOUD_* env vars win over it.
-[ucloud]
-# public_key = "..."        # if you put keys here: chmod 600 this file
-# private_key = "..."
-# project_id = "org-xxxxxx"
-# region = "cn-sh2"
-# zone = "cn-sh2-02"
-base_url = "https://api.ucloud.cn"
-timeout = "15s"
-allow_http = false
-# profile = "default"       # which ~/.ucloud profile to read
+_HEADER = "# usms-tui config.toml: every key is optional; flags and UCLOUD_* env vars win over it."
+_NOTES = "# Durations: 15 (seconds), 90s, 10m, 12h, 1h30m. Relative paths: from this file's folder."
 
-[api]
-batch_size = 100
-concurrency = 4
 
-[ui]
-interval = "30s"
-warn_after = "12h"
-bell = false
-# theme = "textual-dark"
-mask_phones = true
+def example_text() -> str:
+    """A commented config.toml: every key with its default, or commented out with an example."""
+    lines = [_HEADER, _NOTES]
+    for section, keys in toml_keys().items():
+        lines += ["", f"[{section}]"]
+        entries = []
+        for key, setting in keys.items():
+            comment = f"{setting.help}, {setting.kind.hint}" if setting.kind.hint else setting.help
+            if setting.default is not None:  # a platform-dependent default_factory is not shown
+                entries.append((f"{key} = {setting.kind.toml(setting.default)}", comment))
+            else:
+                entries.append((f"# {key} = {setting.kind.toml(setting.example or '')}", comment))
+        width = max(len(entry) for entry, _ in entries)
+        lines += [f"{entry:<{width}}  # {comment}" for entry, comment in entries]
+    return "\n".join(lines) + "\n"
 
-[paths]
-# watchlist = "~/usms/watchlist.json"
-# cache = "~/usms/receipts.sqlite3"
-"""
 
-#: section -> key in the file -> Settings field it sets.
-KEYS: dict[str, dict[str, str]] = {
-    "ucloud": {
-        name: name
-        for name in (
-            "public_key",
-            "private_key",
-            "project_id",
-            "region",
-            "zone",
-            "base_url",
-            "timeout",
-            "allow_http",
-            "profile",
-        )
-    },
-    "api": {"batch_size": "batch_size", "concurrency": "concurrency"},
-    "ui": {name: name for name in ("interval", "warn_after", "bell", "theme", "mask_phones")},
-    "paths": {"watchlist": "watchlist_path", "cache": "cache_path"},
-}
+EXAMPLE = example_text()
 
 # tomllib quotes the offending character in two messages; it could be part of a secret.
 _QUOTED_CHAR = re.compile(r"((?:Found invalid|Illegal) character) \S+")
@@ -139,23 +89,24 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
 
     values: dict[str, tuple[Any, str]] = {}
     warnings: list[str] = []
+    sections = toml_keys()
     for section, table in document.items():
-        known = KEYS.get(section)
+        known = sections.get(section)
         if known is None:
             warnings.append(f"warning: unknown section or key {section!r} in {path} (ignored)")
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"config file {path}: {section!r} must be a table, written [{section}]")
         for key, value in table.items():
-            field = known.get(key)
-            if field is None:
+            setting = known.get(key)
+            if setting is None:
                 warnings.append(f"warning: unknown key [{section}] {key!r} in {path} (ignored)")
                 continue
-            if field.endswith("_path") and isinstance(value, str) and value.strip():
+            if isinstance(setting.kind, FilePath) and isinstance(value, str) and value.strip():
                 # Relative paths follow the config file, not the current directory.
                 value = str(path.parent / Path(value.strip()).expanduser())
-            values[field] = (value, f"[{section}] {key}")
-    if "private_key" in values:
+            values[setting.name] = (value, setting.toml_name)
+    if any(setting.secret and setting.name in values for setting in TABLE):
         warning = permission_warning(path, "a private key")
         if warning:
             warnings.append(warning)

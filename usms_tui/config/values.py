@@ -1,21 +1,21 @@
-"""Turning raw setting values (text from env and flags, typed values from TOML/JSON) into typed ones.
+"""The kinds of setting value: how each is read from text or TOML, shown, and written back.
 
-Each converter raises ``ValueError(problem)`` where ``problem`` says what is allowed and never
-repeats the value; :func:`convert` adds which setting, from where, and the value (except for
-the private key, which is never repeated).
+Each kind's ``parse`` raises ``ValueError(problem)`` where ``problem`` says what is allowed
+and never repeats the value; :func:`convert` adds which setting, from where, and the value
+(except for a secret, which is never repeated).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import ConfigError
-from usms_tui.domain.timefmt import parse_duration
+from usms_tui.domain.timefmt import format_seconds, parse_duration
 
 
 @dataclass(frozen=True)
@@ -28,93 +28,126 @@ class Raw:
     origin: str = ""  #: where, e.g. ``env``, ``flag`` or a file path
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be text (a quoted string)")
-    return value.strip()
+class Kind:
+    """Text (the base kind): a string, stripped. Subclasses narrow what is accepted."""
+
+    metavar = "TEXT"  #: what a flag of this kind is followed by in ``--help``
+    switch = False  #: a flag of this kind takes no value (store_true)
+    hint = ""  #: what is allowed, when the setting's help cannot say it better
+
+    def parse(self, value: Any) -> Any:
+        """The typed value, or ``ValueError(what is allowed)``."""
+        if not isinstance(value, str):
+            raise ValueError("must be text (a quoted string)")
+        return value.strip()
+
+    def show(self, value: Any) -> str:
+        """As ``config show`` and ``--help`` print it (a form this kind parses back)."""
+        return str(value)
+
+    def toml(self, value: Any) -> str:
+        """As a TOML value: JSON's string escapes are valid TOML basic-string escapes."""
+        return json.dumps(self.show(value), ensure_ascii=False)
+
+    def json(self, value: Any) -> Any:
+        """As ``config show --json`` gives it."""
+        return value
 
 
-def _seconds(minimum: float, problem: str) -> Callable[[Any], float]:
-    def parse(value: Any) -> float:
+class Seconds(Kind):
+    """A duration (``15``, ``2.5``, ``90s``, ``12h``, ``1h30m``), at least ``minimum`` seconds."""
+
+    metavar = "DURATION"
+
+    def __init__(self, minimum: float, problem: str) -> None:
+        self.minimum, self.problem = minimum, problem
+
+    def parse(self, value: Any) -> float:
         if isinstance(value, bool):
-            raise ValueError(problem)
+            raise ValueError(self.problem)
         try:
             seconds = parse_duration(value)
         except (TypeError, ValueError):
-            raise ValueError(problem) from None
-        if not math.isfinite(seconds) or seconds <= 0 or seconds < minimum:
-            raise ValueError(problem)
+            raise ValueError(self.problem) from None
+        if not math.isfinite(seconds) or seconds <= 0 or seconds < self.minimum:
+            raise ValueError(self.problem)
         return seconds
 
-    return parse
+    def show(self, value: Any) -> str:
+        return format_seconds(value)
 
 
-def _whole(low: int, high: int) -> Callable[[Any], int]:
-    problem = f"not a whole number from {low} to {high}"
+class Whole(Kind):
+    """A whole number from ``low`` to ``high``."""
 
-    def parse(value: Any) -> int:
+    metavar = "N"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+        self.hint = f"{low}..{high}"
+
+    def parse(self, value: Any) -> int:
+        problem = f"not a whole number from {self.low} to {self.high}"
         if isinstance(value, bool):
             raise ValueError(problem)
         if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
             value = int(value)
-        if not isinstance(value, int) or not low <= value <= high:
+        if not isinstance(value, int) or not self.low <= value <= self.high:
             raise ValueError(problem)
         return value
 
-    return parse
+    def toml(self, value: Any) -> str:
+        return str(value)
 
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def _switch(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ValueError("not true or false")
+class Switch(Kind):
+    """True or false (``1/0``, ``yes/no``, ``on/off`` from text); as a flag, present means true."""
+
+    metavar = ""
+    switch = True
+
+    def parse(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError("not true or false")
+
+    def show(self, value: Any) -> str:
+        return "true" if value else "false"
+
+    def toml(self, value: Any) -> str:
+        return self.show(value)
 
 
-def _path(value: Any) -> Path:
-    if isinstance(value, Path):
-        return value.expanduser()
-    return Path(_text(value)).expanduser()
+class FilePath(Kind):
+    """A file location; ``~`` is expanded. (Relative ones in config.toml follow that file.)"""
+
+    metavar = "PATH"
+
+    def parse(self, value: Any) -> Path:
+        if isinstance(value, Path):
+            return value.expanduser()
+        return Path(super().parse(value)).expanduser()
+
+    def json(self, value: Any) -> Any:
+        return str(value)
 
 
-#: field -> converter. Every field a flag, env var or file can set.
-CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "public_key": _text,
-    "private_key": _text,
-    "project_id": _text,
-    "region": _text,
-    "zone": _text,
-    "allow_http": _switch,
-    "base_url": _text,
-    "timeout": _seconds(0, "not a positive number of seconds (e.g. 15, 2.5 or 15s)"),
-    "profile": _text,
-    "watchlist_path": _path,
-    "cache_path": _path,
-    "config_path": _path,
-    "interval": _seconds(1, "not a duration of at least 1 second (e.g. 30s, 2m)"),
-    "warn_after": _seconds(0, "not a positive duration (e.g. 12h, 90m, 3600)"),
-    "batch_size": _whole(1, 100),
-    "concurrency": _whole(1, 16),
-    "bell": _switch,
-    "theme": _text,
-    "mask_phones": _switch,
-}
-
-#: Resolution order: allow_http before base_url, which is checked against it.
-#: config_path and profile are resolved first, separately (they say which files to read).
-FIELD_ORDER = tuple(name for name in CONVERTERS if name not in ("config_path", "profile"))
+TEXT = Kind()
+SWITCH = Switch()
+PATH = FilePath()
 
 
-def convert(name: str, raw: Raw) -> Any:
-    """Convert ``raw`` for field ``name`` or raise a :class:`ConfigError` saying what, where and why."""
+def convert(kind: Kind, secret: bool, raw: Raw) -> Any:
+    """``kind.parse(raw.value)`` or a :class:`ConfigError` saying what, where and why."""
     try:
-        return CONVERTERS[name](raw.value)
+        return kind.parse(raw.value)
     except ValueError as error:
-        if name == "private_key":
+        if secret:
             raise ConfigError(f"{raw.name} ({raw.origin}): {error}") from None
         raise ConfigError(f"{raw.name}={raw.value!r} ({raw.origin}): {error}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 
 class ErrorKind(enum.StrEnum):
@@ -117,7 +118,7 @@ class BatchError:
             text += f" (request id {self.request_id})"
         return f"{text}: {advice}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON shape used by ``check --json``."""
         return {
             "kind": self.kind.value,

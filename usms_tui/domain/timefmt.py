@@ -90,6 +90,18 @@ def format_duration(seconds: float | None) -> str:
     return f"{days}d{hours:02d}h"
 
 
+def format_seconds(seconds: float) -> str:
+    """``15s``, ``2.5s``, ``12h``, ``1h30m``: exact, in a form :func:`parse_duration` reads back."""
+    if seconds != int(seconds) or seconds < 60:
+        return f"{seconds:g}s"
+    rest, parts = int(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
 def format_local_time(timestamp: float | None, *, with_date: bool = True) -> str:
     """Unix seconds -> local ``YYYY-MM-DD HH:MM:SS`` (or only the time). ``None`` -> ``-``."""
     if timestamp is None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from usms_tui.config.table import default
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import (
     DEFAULT_WARN_AFTER,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from usms_tui.api.client import FetchResult
     from usms_tui.store.cache import ReceiptCache
 
+_DEFAULT_INTERVAL: float = default("interval")
 
 #: Receipts worth an alert when they arrive.
 _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
@@ -122,7 +124,7 @@ class Poller:
         client: ReceiptFetcher,
         *,
         warn_after: float = DEFAULT_WARN_AFTER,
-        interval: float = 30.0,
+        interval: float = _DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.watchlist = watchlist

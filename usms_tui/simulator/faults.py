@@ -125,7 +125,7 @@ class FaultController:
 
     seed: int = 0
     rules: list[FaultRule] = field(default_factory=list)
-    fired: Counter = field(default_factory=Counter)
+    fired: Counter[Fault] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(f"usms-tui-faults:{self.seed}")

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from usms_tui.domain.credentials import Credentials
 from usms_tui.simulator.engine import Simulator
 
 
@@ -106,7 +107,7 @@ class SimulatorServer:
         return self.simulator.private_key
 
     @property
-    def credentials(self):  # -> Credentials
+    def credentials(self) -> Credentials:
         return self.simulator.credentials
 
     @property

@@ -13,13 +13,16 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.store.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _CHUNK = 500  # host parameters per IN (...) query; well under SQLite's limit
@@ -129,7 +132,7 @@ class ReceiptCache:
         except (sqlite3.DatabaseError, OSError) as again:
             raise CacheError(f"cannot recreate receipt cache {self.path}: {again}") from None
 
-    def _run(self, work, default):
+    def _run(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
         """Run ``work(conn)`` under the lock; a corruption found now resets the cache once.
 
         Any other failure (locked for longer than the busy timeout, disk full, I/O error) is

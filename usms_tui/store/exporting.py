@@ -60,7 +60,7 @@ def phone_row(summary: SessionSummary, receipt: Receipt, entry: Any = None) -> d
 
 def phone_rows(summaries: Iterable[SessionSummary], states: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every phone of every session; ``states`` maps SessionNo -> an object with ``.entry``."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for summary in summaries:
         entry = getattr(states.get(summary.session_no), "entry", None)
         rows.extend(phone_row(summary, receipt, entry) for receipt in summary.phones)

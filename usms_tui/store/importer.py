@@ -72,7 +72,8 @@ def _from_object(item: Mapping[str, Any], where: str) -> WatchedSession | Refusa
     response, request = item, item
     if isinstance(item.get("response"), Mapping):
         response = item["response"]
-        request = item.get("request") if isinstance(item.get("request"), Mapping) else {}
+        given = item.get("request")
+        request = given if isinstance(given, Mapping) else {}
     ret_code = response.get("RetCode")
     if ret_code not in (None, 0, "0"):
         message = str(response.get("Message") or "").strip()
