@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from usms_tui.config.table import default
+from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import (
     DEFAULT_WARN_AFTER,
@@ -77,24 +78,6 @@ class SessionState:
     def stale(self) -> bool:
         """The last refresh of this session failed: what is shown may be out of date."""
         return self.last_error is not None
-
-
-@dataclass(frozen=True)
-class PhoneFailed:
-    """A phone's receipt turned failed (or unknown) since the last refresh."""
-
-    session_no: str
-    receipt: Receipt
-
-
-@dataclass(frozen=True)
-class SessionOverdue:
-    """A session passed the warning age without every phone having a final receipt."""
-
-    session_no: str
-
-
-Event = PhoneFailed | SessionOverdue
 
 
 @dataclass
