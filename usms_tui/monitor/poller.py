@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -192,11 +192,14 @@ class Poller:
         now = self.clock() if now is None else now
         return [no for no, state in self.states.items() if self.cadence(state, now) is not None]
 
-    def next_due_in(self, now: float | None = None) -> float | None:
-        """Seconds until some session is due (0 when one is due now); ``None`` when all settled."""
+    def next_due_in(self, now: float | None = None, among: Collection[str] | None = None) -> float | None:
+        """Seconds until some session (of ``among``, if given) is due (0 when one is due now);
+        ``None`` when all are settled."""
         now = self.clock() if now is None else now
         soonest: float | None = None
-        for state in self.states.values():
+        for session_no, state in self.states.items():
+            if among is not None and session_no not in among:
+                continue
             every = self.cadence(state, now)
             if every is None:
                 continue
