@@ -7,6 +7,7 @@ import httpx
 from usms_tui.api.client import ReceiptClient
 from usms_tui.cli.wait import wait_until_settled
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_SOME_FAILED, EXIT_TIMED_OUT
+from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Scenario, Simulator
 from usms_tui.store.watchlist import WatchedSession, Watchlist
@@ -32,10 +33,8 @@ async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=No
     async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
         client = ReceiptClient(http, sim.credentials, sleep=sleep, rng=lambda: 0.5)
         poller = Poller(watchlist, None, client, interval=interval, clock=clock)
-        poller.load()
-        outcome = await wait_until_settled(
-            poller, only=None, timeout=timeout, interval=interval, clock=clock, sleep=sleep
-        )
+        controller = RefreshController(poller, clock=clock)
+        outcome = await wait_until_settled(controller, only=None, timeout=timeout, clock=clock, sleep=sleep)
     return outcome, slept, sim
 
 
@@ -77,8 +76,7 @@ async def test_a_poll_hanging_past_the_deadline_is_cut_off(tmp_path):
     watchlist = Watchlist(tmp_path / "w.json")
     watchlist.add([WatchedSession("s-1"), WatchedSession("s-2")])
     poller = Poller(watchlist, None, Hanging())
-    poller.load()
-    outcome = await wait_until_settled(poller, only=None, timeout=0.0, interval=30.0, min_poll=0.01)
+    outcome = await wait_until_settled(RefreshController(poller), only=None, timeout=0.0, min_poll=0.01)
     assert outcome.exit_code == EXIT_TIMED_OUT and outcome.timed_out and outcome.cycles == 1
     [error] = outcome.errors
     assert "deadline" in error.message and error.session_nos == ("s-1", "s-2")
