@@ -16,7 +16,7 @@ DELIVERED = Scenario(never_share=0.0, fast_share=1.0, fast_delay=(5.0, 100.0), s
 NEVER = Scenario(never_share=1.0)
 
 
-async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=None, phones=2):
+async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=None, phones=2, first_only=False):
     clock = ManualClock(1_750_000_000.0)
     sim = Simulator(seed=5, clock=clock, scenario=scenario)
     nos = [sim.send([f"1380000000{i}{j}" for j in range(phones)]) for i in range(3)]
@@ -34,7 +34,8 @@ async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=No
         client = ReceiptClient(http, sim.credentials, sleep=sleep, rng=lambda: 0.5)
         poller = Poller(watchlist, None, client, interval=interval, clock=clock)
         controller = RefreshController(poller, clock=clock)
-        outcome = await wait_until_settled(controller, only=None, timeout=timeout, clock=clock, sleep=sleep)
+        only = nos[:1] if first_only else None
+        outcome = await wait_until_settled(controller, only=only, timeout=timeout, clock=clock, sleep=sleep)
     return outcome, slept, sim
 
 
@@ -50,6 +51,14 @@ async def test_times_out_with_pending_and_never_sleeps_past_the_deadline(tmp_pat
     assert outcome.exit_code == EXIT_TIMED_OUT and outcome.timed_out
     assert slept == [30.0, 30.0, 30.0, 10.0]
     assert outcome.cycles == 5
+
+
+async def test_sessions_not_waited_for_do_not_shorten_the_pause(tmp_path):
+    # The other two sessions are never fetched (so always "due"): the controller's next delay
+    # looks only at the session waited for, or wait would poll every second.
+    outcome, slept, sim = await run_wait(tmp_path, NEVER, timeout=100.0, first_only=True)
+    assert outcome.exit_code == EXIT_TIMED_OUT and outcome.names == [outcome.names[0]]
+    assert slept == [30.0, 30.0, 30.0, 10.0] and sim.requests == 5
 
 
 async def test_failed_phones_exit_1(tmp_path):

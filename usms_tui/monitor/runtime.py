@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
@@ -26,9 +26,11 @@ from usms_tui.api.client import ReceiptClient, make_http_client
 from usms_tui.config.settings import Settings
 from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.poller import Poller, ReceiptFetcher
-from usms_tui.simulator import Simulator
 from usms_tui.store.cache import CacheError, ReceiptCache
 from usms_tui.store.watchlist import Watchlist
+
+if TYPE_CHECKING:
+    from usms_tui.simulator import Simulator  # only the offline runtime needs one
 
 #: Where warnings go (the CLI prints them on stderr); they are kept in ``Runtime.notes`` too.
 Warn = Callable[[str], None]
