@@ -18,10 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
-from usms_tui.api.client import ReceiptClient
-from usms_tui.monitor.poller import Poller
+from usms_tui.monitor.poller import ReceiptFetcher
+from usms_tui.monitor.runtime import Runtime
 from usms_tui.simulator import ManualClock, Simulator
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
@@ -31,7 +29,7 @@ T0 = 1_767_225_600.0  # a fixed start so runs compare
 class CountingClient:
     """Wraps the real client to count what is asked."""
 
-    def __init__(self, client: ReceiptClient) -> None:
+    def __init__(self, client: ReceiptFetcher) -> None:
         self.client = client
         self.requests = 0
         self.lookups = 0
@@ -66,37 +64,39 @@ async def run_adaptive(args: argparse.Namespace, folder: Path) -> dict:
     clock, sim, sessions = make_world(args, folder)
     watchlist = Watchlist(folder / "adaptive.json", clock=clock)
     watchlist.add(sessions)
-    http = httpx.AsyncClient(transport=sim.mock_transport())
-    counting = CountingClient(ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:1"))
-    poller = Poller(watchlist, None, counting, interval=args.interval, clock=clock)
-    poller.load()
-    seen: dict[tuple[str, str], float] = {}
-    started = time.perf_counter()
-    end = T0 + args.hours * 3600
-    while clock.now() < end:
-        report = await poller.refresh()
-        note_detections(seen, {no: poller.states[no].receipts for no in report.changed}, clock.now())
-        clock.advance(args.tick)
-    await http.aclose()
+    async with Runtime.offline(sim, watchlist, clock, folder, interval=args.interval) as runtime:
+        # The runtime's own client, counted: what the controller's cycles ask of the API.
+        poller = runtime.poller
+        poller.client = counting = CountingClient(poller.client)
+        seen: dict[tuple[str, str], float] = {}
+        started = time.perf_counter()
+        end = T0 + args.hours * 3600
+        while clock.now() < end:
+            cycle = await runtime.controller.run_cycle()
+            if cycle.report is not None:
+                note_detections(seen, {no: poller.states[no].receipts for no in cycle.report.changed}, clock.now())
+            clock.advance(args.tick)
     return summarize("adaptive (usms-tui)", counting, seen, time.perf_counter() - started)
 
 
 async def run_naive(args: argparse.Namespace, folder: Path) -> dict:
     clock, sim, sessions = make_world(args, folder)
-    http = httpx.AsyncClient(transport=sim.mock_transport())
-    counting = CountingClient(ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:1"))
-    all_nos = [s.session_no for s in sessions]
-    seen: dict[tuple[str, str], float] = {}
-    started = time.perf_counter()
-    end = T0 + args.hours * 3600
-    last = None
-    while clock.now() < end:
-        if last is None or clock.now() - last >= args.interval:
-            result = await counting.fetch(all_nos)
-            note_detections(seen, result.receipts, clock.now())
-            last = clock.now()
-        clock.advance(args.tick)
-    await http.aclose()
+    watchlist = Watchlist(folder / "naive.json", clock=clock)
+    watchlist.add(sessions)
+    async with Runtime.offline(sim, watchlist, clock, folder) as runtime:
+        # The same client, asked for every session every interval: no scheduling at all.
+        counting = CountingClient(runtime.poller.client)
+        all_nos = [s.session_no for s in sessions]
+        seen: dict[tuple[str, str], float] = {}
+        started = time.perf_counter()
+        end = T0 + args.hours * 3600
+        last = None
+        while clock.now() < end:
+            if last is None or clock.now() - last >= args.interval:
+                result = await counting.fetch(all_nos)
+                note_detections(seen, result.receipts, clock.now())
+                last = clock.now()
+            clock.advance(args.tick)
     return summarize("poll everything", counting, seen, time.perf_counter() - started)
 
 

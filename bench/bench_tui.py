@@ -3,8 +3,8 @@ and refilled (side by side, same run), and the longest event-loop stall of each.
 
     python bench/bench_tui.py [--sessions 10000] [--phones 3] [--changed 0.1] [--chunk 500]
 
-Runs the real app headless (``make_app`` + the real Poller and Watchlist) over a fake
-fetcher (no HTTP: this measures the UI, not the network). A ticker task wakes every 5 ms
+Runs the real app headless (``make_app`` over a ``Runtime``: the real Poller, controller and
+Watchlist) over a fake fetcher (no HTTP: this measures the UI, not the network). A ticker task wakes every 5 ms
 and records how late it was woken: the longest lateness is the longest time the loop
 could not read a key. Each phase is timed until the app is idle again (rows measured,
 screen rendered), not only until our code returned.
@@ -29,7 +29,7 @@ time.tzset()
 from usms_tui.api.client import FetchResult
 from usms_tui.config.settings import Settings
 from usms_tui.domain.receipts import Receipt
-from usms_tui.monitor.poller import Poller
+from usms_tui.monitor.runtime import Runtime
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 from usms_tui.tui.app import make_app
 from usms_tui.tui.widgets.keyed_table import CHUNK
@@ -144,11 +144,13 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
             watchlist_path=watchlist.path,
             cache_path=folder / "c.sqlite3",
             config_path=folder / "c.toml",
+            interval=3600,
         )
-        poller = Poller(watchlist, None, fetcher, interval=3600, clock=clock)
-        app = make_app(settings, poller=poller, clock=clock, watchlist=watchlist)
+        runtime = Runtime(settings, watchlist, fetcher, clock=clock)
+        poller = runtime.poller
+        app = make_app(runtime)
         ticker = Ticker()
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with runtime, app.run_test(size=(120, 40)) as pilot:
             ticker.start()
             t0 = time.perf_counter()
             await idle(pilot)

@@ -20,9 +20,10 @@ from pathlib import Path
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from usms_tui.cli.demo import fill_watchlist, offline_app
+from usms_tui.cli.demo import fill_watchlist
+from usms_tui.monitor.runtime import Runtime
 from usms_tui.simulator import ManualClock, Simulator
-from usms_tui.tui.app import UsmsApp
+from usms_tui.tui.app import make_app
 
 HERE = Path(__file__).resolve().parent
 #: 2026-11-30 08:00:00 UTC.
@@ -38,21 +39,20 @@ SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
 )
 
 
-def demo_app(folder: Path, sessions: int = 24, phones: int = 4, seed: int = 1) -> UsmsApp:
+def demo_runtime(folder: Path, sessions: int = 24, phones: int = 4, seed: int = 1) -> Runtime:
     """The demo's data with a frozen clock: some receipts still to come, some overdue."""
     clock = ManualClock(NOW)
     sim = Simulator(seed=seed, clock=clock)
     session_nos = sim.precreate(sessions, phones)
     watchlist = fill_watchlist(folder / "watchlist.json", sim, session_nos, clock=clock)
-    app, _ = offline_app(sim, watchlist, clock, folder)
-    return app
+    return Runtime.offline(sim, watchlist, clock, folder)
 
 
 async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], out: Path) -> Path:
     """Run the app headless at ``size``, press ``keys``, save the SVG as ``out/name``."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = demo_app(Path(tmp))
-        async with app.run_test(size=size) as pilot:
+        async with demo_runtime(Path(tmp)) as runtime, make_app(runtime).run_test(size=size) as pilot:
+            app = pilot.app
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.clear_notifications()

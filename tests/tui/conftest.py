@@ -1,8 +1,10 @@
 """The real app over the simulator, with a hand-moved clock: no sockets, no sleeping.
 
-``make_test_app`` builds exactly what ``usms-tui`` builds (settings, ReceiptClient, Watchlist,
-Poller, ``make_app``), except that HTTP goes to ``Simulator.mock_transport()`` and time is a
-``ManualClock`` shared by the simulator, the poller and the app.
+``make_test_app`` builds exactly what ``usms-tui`` builds (a ``Runtime`` with settings,
+ReceiptClient, Watchlist, Poller and controller, then ``make_app``), except that the runtime
+is the offline one: HTTP goes to ``Simulator.mock_transport()`` and time is a
+``ManualClock`` shared by the simulator, the poller and the app. Every runtime a test opens
+is closed after it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from usms_tui.cli.demo import offline_app
 from usms_tui.monitor.poller import Poller
+from usms_tui.monitor.runtime import Runtime
 from usms_tui.simulator import ManualClock, Simulator
 from usms_tui.store.watchlist import WatchedSession, Watchlist
-from usms_tui.tui.app import UsmsApp
+from usms_tui.tui.app import UsmsApp, make_app
 
 # Local times in cells and snapshots must not depend on the machine's zone.
 os.environ["TZ"] = "UTC"
@@ -39,7 +40,7 @@ class Rig:
     watchlist: Watchlist
     poller: Poller
     session_nos: list[str]
-    http: httpx.AsyncClient
+    runtime: Runtime
 
 
 def make_test_app(
@@ -70,9 +71,22 @@ def make_test_app(
         session_nos, label=lambda n: f"batch {n + 1}" if n % 2 == 0 else "", known_phones=known_phones
     )
     watchlist.add(entries + list(extra or []))
-    app, http = offline_app(sim, watchlist, clock, tmp_path, **(settings or {}))
-    app.rig = Rig(sim, clock, watchlist, app.poller, session_nos, http)
+    runtime = Runtime.offline(sim, watchlist, clock, tmp_path, **(settings or {}))
+    _opened.append(runtime)
+    app = make_app(runtime)
+    app.rig = Rig(sim, clock, watchlist, app.poller, session_nos, runtime)
     return app
+
+
+#: Runtimes made by this test, closed when it ends (the app never closes what it was given).
+_opened: list[Runtime] = []
+
+
+@pytest.fixture(autouse=True)
+async def _close_runtimes():
+    yield
+    while _opened:
+        await _opened.pop().aclose()
 
 
 async def settle(app: UsmsApp, pilot) -> None:

@@ -153,6 +153,10 @@ class HostApp(App):
         self._make_screen = make_screen
         self.results: list[Any] = []
 
+    def bar_state(self) -> None:
+        """This host has no status line (the screens then show none)."""
+        return
+
     def on_mount(self) -> None:
         self.push_screen(HostScreen())
         self.push_screen(self._make_screen(), callback=self.results.append)

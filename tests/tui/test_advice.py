@@ -41,7 +41,7 @@ async def test_retrying_a_fatal_error_does_not_stack_its_notices(tmp_path):
             await pilot.press("r")
             await settle(app, pilot)
         stopped = [n for n in app._notifications if n.message.startswith("polling stopped")]
-        assert len(stopped) == 1 and app.stopped is not None
+        assert len(stopped) == 1 and app.controller.stopped is not None
 
 
 async def test_status_line_refresh_time_is_the_last_good_answer(tmp_path):
@@ -70,11 +70,11 @@ async def test_pause_and_resume_do_not_retry_a_fatal_error(tmp_path):
     app.rig.sim.add_fault(Fault.RET171, 1.0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        requests, cycles = app.rig.sim.requests, app.cycles
+        requests, cycles = app.rig.sim.requests, app.controller.cycles
         await pilot.press("p", "p")  # pause, resume: polling stays stopped until r
         await settle(app, pilot)
-        assert app.cycles == cycles and app.stopped is not None and not app.paused
+        assert app.controller.cycles == cycles and app.controller.stopped is not None and not app.controller.paused
         assert app._timer is None and app.rig.sim.requests == requests  # no retry with a bad key
         await pilot.press("r")
         await settle(app, pilot)
-        assert app.cycles == cycles + 1
+        assert app.controller.cycles == cycles + 1

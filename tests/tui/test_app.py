@@ -63,7 +63,7 @@ async def test_shows_the_cache_before_the_first_answer(tmp_path):
     first = app.rig.session_nos[0]
     app.rig.poller.load()
     app.rig.poller.states[first].receipts = [Receipt.from_api({"Phone": "1", "ReceiptResult": "Success"})]
-    app.loaded = True  # as if the cache had been read: the screen must show it at once
+    app.controller.loaded = True  # as if the cache had been read: the screen must show it at once
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         table, _pane, _ = parts(app)
@@ -130,6 +130,35 @@ async def test_watchlist_saved_broken_elsewhere_is_reported_and_data_kept(test_a
         assert "crashed" not in " ".join(str(n.message) for n in test_app._notifications)
         assert test_app._timer is not None  # keeps cycling, so a fixed file is picked up
         assert path.read_bytes() == broken  # never rewritten
+        state = test_app.bar_state()
+        assert str(path) in state.watchlist_error and not state.error and not state.stopped  # not the API's fault
+        assert "API ✗" not in screen_text(test_app) and "stopped: press r" not in screen_text(test_app)
+
+
+async def test_watchlist_corrupt_at_start_waits_for_the_file_not_for_r(tmp_path):
+    """A corrupt watchlist is not a fatal API error: no "stopped: press r", no request with
+    nothing to ask for; the file is read again every cycle and polling starts once it reads."""
+    app = make_test_app(tmp_path)
+    path = app.rig.watchlist.path
+    good = path.read_bytes()
+    path.write_text('{"version": 1, "sessions": [', encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "stopped: press r" not in text and "watchlist not loaded" in text
+        state = app.bar_state()
+        assert not state.stopped and str(path) in state.watchlist_error
+        assert any(str(path) in n.message and n.severity == "error" for n in app._notifications)
+        assert app._timer is not None and app.rig.sim.requests == 0
+        path.write_bytes(good)  # fixed from another shell
+        app.rig.clock.advance(30)
+        app._timer_fired()  # what the timer does when it fires: no key pressed
+        await settle(app, pilot)
+        table, _, _ = parts(app)
+        assert table.keys == app.rig.session_nos
+        state = app.bar_state()
+        assert not state.watchlist_error and state.last_refresh == NOW + 30 and not state.loading
+        assert any("watchlist reads again" in n.message for n in app._notifications)
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -144,7 +173,7 @@ async def test_fatal_error_stops_polling_until_r(test_app):
         await pilot.press("r")
         await settle(test_app, pilot)
         state = test_app.bar_state()
-        assert test_app.stopped is not None and state.stopped
+        assert test_app.controller.stopped is not None and state.stopped
         assert "RetCode 171" in state.error and "req " in state.error
         assert test_app._timer is None  # no polling while the key is wrong
         assert table.row_count == rows_before  # the data stays
@@ -153,7 +182,7 @@ async def test_fatal_error_stops_polling_until_r(test_app):
         test_app.rig.sim.clear_faults()
         await pilot.press("r")
         await settle(test_app, pilot)
-        assert test_app.stopped is None and not test_app.bar_state().error
+        assert test_app.controller.stopped is None and not test_app.bar_state().error
         assert test_app._timer is not None
 
 

@@ -96,10 +96,10 @@ def test_a_cache_warning_is_shown_again_inside_the_app(clean_env, monkeypatch, c
     cache.write_text("not a database")
     seen = {}
 
-    def fake_run(self, *args, **kwargs):
+    async def fake_run(self, *args, **kwargs):
         seen["notes"] = list(self.startup_notes)
 
-    monkeypatch.setattr(UsmsApp, "run", fake_run)
+    monkeypatch.setattr(UsmsApp, "run_async", fake_run)
     assert cli.main([]) == 0
     assert "cache" in capsys.readouterr().err
     assert len(seen["notes"]) == 1 and "cache" in seen["notes"][0]

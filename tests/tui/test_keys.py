@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from usms_tui.tui.app import INTERVALS
+from usms_tui.monitor.controller import INTERVALS
 from usms_tui.tui.screens.main import MainScreen
 
 from .conftest import NOW, make_test_app, screen_text, settle
@@ -40,26 +40,28 @@ async def test_pause_and_resume(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         await pilot.press("p")
-        assert test_app.paused and test_app._timer is None
+        assert test_app.controller.paused and test_app._timer is None
         assert "paused" in screen_text(test_app)
         requests = test_app.rig.sim.requests
-        test_app.rig.clock.advance(test_app.interval)  # the fresh session is due again
+        test_app.rig.clock.advance(test_app.controller.interval)  # the fresh session is due again
         await pilot.press("p")
         await settle(test_app, pilot)
-        assert not test_app.paused and test_app._timer is not None
+        assert not test_app.controller.paused and test_app._timer is not None
         assert test_app.rig.sim.requests > requests  # resuming refreshes at once
 
 
 async def test_interval_keys_clamp(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
-        assert test_app.interval == 30
+        assert test_app.controller.interval == 30
         await pilot.press("plus")
-        assert test_app.interval == 45 and test_app.poller.interval == 45
+        assert test_app.controller.interval == 45
+        fresh = test_app.poller.states[test_app.rig.session_nos[-1]]
+        assert test_app.poller.cadence(fresh, test_app.clock()) == 45  # one interval: the poller's cadence uses it
         await pilot.press(*["plus"] * len(INTERVALS))
-        assert test_app.interval == INTERVALS[-1] == 600
+        assert test_app.controller.interval == INTERVALS[-1] == 600
         await pilot.press(*["minus"] * (len(INTERVALS) + 1))
-        assert test_app.interval == INTERVALS[0] == 10
+        assert test_app.controller.interval == INTERVALS[0] == 10
 
 
 async def test_filter_and_escape(test_app):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from usms_tui.api.client import FetchResult
+from usms_tui.domain.events import PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import Receipt, Status
-from usms_tui.monitor.poller import PhoneFailed, Poller, SessionOverdue
+from usms_tui.monitor.poller import Poller
 from usms_tui.store.cache import ReceiptCache
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 

@@ -7,6 +7,7 @@ import httpx
 from usms_tui.api.client import ReceiptClient
 from usms_tui.cli.wait import wait_until_settled
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_SOME_FAILED, EXIT_TIMED_OUT
+from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Scenario, Simulator
 from usms_tui.store.watchlist import WatchedSession, Watchlist
@@ -15,7 +16,7 @@ DELIVERED = Scenario(never_share=0.0, fast_share=1.0, fast_delay=(5.0, 100.0), s
 NEVER = Scenario(never_share=1.0)
 
 
-async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=None, phones=2):
+async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=None, phones=2, first_only=False):
     clock = ManualClock(1_750_000_000.0)
     sim = Simulator(seed=5, clock=clock, scenario=scenario)
     nos = [sim.send([f"1380000000{i}{j}" for j in range(phones)]) for i in range(3)]
@@ -32,10 +33,9 @@ async def run_wait(tmp_path, scenario, *, timeout=600.0, interval=30.0, fault=No
     async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
         client = ReceiptClient(http, sim.credentials, sleep=sleep, rng=lambda: 0.5)
         poller = Poller(watchlist, None, client, interval=interval, clock=clock)
-        poller.load()
-        outcome = await wait_until_settled(
-            poller, only=None, timeout=timeout, interval=interval, clock=clock, sleep=sleep
-        )
+        controller = RefreshController(poller, clock=clock)
+        only = nos[:1] if first_only else None
+        outcome = await wait_until_settled(controller, only=only, timeout=timeout, clock=clock, sleep=sleep)
     return outcome, slept, sim
 
 
@@ -51,6 +51,14 @@ async def test_times_out_with_pending_and_never_sleeps_past_the_deadline(tmp_pat
     assert outcome.exit_code == EXIT_TIMED_OUT and outcome.timed_out
     assert slept == [30.0, 30.0, 30.0, 10.0]
     assert outcome.cycles == 5
+
+
+async def test_sessions_not_waited_for_do_not_shorten_the_pause(tmp_path):
+    # The other two sessions are never fetched (so always "due"): the controller's next delay
+    # looks only at the session waited for, or wait would poll every second.
+    outcome, slept, sim = await run_wait(tmp_path, NEVER, timeout=100.0, first_only=True)
+    assert outcome.exit_code == EXIT_TIMED_OUT and outcome.names == [outcome.names[0]]
+    assert slept == [30.0, 30.0, 30.0, 10.0] and sim.requests == 5
 
 
 async def test_failed_phones_exit_1(tmp_path):
@@ -77,8 +85,7 @@ async def test_a_poll_hanging_past_the_deadline_is_cut_off(tmp_path):
     watchlist = Watchlist(tmp_path / "w.json")
     watchlist.add([WatchedSession("s-1"), WatchedSession("s-2")])
     poller = Poller(watchlist, None, Hanging())
-    poller.load()
-    outcome = await wait_until_settled(poller, only=None, timeout=0.0, interval=30.0, min_poll=0.01)
+    outcome = await wait_until_settled(RefreshController(poller), only=None, timeout=0.0, min_poll=0.01)
     assert outcome.exit_code == EXIT_TIMED_OUT and outcome.timed_out and outcome.cycles == 1
     [error] = outcome.errors
     assert "deadline" in error.message and error.session_nos == ("s-1", "s-2")

@@ -58,24 +58,11 @@ def open_watchlist(settings: Settings) -> Watchlist:
     return watchlist
 
 
-def open_cache(settings: Settings, notes: list[str] | None = None) -> ReceiptCache | None:
-    """The receipt cache, or None (with a warning) when it cannot be used: it is disposable.
+def open_cache(settings: Settings) -> ReceiptCache | None:
+    """The receipt cache, or None (with a warning on stderr) when it cannot be used: it is disposable."""
+    from usms_tui.monitor.runtime import open_cache as open_or_warn
 
-    Warnings go to stderr and, when ``notes`` is given, into it too (the UI's screen covers
-    stderr at once, so the app shows them again as notifications).
-    """
-    from usms_tui.store.cache import CacheError, ReceiptCache
-
-    try:
-        cache = ReceiptCache(settings.cache_path)
-    except (CacheError, OSError) as error:
-        message = f"{error}; continuing without the cache"
-        warn(message)
-        if notes is not None:
-            notes.append(message)
-        return None
-    show_cache_warnings(cache, notes)
-    return cache
+    return open_or_warn(settings.cache_path, warn)
 
 
 def load_cached(settings: Settings) -> dict[str, CachedSession]:
@@ -95,21 +82,12 @@ def parse_option(value: str, parse: Callable[[str], T], flag: str) -> T:
         raise UserError(f"{flag}: {error}") from None
 
 
-def show_cache_warnings(cache: ReceiptCache | None, notes: list[str] | None = None) -> None:
-    """Print (once) what went wrong with the cache since the last call: never fatal, never hidden."""
-    if cache is None:
-        return
-    for message in cache.warnings:
-        warn(message)
-        if notes is not None:
-            notes.append(str(message))
-    cache.warnings.clear()
-
-
 def close_cache(cache: ReceiptCache | None) -> None:
     """Show any cache warnings, then close it."""
+    from usms_tui.monitor.runtime import flush_cache_warnings
+
     if cache is not None:
-        show_cache_warnings(cache)
+        flush_cache_warnings(cache, warn)
         cache.close()
 
 

@@ -19,7 +19,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def view_json(view: SessionView) -> dict:
+def view_json(view: SessionView) -> dict[str, object]:
     """One session as ``list --json`` prints it: the documented keys first, then the rest."""
     entry, summary, cached = view.entry, view.summary, view.cached
     return {

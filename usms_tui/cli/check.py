@@ -10,30 +10,31 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from usms_tui.cli._common import (
     API_EXIT_CODES_HELP,
     CACHE_KEEP_SECONDS,
     SessionView,
-    close_cache,
     counts_dict,
     exit_code_for,
     formatter,
     load_settings,
-    open_cache,
-    open_watchlist,
     safe,
+    warn,
 )
 from usms_tui.domain.errors import UserError
 
 if TYPE_CHECKING:
-    from usms_tui.config.settings import Settings
+    from usms_tui.domain.failures import BatchError
     from usms_tui.monitor.poller import Poller
+    from usms_tui.monitor.runtime import Runtime
     from usms_tui.store.cache import ReceiptCache
     from usms_tui.store.watchlist import Watchlist
+
+#: A command's work once its runtime is open (``check``, ``wait``).
+Work = Callable[[argparse.Namespace, "Runtime"], Coroutine[Any, Any, int]]
 
 EPILOG = (
     """\
@@ -48,7 +49,7 @@ EPILOG = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
         "check",
@@ -87,20 +88,6 @@ def named_sessions(watchlist: Watchlist, names: Sequence[str]) -> list[str] | No
     return list(dict.fromkeys(wanted))
 
 
-@asynccontextmanager
-async def running_poller(settings: Settings, watchlist: Watchlist, cache: ReceiptCache | None) -> AsyncIterator[Poller]:
-    """A loaded poller over one HTTP client, closed afterwards. ConfigError without credentials."""
-    from usms_tui.api.client import make_http_client
-    from usms_tui.monitor.poller import Poller
-    from usms_tui.monitor.runtime import build_client
-
-    async with make_http_client(settings.timeout) as http:
-        client = build_client(settings, http)
-        poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
-        poller.load()
-        yield poller
-
-
 def targets(poller: Poller, only: list[str] | None) -> list[str]:
     """The sessions a command reports on: the named ones, else every non-archived one."""
     if only is not None:
@@ -122,7 +109,9 @@ def views(poller: Poller, names: Sequence[str], now: float) -> list[SessionView]
     return out
 
 
-def report_json(poller: Poller, names: Sequence[str], errors, now: float, **extra) -> dict:
+def report_json(
+    poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
+) -> dict[str, object]:
     """The documented ``check --json`` document."""
     sessions = []
     for no in names:
@@ -144,7 +133,7 @@ def report_json(poller: Poller, names: Sequence[str], errors, now: float, **extr
     return {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
 
 
-def print_errors(errors) -> None:
+def print_errors(errors: Iterable[BatchError]) -> None:
     """One stderr line per failed batch: what, RetCode, request id, what to do."""
     for error in errors:
         count = len(error.session_nos)
@@ -154,54 +143,57 @@ def print_errors(errors) -> None:
         )
 
 
-def finish(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None:
+def prune_cache(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None:
     """Keep the cache bounded: forget unwatched sessions not refreshed for a month."""
-    if cache is None:
-        return
-    try:
+    if cache is not None:
         cache.prune(now - CACHE_KEEP_SECONDS, keep=[s.session_no for s in watchlist.sessions()])
-    finally:
-        close_cache(cache)
 
 
-async def _check(args: argparse.Namespace, settings: Settings, watchlist: Watchlist, cache: ReceiptCache | None) -> int:
+async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     from usms_tui.cli._listing import print_table
 
-    async with running_poller(settings, watchlist, cache) as poller:
-        only = named_sessions(watchlist, args.sessions)
-        report = await poller.refresh(force=True, only=only)
-        now = time.time()
-        names = targets(poller, only)
-        if args.json:
-            print(json.dumps(report_json(poller, names, report.errors, now), ensure_ascii=False, indent=2))
-        elif not names and poller.states:
-            # print_table would say "No sessions watched. Add some", which is untrue here.
-            print(
-                f"No sessions to check: all {len(poller.states)} watched are archived "
-                "('check --session NO' checks one anyway)."
-            )
-        else:
-            print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
-            print(
-                f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "
-                f"in {report.requests} request{'s' if report.requests != 1 else ''}"
-            )
-        print_errors(report.errors)
-        return exit_code_for(report.errors)
+    poller, settings = runtime.poller, runtime.settings
+    only = named_sessions(runtime.watchlist, args.sessions)
+    report = await poller.refresh(force=True, only=only)
+    now = time.time()
+    names = targets(poller, only)
+    if args.json:
+        print(json.dumps(report_json(poller, names, report.errors, now), ensure_ascii=False, indent=2))
+    elif not names and poller.states:
+        # print_table would say "No sessions watched. Add some", which is untrue here.
+        print(
+            f"No sessions to check: all {len(poller.states)} watched are archived "
+            "('check --session NO' checks one anyway)."
+        )
+    else:
+        print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        print(
+            f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "
+            f"in {report.requests} request{'s' if report.requests != 1 else ''}"
+        )
+    print_errors(report.errors)
+    return exit_code_for(report.errors)
 
 
-def run_refreshing(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
-    """Open settings, watchlist and cache, run ``await work(args, settings, watchlist, cache)``,
-    then prune and close the cache whatever happened. Shared by ``check`` and ``wait``."""
+def run_refreshing(args: argparse.Namespace, work: Work) -> int:
+    """Open the runtime (watchlist, API client, cache) from the settings, load the watchlist
+    and cache, run ``await work(args, runtime)``, then prune the cache and close everything
+    whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
-    settings = load_settings(args)
-    watchlist = open_watchlist(settings)
-    cache = open_cache(settings)
-    try:
-        return asyncio.run(work(args, settings, watchlist, cache))
-    finally:
-        finish(cache, watchlist, time.time())
+    from usms_tui.monitor.runtime import Runtime
+
+    runtime = Runtime.open(load_settings(args), warn=warn)
+
+    async def main() -> int:
+        async with runtime:
+            try:
+                await runtime.controller.load()
+                return await work(args, runtime)
+            finally:
+                prune_cache(runtime.cache, runtime.watchlist, time.time())
+
+    return asyncio.run(main())
 
 
 def run(args: argparse.Namespace) -> int:

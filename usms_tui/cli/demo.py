@@ -12,10 +12,16 @@ import argparse
 import dataclasses
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from usms_tui.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from usms_tui.config.settings import Settings
+    from usms_tui.simulator import Simulator
+    from usms_tui.store.watchlist import Watchlist
 
 #: Labels the demo gives some sessions (the others show their SessionNo, as unlabelled ones do).
 DEMO_LABELS = (
@@ -32,7 +38,7 @@ DEMO_LABELS = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``demo`` subcommand."""
     parser = subparsers.add_parser(
         "demo",
@@ -53,7 +59,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def fill_watchlist(path: Path, sim, session_nos: list[str], clock=None):
+def fill_watchlist(
+    path: Path, sim: Simulator, session_nos: list[str], clock: Callable[[], float] | None = None
+) -> Watchlist:
     """A watchlist at ``path`` with the simulator's sessions, their send times, phones and labels."""
     from usms_tui.store.watchlist import Watchlist
 
@@ -63,38 +71,7 @@ def fill_watchlist(path: Path, sim, session_nos: list[str], clock=None):
     return watchlist
 
 
-async def _no_sleep(_seconds: float) -> None:
-    return None
-
-
-def offline_app(sim, watchlist, clock, folder: Path, **settings: Any):
-    """The real app over ``sim`` with no socket and no waiting: HTTP through the simulator's
-    mock transport, retries that do not sleep, ``clock`` shared by simulator, poller and app.
-    For the screenshots and the UI tests, which need the same pictures on every machine.
-    Returns ``(app, http)``; ``settings`` override the defaults (interval, bell, theme...)."""
-    import httpx
-
-    from usms_tui.api.client import ReceiptClient
-    from usms_tui.config.settings import Settings
-    from usms_tui.monitor.poller import Poller
-    from usms_tui.tui.app import make_app
-
-    config = Settings(
-        public_key=sim.public_key,
-        private_key=sim.private_key,
-        base_url="http://127.0.0.1:9",  # never dialled: the mock transport answers
-        watchlist_path=watchlist.path,
-        cache_path=folder / "cache.sqlite3",
-        config_path=folder / "config.toml",
-        **settings,
-    )
-    http = httpx.AsyncClient(transport=sim.mock_transport())
-    client = ReceiptClient(http, sim.credentials, base_url=config.base_url, sleep=_no_sleep)
-    poller = Poller(watchlist, None, client, warn_after=config.warn_after, interval=config.interval, clock=clock)
-    return make_app(config, poller=poller, clock=clock, watchlist=watchlist), http
-
-
-def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, private_key: str, folder: Path):
+def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, private_key: str, folder: Path) -> Settings:
     """The user's display preferences (theme, bell, mask, interval) with the demo's account and files."""
     from usms_tui.config.settings import Settings, settings_from_args
 

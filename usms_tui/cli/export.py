@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from usms_tui.cli._common import formatter, load_cached, load_settings, open_watchlist, safe, session_views
 from usms_tui.domain.errors import EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from usms_tui.cli._common import SessionView
 
 EPILOG = """\
 columns: session_no, label, phone, status, result, code, desc, cost_count, receipt_time
@@ -31,7 +36,7 @@ exit codes:
 _STATUSES = ("delivered", "failed", "unknown", "pending", "other")
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser(
         "export",
@@ -54,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def rows(views, statuses=()) -> list[dict]:
+def rows(views: Iterable[SessionView], statuses: Sequence[str] = ()) -> list[Mapping[str, Any]]:
     """One row per phone (pending placeholders for known phones without a receipt)."""
     from usms_tui.store.exporting import phone_row
 

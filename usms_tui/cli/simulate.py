@@ -14,11 +14,15 @@ import json
 import os
 import sys
 import tempfile
+from typing import TYPE_CHECKING
 
 from usms_tui.domain.errors import UserError
 
+if TYPE_CHECKING:
+    from usms_tui.simulator import Fault
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``simulate`` subcommand."""
     parser = subparsers.add_parser(
         "simulate",
@@ -59,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def _check(args: argparse.Namespace) -> list[tuple[object, float]]:
+def _check(args: argparse.Namespace) -> list[tuple[Fault, float]]:
     from usms_tui.simulator import parse_fault_specs
 
     if args.sessions < 0:

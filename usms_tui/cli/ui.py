@@ -6,12 +6,15 @@ Imports textual and httpx only inside :func:`run`, so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from usms_tui.domain.errors import EXIT_OK
 
+if TYPE_CHECKING:
+    from usms_tui.config.settings import Settings
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``ui`` subcommand (what ``usms-tui`` runs when no command is given)."""
     parser = subparsers.add_parser(
         "ui",
@@ -22,26 +25,26 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(run=run)
 
 
-def run_app(settings: Any) -> int:
-    """Build client, watchlist, cache and poller from ``settings`` and run the app until quit."""
-    from usms_tui.cli._common import open_cache, open_watchlist
-    from usms_tui.monitor.poller import Poller
-    from usms_tui.monitor.runtime import build_client
+def run_app(settings: Settings) -> int:
+    """Open the runtime from ``settings`` and run the app in it until quit; then close it."""
+    import asyncio
+
+    from usms_tui.cli._common import warn
+    from usms_tui.monitor.runtime import Runtime
     from usms_tui.tui.app import make_app
 
-    client = build_client(settings)  # raises ConfigError (one line) without credentials
-    watchlist = open_watchlist(settings)  # a corrupt watchlist is one line and exit 2, not a screen of errors
-    notes: list[str] = []
-    cache = open_cache(settings, notes)
-    poller = Poller(watchlist, cache, client, warn_after=settings.warn_after, interval=settings.interval)
-    app = make_app(settings, poller=poller, watchlist=watchlist)
-    app.startup_notes = notes
-    try:
-        app.run()
-    finally:
-        if cache is not None:
-            cache.close()
-    return EXIT_OK if app.return_code in (None, 0) else int(app.return_code)
+    # Opened before the screen switches: a corrupt watchlist is one line and exit 2, not a
+    # screen of errors. Cache warnings are printed now and shown again inside the app.
+    runtime = Runtime.open(settings, warn=warn)
+
+    async def main() -> int | None:
+        async with runtime:
+            app = make_app(runtime)
+            await app.run_async()
+            return app.return_code
+
+    code = asyncio.run(main())
+    return EXIT_OK if code in (None, 0) else int(code)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,14 +14,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from usms_tui.cli._common import formatter, parse_option
+from usms_tui.cli._common import exit_code_for, formatter, parse_option
 from usms_tui.config.table import SETTINGS, default
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
 from usms_tui.domain.timefmt import format_seconds
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
-    from usms_tui.monitor.poller import Poller
+    from usms_tui.monitor.controller import Cycle, RefreshController
+    from usms_tui.monitor.poller import RefreshReport
+    from usms_tui.monitor.runtime import Runtime
 
 EPILOG = f"""\
 Polls every --interval (default: the configured interval, {format_seconds(default("interval"))}) until every watched,
@@ -39,7 +41,7 @@ exit codes:
 """
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``wait`` subcommand."""
     from usms_tui.cli.check import add_session_option
     from usms_tui.config.flags import setting_options
@@ -80,11 +82,10 @@ class WaitOutcome:
 
 
 async def wait_until_settled(
-    poller: Poller,
+    controller: RefreshController,
     *,
     only: list[str] | None,
     timeout: float,
-    interval: float,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -93,21 +94,26 @@ async def wait_until_settled(
     """Poll the unsettled sessions until none is left, the timeout passes, or an error that
     waiting cannot fix. The outcome's exit code follows the epilog.
 
-    A poll still running at the deadline is cut off (given at least ``min_poll`` seconds, so
-    ``--timeout 0s`` still polls once): the client's own retries of a hanging API would
-    otherwise run a '--timeout 5s' for 45 s and more. The cut is measured on the event loop's
-    clock, which is ``clock`` in production (both monotonic).
+    Each poll is one cycle of ``controller``, which also decides the pause before the next
+    (the interval, or sooner when a session is due sooner) and stops on a fatal error, as
+    the UI does. A poll still running at the deadline is cut off (given at least
+    ``min_poll`` seconds, so ``--timeout 0s`` still polls once): the client's own retries of
+    a hanging API would otherwise run a '--timeout 5s' for 45 s and more. The cut is measured
+    on the event loop's clock, which is ``clock`` in production (both monotonic).
     """
     import asyncio
 
     from usms_tui.cli.check import targets
     from usms_tui.domain.failures import BatchError, ErrorKind
-
-    sleep = sleep or asyncio.sleep
     from usms_tui.domain.receipts import Status
 
+    sleep = sleep or asyncio.sleep
+    poller = controller.poller
     deadline = clock() + timeout
+    if not controller.loaded:
+        await controller.load()
     names = targets(poller, only)
+    controller.scope = frozenset(names)  # the next delay looks at these sessions only
     outcome = WaitOutcome(EXIT_OK, names)
     while True:
         now = poller.clock()
@@ -121,7 +127,7 @@ async def wait_until_settled(
             outcome.exit_code = EXIT_SOME_FAILED if bad else EXIT_OK
             return outcome
         try:
-            report = await asyncio.wait_for(poller.refresh(only=pending), max(min_poll, deadline - clock()))
+            cycle = await asyncio.wait_for(controller.run_cycle(only=pending), max(min_poll, deadline - clock()))
         except TimeoutError:
             outcome.cycles += 1
             message = "GetUSMSSendReceipt: no answer yet when the --timeout deadline passed"
@@ -129,14 +135,13 @@ async def wait_until_settled(
             outcome.errors = [BatchError(ErrorKind.TRANSIENT, message, tuple(pending), attempts=0)]
             outcome.exit_code, outcome.timed_out = EXIT_TIMED_OUT, True
             return outcome
+        report = _report_of(cycle)
         outcome.cycles += 1
         outcome.errors = list(report.errors)
-        kinds = {e.kind for e in report.errors}
-        if ErrorKind.FATAL in kinds:
-            outcome.exit_code = EXIT_FATAL_API
-            return outcome
-        if ErrorKind.OTHER in kinds:
-            outcome.exit_code = EXIT_OTHER_API
+        # A fatal error stops the controller; another API error is one waiting cannot fix.
+        code = exit_code_for(report.errors)
+        if code in (EXIT_FATAL_API, EXIT_OTHER_API):
+            outcome.exit_code = code
             return outcome
         now = poller.clock()
         still = sum(1 for no in names if not poller.summary(no, now).settled)
@@ -149,38 +154,47 @@ async def wait_until_settled(
         if clock() >= deadline:
             outcome.exit_code, outcome.timed_out = EXIT_TIMED_OUT, True
             return outcome
-        await sleep(max(0.0, min(interval, deadline - clock())))
+        delay = controller.interval if cycle.delay is None else cycle.delay
+        await sleep(max(0.0, min(delay, deadline - clock())))
 
 
-async def _wait(args, settings, watchlist, cache, timeout: float) -> int:
+def _report_of(cycle: Cycle) -> RefreshReport:
+    """The cycle's report; a watchlist that broke meanwhile or a crash ends the wait as it
+    would end any command (one line and exit 2, or the traceback of a bug)."""
+    from usms_tui.monitor.notices import CycleCrashed, WatchlistBroken
+
+    for notice in cycle.notices:
+        if isinstance(notice, WatchlistBroken | CycleCrashed):
+            raise notice.error
+    assert cycle.report is not None, "a cycle that neither failed nor was paused has a report"
+    return cycle.report
+
+
+async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
     from usms_tui.cli._listing import print_table
-    from usms_tui.cli.check import named_sessions, print_errors, report_json, running_poller, views
+    from usms_tui.cli.check import named_sessions, print_errors, report_json, views
 
-    async with running_poller(settings, watchlist, cache) as poller:
-        only = named_sessions(watchlist, args.sessions)
-        if not (only or [s for s in watchlist.sessions() if not s.archived]):
-            print(
-                "usms-tui: nothing to wait for: no watched sessions (archived ones are not waited for)", file=sys.stderr
-            )
-            return EXIT_OK
+    poller, settings, watchlist = runtime.poller, runtime.settings, runtime.watchlist
+    only = named_sessions(watchlist, args.sessions)
+    if only is None and all(s.archived for s in watchlist.sessions()):
+        print("usms-tui: nothing to wait for: no watched sessions (archived ones are not waited for)", file=sys.stderr)
+        return EXIT_OK
 
-        def progress(line: str) -> None:
-            if not args.quiet:
-                print(f"usms-tui: {line}", file=sys.stderr, flush=True)
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"usms-tui: {line}", file=sys.stderr, flush=True)
 
-        outcome = await wait_until_settled(
-            poller, only=only, timeout=timeout, interval=settings.interval, progress=progress
-        )
-        now = time.time()
-        if args.json:
-            doc = report_json(poller, outcome.names, outcome.errors, now, timed_out=outcome.timed_out)
-            print(json.dumps(doc, ensure_ascii=False, indent=2))
-        else:
-            print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
-            if outcome.timed_out:
-                print(f"timed out after {args.wait_timeout} with sessions still pending")
-        print_errors(outcome.errors)
-        return outcome.exit_code
+    outcome = await wait_until_settled(runtime.controller, only=only, timeout=timeout, progress=progress)
+    now = time.time()
+    if args.json:
+        doc = report_json(poller, outcome.names, outcome.errors, now, timed_out=outcome.timed_out)
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        if outcome.timed_out:
+            print(f"timed out after {args.wait_timeout} with sessions still pending")
+    print_errors(outcome.errors)
+    return outcome.exit_code
 
 
 def run(args: argparse.Namespace) -> int:
@@ -189,4 +203,8 @@ def run(args: argparse.Namespace) -> int:
     from usms_tui.domain.timefmt import parse_duration
 
     timeout = parse_option(args.wait_timeout, parse_duration, "--timeout")
-    return run_refreshing(args, lambda *opened: _wait(*opened, timeout))
+
+    async def work(args: argparse.Namespace, runtime: Runtime) -> int:
+        return await _wait(args, runtime, timeout)
+
+    return run_refreshing(args, work)

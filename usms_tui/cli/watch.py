@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from usms_tui.cli._common import (
     formatter,
@@ -21,6 +22,9 @@ from usms_tui.cli._common import (
     session_views,
 )
 from usms_tui.domain.errors import EXIT_OK, EXIT_USAGE, UserError
+
+if TYPE_CHECKING:
+    from usms_tui.store.watchlist import WatchedSession
 
 ADD_EPILOG = """\
 input formats (positional SessionNos, '-' for standard input, --from FILE; mixed freely):
@@ -58,7 +62,7 @@ exit codes:
 """
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``add``, ``remove`` and ``list`` subcommands."""
     add = subparsers.add_parser(
         "add",
@@ -126,11 +130,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 # -- add ---------------------------------------------------------------------------------
 
 
-def _read_inputs(args: argparse.Namespace):
+def _read_inputs(args: argparse.Namespace) -> tuple[list[WatchedSession], list[tuple[str, str]]]:
     from usms_tui.store.importer import parse_import
-
-    sessions, refused = [], []
     from usms_tui.store.watchlist import WatchedSession, validate_session_no
+
+    sessions: list[WatchedSession] = []
+    refused: list[tuple[str, str]] = []
 
     for arg in args.session_nos:
         if arg == "-":

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from usms_tui.config.table import default
+from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import (
     DEFAULT_WARN_AFTER,
@@ -77,24 +78,6 @@ class SessionState:
     def stale(self) -> bool:
         """The last refresh of this session failed: what is shown may be out of date."""
         return self.last_error is not None
-
-
-@dataclass(frozen=True)
-class PhoneFailed:
-    """A phone's receipt turned failed (or unknown) since the last refresh."""
-
-    session_no: str
-    receipt: Receipt
-
-
-@dataclass(frozen=True)
-class SessionOverdue:
-    """A session passed the warning age without every phone having a final receipt."""
-
-    session_no: str
-
-
-Event = PhoneFailed | SessionOverdue
 
 
 @dataclass
@@ -209,11 +192,14 @@ class Poller:
         now = self.clock() if now is None else now
         return [no for no, state in self.states.items() if self.cadence(state, now) is not None]
 
-    def next_due_in(self, now: float | None = None) -> float | None:
-        """Seconds until some session is due (0 when one is due now); ``None`` when all settled."""
+    def next_due_in(self, now: float | None = None, among: Collection[str] | None = None) -> float | None:
+        """Seconds until some session (of ``among``, if given) is due (0 when one is due now);
+        ``None`` when all are settled."""
         now = self.clock() if now is None else now
         soonest: float | None = None
-        for state in self.states.values():
+        for session_no, state in self.states.items():
+            if among is not None and session_no not in among:
+                continue
             every = self.cadence(state, now)
             if every is None:
                 continue

@@ -1,15 +1,33 @@
-"""Words for what went wrong or changed: the status line's short error and alert texts.
+"""Words for what went wrong or changed: the status line's state and short error, alert
+texts and the notification each of the refresh controller's notices deserves.
 
-Pure functions over the poller's events and errors (no widgets), so they are easy to test.
+Pure functions over the poller's events, errors and the controller's state and notices (no
+widgets), so they are easy to test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
 
+from textual.notifications import SeverityLevel
+
+from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError
+from usms_tui.monitor.controller import RefreshController
+from usms_tui.monitor.notices import (
+    ApiFailing,
+    ApiRecovered,
+    CycleCrashed,
+    FirstLook,
+    News,
+    Notice,
+    PollingStopped,
+    WatchlistBroken,
+    WatchlistFixed,
+)
 from usms_tui.tui.text import safe_str, shorten
+from usms_tui.tui.widgets.status_bar import BarState
 
 #: More alerts than this of one kind in one cycle are summed up in one line.
 MAX_ALERTS = 4
@@ -26,6 +44,28 @@ def short_error(error: BatchError) -> str:
     # The request id is shortened here (the status line is narrow); notifications and the
     # advice line above the phones carry it whole, for a support ticket.
     return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
+
+
+def bar_state(controller: RefreshController, account: str) -> BarState:
+    """What the status line shows of the controller's state now."""
+    c = controller
+    return BarState(
+        account=account,
+        last_refresh=c.last_refresh,
+        next_in=c.next_in(),
+        refreshing=c.refreshing,
+        paused=c.paused,
+        interval=c.interval,
+        stopped=c.stopped is not None,
+        error=short_error(c.last_error) if c.last_error is not None else "",
+        watchlist_error=c.watchlist_problem or "",
+        failures=c.failures,
+        stale=c.stale,
+        totals=c.totals,
+        overdue=c.overdue,
+        sessions=len(c.poller.states),
+        loading=not c.loaded,
+    )
 
 
 def error_line(error: BatchError) -> str:
@@ -45,14 +85,15 @@ def error_line(error: BatchError) -> str:
 
 
 def alert_lines(
-    events: Iterable[Any],
+    events: Iterable[Event],
     name_of: Callable[[str], str],
     phone_of: Callable[[str], str],
     limit: int = MAX_ALERTS,
 ) -> list[str]:
     """One line per new failure (``PhoneFailed``) and per newly overdue session, capped."""
-    failed = [e for e in events if hasattr(e, "receipt")]
-    overdue = [e for e in events if not hasattr(e, "receipt")]
+    events = list(events)
+    failed = [e for e in events if isinstance(e, PhoneFailed)]
+    overdue = [e for e in events if isinstance(e, SessionOverdue)]
     lines: list[str] = []
     for event in failed[:limit]:
         receipt = event.receipt
@@ -68,3 +109,34 @@ def alert_lines(
     if len(overdue) > limit:
         lines.append(f"… and {len(overdue) - limit} more sessions overdue")
     return lines
+
+
+@dataclass(frozen=True)
+class Said:
+    """A notification's text and look (always shown with ``markup=False``: it quotes data)."""
+
+    message: str
+    severity: SeverityLevel = "information"
+    timeout: float = 4
+    title: str = ""
+
+
+def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str], str]) -> Said:
+    """The notification for one of the refresh controller's notices."""
+    match notice:
+        case PollingStopped(error):
+            return Said(f"polling stopped: {safe_str(error.describe())}; fix it, then press r", "error", 30)
+        case ApiFailing(error):
+            return Said(f"refresh failed: {safe_str(error.describe())}", "warning", 10)
+        case ApiRecovered():
+            return Said("the API answers again")
+        case WatchlistBroken(error):
+            return Said(f"{safe_str(error)}; the data shown is kept, the file is read again every cycle", "error", 15)
+        case WatchlistFixed():
+            return Said("the watchlist reads again")
+        case CycleCrashed(error):
+            return Said(f"refresh crashed: {safe_str(repr(error))}", "error", 15)
+        case FirstLook(failed):
+            return Said(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
+        case News(events):
+            return Said("\n".join(alert_lines(events, name_of, phone_of)), "warning", 10, title="receipts")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from usms_tui.monitor.poller import RefreshReport
 
 
 class ReceiptsRefreshed(Message):
@@ -14,17 +17,9 @@ class ReceiptsRefreshed(Message):
     (a session added, deleted or relabelled, the mask toggled) and no request was made.
     """
 
-    def __init__(self, report: Any | None = None) -> None:
+    def __init__(self, report: RefreshReport | None = None) -> None:
         super().__init__()
         self.report = report
-
-
-class RefreshFailed(Message):
-    """The refresh cycle itself crashed (a bug or an unexpected exception), not an API error."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__()
-        self.error = error
 
 
 class SessionHighlighted(Message):

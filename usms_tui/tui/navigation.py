@@ -7,10 +7,11 @@ works even in a build that lacks one of them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 #: Screen or dialog class -> module under ``usms_tui.tui.screens``.
@@ -25,16 +26,16 @@ SCREEN_MODULES: dict[str, str] = {
 }
 
 
-def load_screen(name: str) -> type[Screen]:
+def load_screen(name: str) -> type[Screen[Any]]:
     """The screen class called ``name``. Raises ImportError when this build has none."""
     module = importlib.import_module(f"usms_tui.tui.screens.{SCREEN_MODULES[name]}")
-    try:
-        return getattr(module, name)
-    except AttributeError:
-        raise ImportError(f"{module.__name__} has no {name}") from None
+    found = getattr(module, name, None)
+    if not (isinstance(found, type) and issubclass(found, Screen)):
+        raise ImportError(f"{module.__name__} has no {name}")
+    return found
 
 
-def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
     """One palette entry per key of the screen and the app (not the widgets' cursor keys)."""
     seen: set[str] = set()
     for node, binding, enabled, _tip in screen.active_bindings.values():
@@ -49,7 +50,7 @@ def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         )
 
 
-def _runner(app: App, node: Any, action: str) -> Callable[[], Any]:
+def _runner(app: App[Any], node: DOMNode, action: str) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         await app.run_action(action, node)
 

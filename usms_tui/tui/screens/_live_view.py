@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from usms_tui.tui.host import host_status
 from usms_tui.tui.widgets.status_bar import StatusBar
 
 
@@ -19,14 +20,16 @@ class LiveView:
     def on_mount(self) -> None:
         self.refresh_data()
         self.table.focus()
-        if hasattr(self.app, "bar_state"):  # absent in the tests' small host app
+        if host_status(self.app) is not None:  # None in the tests' small host app
             self.update_status()
             self.set_interval(1.0, self.update_status)
 
     def update_status(self) -> None:
         """Redraw the status line (the app calls this when pause, interval... change)."""
-        for bar in self.query(StatusBar):
-            bar.state = self.app.bar_state()
+        state = host_status(self.app)
+        if state is not None:
+            for bar in self.query(StatusBar):
+                bar.state = state
 
     def on_screen_resume(self) -> None:
         # Data may have moved on while a dialog or help was on top. The first resume comes

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._view_table import ViewTable
@@ -108,7 +109,7 @@ class FailuresScreen(LiveView, ExportsView, Screen):
         self._sorted_on: list[tuple] | None = None
 
     def compose(self) -> ComposeResult:
-        if hasattr(self.app, "bar_state"):
+        if host_status(self.app) is not None:
             # The app's status line (API health, countdown, totals) stays in sight here too.
             yield StatusBar()
         yield Static(id="failures-title")

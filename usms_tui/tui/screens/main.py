@@ -96,7 +96,7 @@ class MainScreen(SessionActions, Screen):
             with app.batch_update():
                 table.show(summaries, labels, stale)
         self.show_selected({s.session_no: s for s in summaries})
-        app.recount(summaries)
+        app.controller.recount(summaries)
         self.update_status()
 
     async def _summaries(self, now: float) -> list:

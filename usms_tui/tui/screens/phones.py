@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Status
 from usms_tui.store.exporting import phone_row
+from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._phone_rows import (
@@ -98,7 +99,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
         return SORTS[self._sort_index]
 
     def compose(self) -> ComposeResult:
-        if hasattr(self.app, "bar_state"):
+        if host_status(self.app) is not None:
             # The app's status line (API health, countdown, totals) stays in sight here too.
             yield StatusBar()
         yield Static(id="phones-title")

@@ -30,6 +30,7 @@ class BarState:
     interval: float = 30.0
     stopped: bool = False  # a fatal error stopped polling until `r`
     error: str = ""  # the last error in one line ("" when the last cycle was fine)
+    watchlist_error: str = ""  # why the watchlist cannot be read (not an API error; retried by itself)
     failures: int = 0  # consecutive failed cycles
     stale: int = 0  # sessions whose last refresh failed
     totals: Mapping[Status, int] = field(default_factory=dict)
@@ -88,7 +89,7 @@ class StatusBar(Widget):
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append("usms-tui ", style="bold")
         line.append(s.account, style=self._style("dim"))
-        if s.loading and s.stopped:
+        if s.loading and (s.stopped or s.watchlist_error):
             line.append("  watchlist not loaded")
         elif s.loading:
             line.append("  loading watchlist and cache…")
@@ -121,7 +122,9 @@ class StatusBar(Widget):
             f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim")
         )
         second.append("  │ ")
-        if s.error:
+        if s.watchlist_error:
+            second.append(f"✗ {safe_str(s.watchlist_error)}", style=self._style("error"))
+        elif s.error:
             health = f"API ✗ {s.error}"
             if s.failures > 1:
                 health += f" ×{s.failures}"
