@@ -98,6 +98,8 @@ class UsmsApp(App[None]):
                 self.controller.recount()  # the main screen recounts from the summaries it builds anyway
             self.screen.post_message(ReceiptsRefreshed(cycle.report))
         self._arm_timer(cycle.delay)
+        # A cycle without a report (the watchlist will not load) still changes the status line.
+        self._status_changed()
 
     def _show_local(self) -> None:
         """Only local data changed (the cache was read, the mask toggled): redraw from it."""
