@@ -5,24 +5,12 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 
 import httpx
-import pytest
 
 from usms_tui.api.signing import flatten, sign
-from usms_tui.simulator import ManualClock, Scenario, Simulator, SimulatorServer
+from usms_tui.simulator import ManualClock, Simulator, SimulatorServer
 from usms_tui.simulator.scenario import DEMO_PROJECT_ID
 
 NOW = 1_750_000_000.0
-
-
-@pytest.fixture
-def sim() -> Simulator:
-    return Simulator(seed=4, clock=ManualClock(NOW), scenario=Scenario(never_share=0.0))
-
-
-@pytest.fixture
-def http(sim):
-    with httpx.Client(transport=sim.mock_transport(), base_url="http://sim.test") as client:
-        yield client
 
 
 def receipts(http, session_nos, *, token=None, signed_by=None, headers=None, **extra):
