@@ -144,7 +144,7 @@ TABLE: tuple[Setting, ...] = (
             toml="ui.warn_after"),
     Setting("batch_size", Whole(1, 100), "SessionNos per request", default=100, toml="api.batch_size"),
     Setting("concurrency", Whole(1, 16), "requests in flight", default=4, toml="api.concurrency"),
-    Setting("max_retry_times", Whole(0, 20), "retries of a request after a transient failure (the ucloud CLI's)",
+    Setting("max_retry_times", Whole(0, 20), "retries of a request after a transient failure (as the ucloud CLI)",
             default=3, toml="api.max_retry_times", flag="--max-retry-times"),
     Setting("bell", SWITCH, "ring the terminal bell on new failures", default=False, toml="ui.bell"),
     Setting("theme", TEXT, "Textual theme name", toml="ui.theme", example="textual-dark"),
