@@ -1,4 +1,4 @@
-"""``usms-tui config show|path|example`` end to end, and the private key never leaking anywhere.
+"""``usms-tui config show|path|example`` end to end, and the private key and OAuth tokens never leaking anywhere.
 
 Every run points HOME, the XDG dirs and USMS_TUI_CONFIG into tmp_path and drops inherited
 UCLOUD_* / USMS_TUI_* variables, so the real ~/.ucloud and config are never read.
@@ -20,11 +20,12 @@ from usms_tui.config.settings import Settings, load_settings
 from usms_tui.domain.errors import ConfigError
 
 SECRET = "SeCrEt-9f8e7d6c5b4a-DoNotLeak-0123456789"  # 40 chars, like a real UCloud private key
+REFRESH_SECRET = "ReFrEsH-1a2b3c4d5e6f-NeverShown-98765432"  # an OAuth profile's refresh token
 
 
 def leaked(text: str) -> bool:
-    """True if any 8 consecutive characters of the secret appear (not just the whole key)."""
-    return any(SECRET[i : i + 8] in text for i in range(len(SECRET) - 7))
+    """True if any 8 consecutive characters of a secret appear (not just the whole key)."""
+    return any(secret[i : i + 8] in text for secret in (SECRET, REFRESH_SECRET) for i in range(len(secret) - 7))
 
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
@@ -132,8 +133,22 @@ def test_path_and_example(tmp_path):
 # --- the private key, set through each source, never comes out -------------------------------
 
 
+def write_oauth_profile(home: Path) -> None:
+    """A `ucloud auth login` profile whose access token is SECRET (its old key pair stays beside it)."""
+    config = [{"profile": "default", "active": True, "project_id": "org-o"}]
+    credential = [{"profile": "default", "public_key": "pub-stale", "private_key": "stale-private-key",
+                   "auth_mode": "oauth", "access_token": SECRET, "refresh_token": REFRESH_SECRET,
+                   "expires_at": 1750000000}]  # fmt: skip
+    (home / ".ucloud" / "config.json").write_text(json.dumps(config))
+    path = home / ".ucloud" / "credential.json"
+    path.write_text(json.dumps(credential))
+    path.chmod(0o600)
+
+
 def _put_secret(source: str, tmp_path: Path, env: dict[str, str]) -> None:
-    if source == "env":
+    if source == "oauth":
+        write_oauth_profile(Path(env["HOME"]))
+    elif source == "env":
         env.update(UCLOUD_PUBLIC_KEY="pub-env", UCLOUD_PRIVATE_KEY=SECRET)
     elif source == "config.toml":
         path = tmp_path / "config.toml"
@@ -143,7 +158,7 @@ def _put_secret(source: str, tmp_path: Path, env: dict[str, str]) -> None:
         write_profile(Path(env["HOME"]))
 
 
-SOURCES = ["env", "config.toml", "credential.json"]
+SOURCES = ["env", "config.toml", "credential.json", "oauth"]
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -179,8 +194,9 @@ def test_key_absent_from_repr_output_and_every_error(tmp_path, monkeypatch, caps
     monkeypatch.setattr(settings_module, "_printed_warnings", set())
 
     settings = load_settings()
-    assert settings.private_key == SECRET
-    assert not leaked(repr(settings) + str(settings) + repr(settings.credentials()) + str(dict(settings.sources)))
+    assert SECRET in (settings.private_key, settings.access_token)
+    login = settings.login()
+    assert not leaked(repr(settings) + str(settings) + repr(login) + str(login) + str(dict(settings.sources)))
     for argv in (["config", "show"], ["config", "show", "--json"], ["config", "path", "all"]):
         assert cli.main(argv) == 0
     captured = capsys.readouterr()

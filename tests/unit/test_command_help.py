@@ -9,7 +9,7 @@ import pytest
 
 from usms_tui.cli.main import build_parser
 
-COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config"]
+COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config", "doctor"]
 
 
 def _subparser(name):

@@ -140,12 +140,45 @@ def test_unknown_profile_lists_the_ones_that_exist(world):
         world.load(UCLOUD_PROFILE="prod")
 
 
-def test_no_active_profile_falls_back_to_default_then_none(world):
-    world.profiles([{"profile": "default", "region": "r1"}], [{"profile": "x", "public_key": "k"}])
-    assert world.load().profile == "default"
-    world.profiles([{"profile": "a", "region": "r1"}], [])
+def test_last_active_profile_wins_as_in_the_cli(world):
+    configs = [{"profile": "a", "active": True, "region": "ra"}, {"profile": "b", "active": True, "region": "rb"},
+               {"profile": "c", "region": "rc"}]  # fmt: skip
+    credentials = [{"profile": name, "public_key": f"pub-{name}", "private_key": f"priv-{name}-0123"} for name in "abc"]
+    world.profiles(configs, credentials)
     s = world.load()
+    assert (s.profile, s.region, s.public_key) == ("b", "rb", "pub-b")
+    assert s.sources["profile"] == f"active profile in {world.ucloud / 'config.json'}"
+
+
+def test_no_active_profile_is_an_error_naming_the_file_once_keys_are_needed(world):
+    world.profiles([{"profile": "default", "region": "r1"}], [{"profile": "default", "public_key": "k"}])
+    s = world.load()  # commands that need no keys (add, list) still work
     assert (s.profile, s.region, s.sources["profile"]) == (None, None, "default")
+    with pytest.raises(ConfigError) as raised:
+        s.credentials()
+    message = str(raised.value)
+    assert f"no active profile in {world.ucloud / 'config.json'}" in message and "--profile" in message
+    assert "UCLOUD_PUBLIC_KEY" in message and "'default'" in message
+    with pytest.raises(ConfigError, match="no active profile"):
+        s.login()
+    assert world.load(UCLOUD_PUBLIC_KEY="p", UCLOUD_PRIVATE_KEY="k-0123456").credentials().public_key == "p"
+    assert world.load(UCLOUD_PROFILE="default").region == "r1"
+    world.profiles("[]", "[]")  # no profiles at all is not a problem, just nothing to read
+    assert world.load().profile_problem is None
+
+
+def test_profile_without_a_credential_entry_is_not_used(world):
+    world.profiles([{"profile": "bare", "active": True, "region": "r-bare"}, {"profile": "ok", "region": "r-ok"}],
+                   [{"profile": "ok", "public_key": "pub-ok", "private_key": "priv-ok-0123"}])  # fmt: skip
+    s = world.load()
+    assert (s.profile, s.region) == (None, None)
+    with pytest.raises(ConfigError, match=r"active ucloud profile 'bare' .* has no entry in .*credential.json"):
+        s.credentials()
+    with pytest.raises(ConfigError, match=r"'bare' \(flag --profile\) has no entry in .*usable profiles: 'ok'"):
+        world.load({"profile": "bare"})
+    with pytest.raises(ConfigError, match=r"'ghost' \(env UCLOUD_PROFILE\) does not exist.*: 'ok'"):
+        world.profiles(None, [{"profile": "ok"}, {"profile": "ghost", "public_key": "g"}])
+        world.load(UCLOUD_PROFILE="ghost")  # a credential entry alone is no profile either
 
 
 def test_shared_file_variables_move_the_ucloud_files(world, tmp_path):
@@ -165,7 +198,7 @@ def test_shared_file_variables_move_the_ucloud_files(world, tmp_path):
 
 
 def test_config_toml_format_documented_by_the_example(world):
-    assert tomllib.loads(EXAMPLE)["api"] == {"batch_size": 100, "concurrency": 4}
+    assert tomllib.loads(EXAMPLE)["api"] == {"batch_size": 100, "concurrency": 4, "max_retry_times": 3}
     world.toml(
         '[ucloud]\npublic_key = "tp"\nprivate_key = "toml-private-key"\nproject_id = "org-t"\nregion = "cn-gd"\n'
         'zone = "cn-gd-02"\nbase_url = "http://api.service.ucloud.cn"\ntimeout = "20s"\nallow_http = true\n\n'
@@ -220,7 +253,7 @@ def test_bad_values_say_which_setting_where_and_what_is_allowed(world, setup, ex
 
 
 def test_bad_profile_value_names_the_profile_and_file(world):
-    world.profiles([{"profile": "default", "active": True, "timeout_sec": "slow"}], [])
+    world.profiles([{"profile": "default", "active": True, "timeout_sec": "slow"}], [{"profile": "default"}])
     with pytest.raises(ConfigError, match=r"timeout_sec='slow' \(ucloud profile 'default' in .*config.json\)"):
         world.load()
 

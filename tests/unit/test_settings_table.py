@@ -87,7 +87,7 @@ def test_settings_fields_are_the_table_with_its_defaults():
         assert getattr(bare, setting.name) == setting.default_value(), setting.name
         assert fields[setting.name].repr is not setting.secret
     others = set(fields) - set(SETTINGS)
-    assert others == {"sources", "warnings", "ucloud_config_path", "ucloud_credential_path"}
+    assert others == {"sources", "warnings", "ucloud_config_path", "ucloud_credential_path", "profile_problem"}
 
 
 def test_the_ucloud_profile_keys_set_settings_of_the_table():
@@ -101,6 +101,9 @@ class World:
         self.home = tmp_path / "home"
         (self.home / ".ucloud").mkdir(parents=True)
         (self.home / ".ucloud" / "config.json").write_text(json.dumps([{"profile": "default"}]))
+        # A profile is usable only with a credential entry too, as the ucloud CLI has it.
+        (self.home / ".ucloud" / "credential.json").write_text(json.dumps([{"profile": "default"}]))
+        (self.home / ".ucloud" / "credential.json").chmod(0o600)
         self.config = tmp_path / "config.toml"
         self.config.write_text("")
         self.config.chmod(0o600)  # it may hold the private key

@@ -11,20 +11,9 @@ import pytest
 
 from usms_tui.api.signing import flatten, sign
 from usms_tui.domain.credentials import Credentials
-from usms_tui.simulator import ManualClock, Scenario, SimulatedDrop, SimulatedTimeout, Simulator, SimulatorServer
+from usms_tui.simulator import SimulatedDrop, SimulatedTimeout, SimulatorServer
 
 NOW = 1_750_000_000.0
-
-
-@pytest.fixture
-def sim() -> Simulator:
-    return Simulator(seed=2, clock=ManualClock(NOW), scenario=Scenario(never_share=0.0))
-
-
-@pytest.fixture
-def http(sim):
-    with httpx.Client(transport=sim.mock_transport(), base_url="http://sim.test") as client:
-        yield client
 
 
 def receipts_params(session_nos):

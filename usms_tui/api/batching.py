@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import Receipt
@@ -25,9 +27,42 @@ class RetryPolicy:
     max_delay: float = 10.0
     max_total: float = 45.0
 
-    def delay(self, kind: ErrorKind, attempt: int, rng: Callable[[], float]) -> float:
+    def delay(self, kind: ErrorKind, attempt: int, rng: Callable[[], float], retry_after: float | None = None) -> float:
+        """Seconds to wait before retry ``attempt`` (0-based); at least what the server asked."""
         base = self.throttled_base_delay if kind is ErrorKind.THROTTLED else self.base_delay
-        return rng() * min(self.max_delay, base * 2.0**attempt)
+        jittered = rng() * min(self.max_delay, base * (2.0**attempt))
+        return jittered if retry_after is None else max(jittered, retry_after)
+
+
+def http_date(value: str | None) -> float | None:
+    """An HTTP date (``Wed, 21 Oct 2015 07:28:00 GMT``) as Unix seconds, or None."""
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT by definition
+        return None
+    return when.timestamp()
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds from ``now``: delay-seconds or an HTTP date; None when absent or junk.
+
+    A date in the past means "now" (0); the retry budget, not this value, bounds the wait.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(int(text))
+    try:
+        seconds = float(text)  # not in the RFC, but some gateways send "1.5"
+    except ValueError:
+        when = http_date(text)
+        return None if when is None else max(0.0, when - now)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 @dataclass

@@ -60,10 +60,10 @@ def _credentials_status(settings: Any) -> str:
     from usms_tui.domain.errors import ConfigError
 
     try:
-        settings.credentials()
+        settings.login()
     except ConfigError as error:
         return f"missing: {error}"
-    return "ok"
+    return "ok (OAuth login: Bearer token)" if settings.auth_mode == "oauth" else "ok"
 
 
 def run_show(args: argparse.Namespace) -> int:

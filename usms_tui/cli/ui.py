@@ -52,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     from usms_tui.config.settings import settings_from_args
 
     settings = settings_from_args(args)
-    settings.credentials()  # fail before the screen switches, with the message naming every way
+    settings.login()  # fail before the screen switches, with the message naming every way
     return run_app(settings)

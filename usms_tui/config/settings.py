@@ -2,9 +2,13 @@
 
 Which settings exist, and how each is spelled in every source, is :data:`~usms_tui.config.table.TABLE`.
 Every value remembers where it came from (``Settings.sources``) so ``usms-tui config show``
-can say so. A secret (the private key) never appears in ``repr``, in an error message or in
-output: errors about it name the setting and its source, never its value, and every
-:class:`ConfigError` raised here is scrubbed of any secret seen while loading.
+can say so. A secret (the private key, the OAuth tokens) never appears in ``repr``, in an
+error message or in output: errors about it name the setting and its source, never its
+value, and every :class:`ConfigError` raised here is scrubbed of any secret seen while loading.
+
+Which credential requests carry is decided as the ``ucloud`` CLI decides it
+(:mod:`usms_tui.config.login`): a key pair given whole by a flag, the environment or
+``config.toml``; else a profile's OAuth login; else the profile's key pair.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from types import MappingProxyType
 from typing import Any, TextIO
 
 from usms_tui.config import paths
+from usms_tui.config.login import OAUTH, SIGNED, oauth_login, pick_auth
 from usms_tui.config.table import SETTINGS, TABLE
 from usms_tui.config.values import Raw, convert
 from usms_tui.domain.base_url import base_url_problem
-from usms_tui.domain.credentials import Credentials
+from usms_tui.domain.credentials import Credentials, OAuthLogin
 from usms_tui.domain.errors import ConfigError
 
 
@@ -47,7 +52,13 @@ class Settings:
     base_url: str = _from_table("base_url")
     timeout: float = _from_table("timeout")
     allow_http: bool = _from_table("allow_http")
+    channel_key: str | None = _from_table("channel_key")
     profile: str | None = _from_table("profile")
+    auth_mode: str = _from_table("auth_mode")
+    access_token: str | None = _from_table("access_token")
+    refresh_token: str | None = _from_table("refresh_token")
+    expires_at: int | None = _from_table("expires_at")
+    oauth_base_url: str = _from_table("oauth_base_url")
     config_path: Path = _from_table("config_path")
     watchlist_path: Path = _from_table("watchlist_path")
     cache_path: Path = _from_table("cache_path")
@@ -55,6 +66,7 @@ class Settings:
     warn_after: float = _from_table("warn_after")
     batch_size: int = _from_table("batch_size")
     concurrency: int = _from_table("concurrency")
+    max_retry_times: int = _from_table("max_retry_times")
     bell: bool = _from_table("bell")
     theme: str | None = _from_table("theme")
     mask_phones: bool = _from_table("mask_phones")
@@ -62,11 +74,24 @@ class Settings:
     warnings: tuple[str, ...] = field(default=(), compare=False)  #: printed once by the CLI
     ucloud_config_path: Path | None = None  #: the ucloud CLI's config.json consulted
     ucloud_credential_path: Path | None = None  #: the ucloud CLI's credential.json consulted
+    #: Why the ucloud files give no profile (no active one, ...): raised once keys are needed.
+    profile_problem: str | None = field(default=None, compare=False)
+
+    def login(self) -> Credentials | OAuthLogin:
+        """What requests authenticate with: the key pair, or the profile's OAuth login.
+
+        Raises :class:`ConfigError` saying what to do when neither is usable.
+        """
+        return oauth_login(self) if self.auth_mode == OAUTH else self.credentials()
 
     def credentials(self) -> Credentials:
         """The key pair, or a :class:`ConfigError` naming every way to provide it."""
         if self.public_key and self.private_key:
             return Credentials(self.public_key, self.private_key)
+        if self.profile_problem:
+            raise ConfigError(
+                f"{self.profile_problem}; or give both keys with UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY"
+            )
         public, private, profile = SETTINGS["public_key"], SETTINGS["private_key"], SETTINGS["profile"]
         labels = {setting.name: setting.name.replace("_", " ") for setting in (public, private)}
         missing = " and ".join(label for name, label in labels.items() if not getattr(self, name))
@@ -195,7 +220,9 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
         name: Raw(value, f"{label} ({path})", key, f"{label} in {path}")
         for name, (value, key, path) in profile.values.items()
     }
+    explicit_pair = all(any(name in layer for layer in layers) for name in ("public_key", "private_key"))
     _add(layers, profile_layer, secrets)
+    oauth = pick_auth(profile_layer, explicit_pair=explicit_pair)
 
     resolved: dict[str, Any] = {"config_path": config_path, "profile": profile.name}
     sources: dict[str, str] = {
@@ -208,6 +235,7 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
         raw = next((layer[setting.name] for layer in layers if setting.name in layer), None)
         resolved[setting.name] = convert(setting.kind, setting.secret, raw) if raw else setting.default_value()
         sources[setting.name] = raw.source if raw else "default"
+    resolved["auth_mode"] = OAUTH if oauth else SIGNED
     _check_base_url(resolved, layers)
     warnings += _key_pair_warnings(resolved, sources)
     return Settings(
@@ -216,15 +244,17 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
         warnings=tuple(warnings),
         ucloud_config_path=ucloud_config,
         ucloud_credential_path=ucloud_credential,
+        profile_problem=profile.problem,
     )
 
 
 def _check_base_url(resolved: Mapping[str, Any], layers: list[Layer]) -> None:
     # Checked once allow_http is known, naming where the URL was written.
-    raw = next((layer["base_url"] for layer in layers if "base_url" in layer), None)
-    problem = base_url_problem(resolved["base_url"], resolved["allow_http"])
-    if problem and raw is not None:
-        raise ConfigError(f"{raw.name}={resolved['base_url']!r} ({raw.origin}): {problem}")
+    for name in ("base_url", "oauth_base_url"):
+        raw = next((layer[name] for layer in layers if name in layer), None)
+        problem = base_url_problem(resolved[name], resolved["allow_http"])
+        if problem and raw is not None:
+            raise ConfigError(f"{raw.name}={resolved[name]!r} ({raw.origin}): {problem}")
 
 
 def _key_pair_warnings(resolved: Mapping[str, Any], sources: Mapping[str, str]) -> list[str]:
@@ -244,9 +274,7 @@ def _profile_source(raw: Raw | None, name: str | None, chosen_by: str, config_fi
         return raw.source
     if name is None:
         return "default"
-    if chosen_by == "active":
-        return f"active profile in {config_file}"
-    return "ucloud profile named 'default'"
+    return f"active profile in {config_file}"
 
 
 _printed_warnings: set[str] = set()

@@ -17,7 +17,7 @@ from typing import Any
 
 from usms_tui.config import paths
 from usms_tui.config.values import PATH, SWITCH, TEXT, Kind, Seconds, Whole
-from usms_tui.domain.base_url import DEFAULT_BASE_URL
+from usms_tui.domain.base_url import DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER
 
 
@@ -115,8 +115,19 @@ TABLE: tuple[Setting, ...] = (
             metavar="SECONDS", shadowed_by=("wait",)),  # wait's --timeout is its overall deadline
     Setting("allow_http", SWITCH, "allow plain http:// to a non-loopback host", default=False,
             toml="ucloud.allow_http", flag="--allow-http"),
+    Setting("channel_key", TEXT, "channel key of a dedicated-cloud channel, sent as the channel-key header",
+            env="UCLOUD_CHANNEL_KEY", toml="ucloud.channel_key", flag="--channel-key", metavar="KEY",
+            example="..."),
     Setting("profile", TEXT, "ucloud CLI profile to read instead of its active one", env="UCLOUD_PROFILE",
             toml="ucloud.profile", flag="--profile", metavar="NAME", example="default"),
+    # What a `ucloud auth login` profile holds: read from the profile only, and written back there.
+    Setting("auth_mode", TEXT, "signed (key pair) or oauth (the Bearer token of a ucloud auth login profile)",
+            default="signed"),
+    Setting("access_token", TEXT, "OAuth access token of the ucloud profile", secret=True),
+    Setting("refresh_token", TEXT, "OAuth refresh token of the ucloud profile", secret=True),
+    Setting("expires_at", Whole(0, 2**53), "when the OAuth access token expires (Unix seconds)"),
+    Setting("oauth_base_url", TEXT, "where OAuth tokens are renewed: https, or http:// only to loopback",
+            default=DEFAULT_OAUTH_BASE_URL),
     # The config file cannot name itself: no TOML key.
     Setting("config_path", PATH, "config.toml to read", default_factory=paths.config_file,
             env="USMS_TUI_CONFIG", flag="--config"),
@@ -133,6 +144,8 @@ TABLE: tuple[Setting, ...] = (
             toml="ui.warn_after"),
     Setting("batch_size", Whole(1, 100), "SessionNos per request", default=100, toml="api.batch_size"),
     Setting("concurrency", Whole(1, 16), "requests in flight", default=4, toml="api.concurrency"),
+    Setting("max_retry_times", Whole(0, 20), "retries of a request after a transient failure (as the ucloud CLI)",
+            default=3, toml="api.max_retry_times", flag="--max-retry-times"),
     Setting("bell", SWITCH, "ring the terminal bell on new failures", default=False, toml="ui.bell"),
     Setting("theme", TEXT, "Textual theme name", toml="ui.theme", example="textual-dark"),
     Setting("mask_phones", SWITCH, "show 138****5678 instead of full numbers", default=True,

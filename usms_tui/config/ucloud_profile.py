@@ -1,8 +1,12 @@
-"""Reading the ``ucloud`` CLI's ``config.json`` and ``credential.json`` (never writing them).
+"""Reading the ``ucloud`` CLI's ``config.json`` and ``credential.json``.
 
-Both are JSON arrays of per-profile objects joined on ``"profile"`` (see
-``shared/docs/ucloud-usms-api.md`` §5). With no profile named, the one marked
-``"active": true`` in ``config.json`` is used, else one called ``default`` if it exists.
+Both are JSON arrays of per-profile objects joined on ``"profile"``. Profiles are picked as
+the CLI picks them: a profile is an entry of ``config.json`` that has an entry in
+``credential.json`` (one without is not used); with no profile named, the **last** entry
+marked ``"active": true`` wins; with none active there is no profile, and the CLI's
+"no active config" becomes :attr:`UcloudProfile.problem`, raised only when the keys were
+not given any other way. Rotated OAuth tokens are written back by
+:mod:`usms_tui.store.ucloud_credentials`; nothing here writes.
 """
 
 from __future__ import annotations
@@ -22,9 +26,19 @@ CONFIG_KEYS = {
     "zone": "zone",
     "base_url": "base_url",
     "timeout_sec": "timeout",
+    "max_retry_times": "max_retry_times",
+    "channel_key": "channel_key",
+    "oauth_base_url": "oauth_base_url",
 }
-#: key in credential.json -> Settings field (cookie/OAuth fields are ignored)
-CREDENTIAL_KEYS = {"public_key": "public_key", "private_key": "private_key"}
+#: key in credential.json -> Settings field (cookie and csrf_token are the web console's)
+CREDENTIAL_KEYS = {
+    "public_key": "public_key",
+    "private_key": "private_key",
+    "auth_mode": "auth_mode",
+    "access_token": "access_token",
+    "refresh_token": "refresh_token",
+    "expires_at": "expires_at",
+}
 
 
 @dataclass(frozen=True)
@@ -32,10 +46,13 @@ class UcloudProfile:
     """The chosen profile's values: ``values[field] = (value, key in file, file)``."""
 
     name: str | None
-    chosen_by: str  # how the name was picked: "active", "default", or the source that named it
+    chosen_by: str  # how the name was picked: "active", or the source that named it
     values: dict[str, tuple[Any, str, Path]] = field(default_factory=dict, repr=False)
     available: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: Why no profile could be used although the files hold some (no active one, or the
+    #: active one has no credential entry): an error once the keys are needed.
+    problem: str | None = None
 
 
 def _read_array(path: Path) -> list[dict[str, Any]] | None:
@@ -82,9 +99,9 @@ def _by_profile(items: list[dict[str, Any]] | None) -> dict[str, dict[str, Any]]
 def load_ucloud_profile(
     name: str | None, name_source: str | None, config_path: Path, credential_path: Path
 ) -> UcloudProfile:
-    """Read both files and pick a profile: ``name`` if given (it must exist), else the active one.
+    """Read both files and pick a profile: ``name`` if given (it must be usable), else the last active one.
 
-    Raises :class:`ConfigError` for corrupt files and for a named profile that exists in neither.
+    Raises :class:`ConfigError` for corrupt files and for a named profile that cannot be used.
     """
     config_items = _read_array(config_path)
     credential_items = _read_array(credential_path)
@@ -94,33 +111,50 @@ def load_ucloud_profile(
         if warning:
             warnings.append(warning)
     configs, credentials = _by_profile(config_items), _by_profile(credential_items)
-    available = tuple(sorted(set(configs) | set(credentials)))
+    available = tuple(sorted(set(configs) & set(credentials)))
+    listed = ", ".join(repr(p) for p in available) if available else "none"
 
     chosen_by = name_source or ""
     if name is not None:
+        if name in configs and name not in credentials:
+            raise ConfigError(
+                f"ucloud profile {name!r} ({name_source}) has no entry in {credential_path}, so it is not used "
+                f"(run `ucloud config --profile {name}` to give it keys); usable profiles: {listed}"
+            )
         if name not in available:
-            listed = ", ".join(repr(p) for p in available) if available else "none"
             raise ConfigError(
                 f"ucloud profile {name!r} ({name_source}) does not exist; profiles in {config_path} "
                 f"and {credential_path}: {listed}"
             )
     else:
+        # Like the CLI and the Go SDK: a later "active": true overrides an earlier one.
         active = [_profile_name(item) for item in config_items or () if item.get("active") is True]
-        if active:
-            name, chosen_by = active[0], "active"
-        elif "default" in available:
-            name, chosen_by = "default", "default"
-        else:
-            return UcloudProfile(None, "", {}, available, tuple(warnings))
+        if not active:
+            problem = None
+            if configs:
+                problem = (
+                    f"no active profile in {config_path} (the ucloud CLI says 'no active config'): name one "
+                    f"with --profile or UCLOUD_PROFILE (usable: {listed}), or run `ucloud config --profile NAME "
+                    "--active true`"
+                )
+            return UcloudProfile(None, "", {}, available, tuple(warnings), problem)
+        name, chosen_by = active[-1], "active"
+        if name not in credentials:
+            problem = (
+                f"the active ucloud profile {name!r} in {config_path} has no entry in {credential_path}, so it "
+                f"is not used: run `ucloud config --profile {name}` to give it keys, or pick another with "
+                f"--profile (usable: {listed})"
+            )
+            return UcloudProfile(None, "", {}, available, tuple(warnings), problem)
 
     values: dict[str, tuple[Any, str, Path]] = {}
     for item, keys, path in (
-        (configs.get(name, {}), CONFIG_KEYS, config_path),
-        (credentials.get(name, {}), CREDENTIAL_KEYS, credential_path),
+        (configs[name], CONFIG_KEYS, config_path),
+        (credentials[name], CREDENTIAL_KEYS, credential_path),
     ):
         for key, target in keys.items():
             value = item.get(key)
-            if value is None or value == "" or (key == "timeout_sec" and value == 0):
-                continue  # the CLI writes "" (and 0 seconds) for fields never set
+            if value is None or value == "" or (key in ("timeout_sec", "expires_at") and value == 0):
+                continue  # the CLI writes "" (and 0) for fields never set
             values[target] = (value, key, path)
     return UcloudProfile(name, chosen_by, values, available, tuple(warnings))

@@ -10,6 +10,8 @@ import ipaddress
 from urllib.parse import urlsplit
 
 DEFAULT_BASE_URL = "https://api.ucloud.cn"
+#: Where the ``ucloud`` CLI renews OAuth tokens unless a profile's ``oauth_base_url`` says otherwise.
+DEFAULT_OAUTH_BASE_URL = "https://oauth2.ucloud.cn"
 
 
 def _is_loopback(host: str) -> bool:

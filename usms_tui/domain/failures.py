@@ -1,6 +1,7 @@
 """Every way a receipt query can fail, sorted by what a monitor should do about it.
 
-* transient: try again soon (network faults, timeouts, HTTP 5xx/429, gateway RetCodes)
+* transient: try again soon (network faults, timeouts, HTTP 5xx/429, gateway RetCodes,
+  USMS's "API or service exception" 18004/18007)
 * throttled: the gateway said slow down (RetCode 153): wait longer, then try again
 * fatal: credentials, permissions or project are wrong: stop, a retry cannot help
 * other: a bug or bad input (missing/invalid parameter, USMS 18xxx, malformed body)
@@ -20,7 +21,7 @@ class ErrorKind(enum.StrEnum):
     OTHER = "other"
 
 
-_TRANSIENT_CODES = frozenset({110, 130, 150, 151, 200})
+_TRANSIENT_CODES = frozenset({110, 130, 150, 151, 200, 18004, 18007})
 _THROTTLED_CODES = frozenset({153})
 _FATAL_CODES = frozenset({160, 161, 170, 171, 172, 173, 174, *range(290, 300)})
 
@@ -37,7 +38,11 @@ RET_CODE_ADVICE: dict[int, str] = {
     171: "the signature was rejected: check the private key for this public key",
     172: "no user has this public key: check UCLOUD_PUBLIC_KEY / your profile",
     173: "the account is restricted: contact UCloud",
-    174: "the token does not exist: check your credentials",
+    174: (
+        "the token was not accepted: an expired or revoked OAuth login (run `ucloud auth login`), "
+        "or a channel_key that does not match the account (check channel_key in the profile, "
+        "UCLOUD_CHANNEL_KEY or --channel-key)"
+    ),
     200: "the service is temporarily unavailable; retrying",
     220: "a parameter is missing (a bug in usms-tui: please report it)",
     230: "a parameter is invalid: check the SessionNos you are watching",
@@ -49,6 +54,8 @@ RET_CODE_ADVICE: dict[int, str] = {
     295: "the account is under a security lock: contact UCloud",
     299: "the IAM permission check failed: grant the USMS permission to this key",
     18003: "USMS says a parameter is invalid",
+    18004: "USMS reported an API or service exception; retrying",
+    18007: "USMS reported an API or service exception; retrying",
     18013: "the USMS balance is exhausted",
 }
 
@@ -82,10 +89,16 @@ class BatchError:
     request_id: str | None = None
     http_status: int | None = None
     attempts: int = 1
+    #: What to do, when the failure knows better than its RetCode (a refused OAuth refresh).
+    hint: str | None = None
+    #: Seconds the server asked us to wait (``Retry-After``), if it said.
+    retry_after: float | None = None
 
     @property
     def advice(self) -> str:
         """What the user can do about it."""
+        if self.hint:
+            return self.hint
         if self.ret_code is not None and self.ret_code in RET_CODE_ADVICE:
             return RET_CODE_ADVICE[self.ret_code]
         if self.kind is ErrorKind.FATAL:

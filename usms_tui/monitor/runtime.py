@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from usms_tui.api.client import ReceiptClient, make_http_client
+from usms_tui.api.client import ReceiptClient, RetryPolicy, make_http_client
 from usms_tui.config.settings import Settings
 from usms_tui.monitor.controller import RefreshController
+from usms_tui.monitor.credentials import build_auth
 from usms_tui.monitor.poller import Poller, ReceiptFetcher
 from usms_tui.store.cache import CacheError, ReceiptCache
 from usms_tui.store.watchlist import Watchlist
@@ -38,9 +39,12 @@ Warn = Callable[[str], None]
 
 def build_client(settings: Settings, http: httpx.AsyncClient | None = None, **kwargs: Any) -> ReceiptClient:
     """A client from effective settings (raises ConfigError when credentials are missing)."""
+    http = http if http is not None else make_http_client(settings.timeout)
+    kwargs.setdefault("retry", RetryPolicy(max_attempts=settings.max_retry_times + 1))
     return ReceiptClient(
-        http if http is not None else make_http_client(settings.timeout),
-        settings.credentials(),
+        http,
+        build_auth(settings, http),
+        channel_key=settings.channel_key,
         base_url=settings.base_url,
         project_id=settings.project_id,
         region=settings.region,
@@ -117,7 +121,7 @@ class Runtime:
 
         watchlist = Watchlist(settings.watchlist_path)
         watchlist.load()
-        settings.credentials()  # before anything is opened that would need closing
+        settings.login()  # before anything is opened that would need closing
         http = make_http_client(settings.timeout)
         client = build_client(settings, http)
         runtime = cls(settings, watchlist, client, cache=open_cache(settings.cache_path, note), warn=warn)

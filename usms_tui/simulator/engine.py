@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from usms_tui.domain.credentials import Credentials
 from usms_tui.simulator import protocol
 from usms_tui.simulator.faults import Fault, FaultController, FaultRule
-from usms_tui.simulator.scenario import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, Scenario
+from usms_tui.simulator.oauth import TOKEN_PATH, Login, TokenIssuer
+from usms_tui.simulator.scenario import DEMO_PRIVATE_KEY, DEMO_PROJECT_ID, DEMO_PUBLIC_KEY, Scenario
 from usms_tui.simulator.state import SessionStore, SimSession
 
 if TYPE_CHECKING:
-    from usms_tui.domain.sessions import WatchedSession
-
-if TYPE_CHECKING:
     import httpx
+
+    from usms_tui.domain.sessions import WatchedSession
 
 
 class Simulator:
@@ -26,6 +26,11 @@ class Simulator:
     ``seed`` fixes SessionNos, phones, delays and outcomes (and, separately, which requests
     meet faults). ``clock`` is any ``() -> float`` of Unix seconds; pass a
     :class:`~usms_tui.simulator.ManualClock` to move time by hand.
+
+    The account signs with ``public_key``/``private_key`` or sends a Bearer token from
+    :meth:`login` (renewed at ``/token``). ``project_id`` is its default project, the one a
+    request without ``ProjectId`` means. With ``channel_key`` set, every request must carry
+    it as the ``channel-key`` header; without, none may (a mismatch is RetCode 174).
     """
 
     def __init__(
@@ -35,11 +40,17 @@ class Simulator:
         private_key: str = DEMO_PRIVATE_KEY,
         clock: Callable[[], float] = time.time,
         scenario: Scenario | None = None,
+        *,
+        project_id: str = DEMO_PROJECT_ID,
+        channel_key: str | None = None,
     ) -> None:
         self.seed = seed
         self.public_key = public_key
         self._private_key = private_key
+        self.project_id = project_id
+        self.channel_key = channel_key or None
         self.clock = clock
+        self.oauth = TokenIssuer(clock)
         self.scenario = scenario or Scenario()
         self.store = SessionStore(seed, self.scenario)
         self.faults = FaultController(seed)
@@ -72,8 +83,9 @@ class Simulator:
         sig_content: str = "",
         user_id: str = "",
         params: Sequence[str] = (),
+        project_id: str | None = None,
     ) -> str:
-        """Send a message to ``phones`` now; returns the new SessionNo."""
+        """Send a message to ``phones`` now (under ``project_id``, default the account's); returns the SessionNo."""
         session = self.store.send(
             list(phones),
             now=self.now(),
@@ -81,21 +93,30 @@ class Simulator:
             sig_content=sig_content,
             user_id=user_id,
             params=tuple(str(p) for p in params),
+            project_id=project_id or self.project_id,
         )
         return session.session_no
 
-    def precreate(self, sessions: int, phones: int, now: float | None = None) -> list[str]:
+    def precreate(
+        self, sessions: int, phones: int, now: float | None = None, *, project_id: str | None = None
+    ) -> list[str]:
         """Create ``sessions`` sessions of ``phones`` phones sent over the last ~2 days.
 
         Some were sent more than 12 hours ago and keep a phone that never gets a receipt;
         every status is present, including the unlisted ``SubmitFail``. Returns the SessionNos.
         """
         when = self.now() if now is None else float(now)
-        return [s.session_no for s in self.store.precreate(sessions, phones, when)]
+        project = project_id or self.project_id
+        return [s.session_no for s in self.store.precreate(sessions, phones, when, project)]
 
-    def receipts(self, session_nos: Iterable[str]) -> list[dict[str, Any]]:
-        """The ``Data`` array GetUSMSSendReceipt answers for ``session_nos`` at the current clock."""
-        return self.store.data(session_nos, self.now())
+    def receipts(self, session_nos: Iterable[str], project_id: str | None = None) -> list[dict[str, Any]]:
+        """The ``Data`` array GetUSMSSendReceipt answers for ``session_nos`` now, under ``project_id``
+        (default: the account's project); sessions of other projects are left out."""
+        return self.store.data(session_nos, self.now(), project_id or self.project_id)
+
+    def login(self, lifetime: float | None = None) -> Login:
+        """Tokens as ``ucloud auth login`` would store them; ``lifetime`` < 0 gives expired ones."""
+        return self.oauth.login(lifetime)
 
     def session(self, session_no: str) -> SimSession | None:
         """The stored session (phones, send time, every receipt including future ones)."""
@@ -165,9 +186,22 @@ class Simulator:
         return self.respond(params, headers).triple()
 
     def handle_http(
-        self, method: str, query: str | bytes, body: bytes, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        query: str | bytes,
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+        path: str = "/",
     ) -> protocol.Reply:
-        """Answer a raw HTTP request (form, JSON or query string): used by the server and mock transport."""
+        """Answer a raw HTTP request (form, JSON or query string): used by the server and mock transport.
+
+        ``POST /token`` is the OAuth token endpoint; every other path is the gateway.
+        """
+        if path.rstrip("/") == TOKEN_PATH:
+            if method.upper() != "POST":
+                return protocol.Reply(405, {"Allow": "POST"}, b"method not allowed")
+            status, reply_headers, reply_body = self.oauth.respond(body)
+            return protocol.Reply(status, reply_headers, reply_body, self.oauth.delay)
         if method.upper() not in ("GET", "POST"):
             self.count_request()
             return protocol.Reply(

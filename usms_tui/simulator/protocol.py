@@ -7,7 +7,11 @@ RetCodes (``shared/docs/ucloud-usms-api.md`` §4). Choices where the real API is
 * a missing ``SessionNoSet`` (or ``PhoneNumbers``/``TemplateId``) is RetCode 220
   ``Missing params: NAME``; more than 100 SessionNos (or 1000 phones) is RetCode 230
   ``Params [NAME] not valid: ...``;
-* a missing ``Signature`` is 170, a missing or unknown ``PublicKey`` is 172;
+* a missing ``Signature`` (and no Bearer token) is 170, a missing or unknown ``PublicKey`` is
+  172; an unknown or expired Bearer token is 174, and so is a ``channel-key`` header that
+  does not match the account's channel (or any such header when it has none);
+* a session sent under another project than the request's ``ProjectId`` (or the account's
+  default project when there is none) is left out of ``Data``;
 * requests hit by ``http5xx``/``ret1xx``/``timeout``/``drop`` faults are not executed.
 """
 
@@ -135,18 +139,37 @@ def respond(sim: Simulator, params: Mapping[str, Any] | str, headers: Mapping[st
     for kind, (code, message) in RET_FAULTS.items():
         if kind in decision:
             return _json_reply(_error(action, code, message), request_id, decision)
-    return _json_reply(_dispatch(sim, flat, action), request_id, decision)
+    return _json_reply(_dispatch(sim, flat, action, headers or {}), request_id, decision)
 
 
-def _dispatch(sim: Simulator, flat: dict[str, str], action: str) -> dict[str, Any]:
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name), None)
+
+
+def _refused(sim: Simulator, flat: dict[str, str], action: str, headers: Mapping[str, str]) -> dict[str, Any] | None:
+    """The gateway's answer to a caller it does not accept, or None when it accepts it."""
+    bearer = _header(headers, "authorization") or ""
+    # The gateway checks a signature first: a request with both fails on a stale key pair.
+    if flat.get("Signature") or not bearer.lower().startswith("bearer "):
+        if not flat.get("Signature"):
+            return _error(action, 170, "Missing signature")
+        if flat.get("PublicKey") != sim.public_key:
+            return _error(action, 172, "User Not Exists")
+        if not verify(flat, sim.private_key):
+            return _error(action, 171, "Signature VerifyAC Error")
+    elif not sim.oauth.accepts(bearer[7:].strip()):
+        return _error(action, 174, "Token Not Exists")
+    if (_header(headers, "channel-key") or None) != sim.channel_key:
+        return _error(action, 174, "Token Not Exists")
+    return None
+
+
+def _dispatch(sim: Simulator, flat: dict[str, str], action: str, headers: Mapping[str, str]) -> dict[str, Any]:
     if not action:
         return _error("", 160, "Missing Action")
-    if not flat.get("Signature"):
-        return _error(action, 170, "Missing signature")
-    if flat.get("PublicKey") != sim.public_key:
-        return _error(action, 172, "User Not Exists")
-    if not verify(flat, sim.private_key):
-        return _error(action, 171, "Signature VerifyAC Error")
+    refused = _refused(sim, flat, action, headers)
+    if refused is not None:
+        return refused
     if action == "GetUSMSSendReceipt":
         return _get_receipts(sim, flat, action)
     if action == "SendUSMSMessage":
@@ -164,7 +187,8 @@ def _get_receipts(sim: Simulator, flat: dict[str, str], action: str) -> dict[str
             230,
             f"Params [SessionNoSet] not valid: at most {MAX_SESSION_NOS} SessionNos per call, got {len(session_nos)}",
         )
-    return {"RetCode": 0, "Action": f"{action}Response", "Message": "", "Data": sim.receipts(session_nos)}
+    data = sim.receipts(session_nos, flat.get("ProjectId") or None)
+    return {"RetCode": 0, "Action": f"{action}Response", "Message": "", "Data": data}
 
 
 def _send_message(sim: Simulator, flat: dict[str, str], action: str) -> dict[str, Any]:
@@ -185,6 +209,7 @@ def _send_message(sim: Simulator, flat: dict[str, str], action: str) -> dict[str
         sig_content=flat.get("SigContent", ""),
         user_id=user_id,
         params=_indexed(flat, _PARAM_KEY),
+        project_id=flat.get("ProjectId") or None,
     )
     body: dict[str, Any] = {"RetCode": 0, "Action": f"{action}Response", "Message": "", "SessionNo": session_no}
     if user_id:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 #: documented in the README, and never valid against the real UCloud API.
 DEMO_PUBLIC_KEY = "usms-tui-demo-public-key"
 DEMO_PRIVATE_KEY = "usms-tui-demo-private-key-not-a-secret"
+#: The simulated account's default project: what a request without ``ProjectId`` means.
+DEMO_PROJECT_ID = "org-usms-tui-demo"
 
 
 @dataclass(frozen=True, slots=True)

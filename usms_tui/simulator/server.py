@@ -48,7 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(400, "bad Content-Length")
             return
         body = self.rfile.read(length) if length > 0 else b""
-        reply = owner.simulator.handle_http(self.command, urlsplit(self.path).query, body, dict(self.headers.items()))
+        url = urlsplit(self.path)
+        reply = owner.simulator.handle_http(self.command, url.query, body, dict(self.headers.items()), url.path)
         if reply.disposition == "timeout":
             owner.wait(reply.delay, hold=True)  # hold until the client gives up (or we stop)
             self.close_connection = True
@@ -64,6 +65,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header tells the simulator's time, so a client can measure its clock skew.
+        return super().date_time_string(self.server.owner.simulator.now() if timestamp is None else timestamp)
 
     def log_message(self, format: str, *args: Any) -> None:
         log = self.server.owner.log

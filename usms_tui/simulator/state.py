@@ -32,6 +32,7 @@ class SimSession:
     template_id: str
     phones: tuple[str, ...]
     arrivals: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    project_id: str = ""  #: the project it was sent under; only that project sees it
 
     def receipt_set(self, now: float) -> list[dict[str, Any]]:
         """The ReceiptSet as the API shows it at ``now``: arrived receipts only (copies)."""
@@ -97,13 +98,16 @@ class SessionStore:
         sig_content: str,
         user_id: str,
         params: Sequence[str],
+        project_id: str = "",
     ) -> SimSession:
         """Create a session for ``phones`` sent at ``now``; receipts follow the scenario."""
         cost = sc.cost_of(template_id, sig_content, tuple(params))
         with self._lock:
             index = len(self.order)
             rng = self._rng(index)
-            session = SimSession(self._new_session_no(rng), index, now, user_id, template_id, tuple(phones))
+            session = SimSession(
+                self._new_session_no(rng), index, now, user_id, template_id, tuple(phones), project_id=project_id
+            )
             for phone in session.phones:
                 delay = self.scenario.draw_delay(rng)
                 outcome = self.scenario.draw_outcome(rng)
@@ -114,7 +118,7 @@ class SessionStore:
             self._add(session)
         return session
 
-    def precreate(self, count: int, phones: int, now: float) -> list[SimSession]:
+    def precreate(self, count: int, phones: int, now: float, project_id: str = "") -> list[SimSession]:
         """``count`` sessions of ``phones`` random phones, sent over the last two days.
 
         A quarter were sent in the last 5 minutes (receipts still arriving), half in the
@@ -147,6 +151,7 @@ class SessionStore:
                     user_id,
                     "UTA-DEMO",
                     tuple(sc.draw_phone(rng) for _ in range(phones)),
+                    project_id=project_id,
                 )
                 cost = self.scenario.draw_cost(rng)
                 for position, phone in enumerate(session.phones):
@@ -162,15 +167,19 @@ class SessionStore:
                 created.append(session)
         return created
 
-    def data(self, session_nos: Iterable[str], now: float) -> list[dict[str, Any]]:
-        """The ``Data`` array for ``session_nos`` at ``now``.
+    def data(self, session_nos: Iterable[str], now: float, project_id: str | None = None) -> list[dict[str, Any]]:
+        """The ``Data`` array for ``session_nos`` at ``now``, as project ``project_id`` sees it.
 
         Unknown SessionNos are answered with an empty ReceiptSet, like sessions with no
-        receipt yet (the real API does not document this case; this is the simulator's choice).
+        receipt yet; a session sent under another project is left out of ``Data`` (the real
+        API documents neither case; these are the simulator's choices, and both read as
+        "pending"). ``project_id=None`` sees every session.
         """
         data = []
         for session_no in session_nos:
             session = self.sessions.get(session_no)
+            if session is not None and project_id is not None and session.project_id != project_id:
+                continue
             receipts = session.receipt_set(now) if session is not None else []
             data.append({"SessionNo": session_no, "ReceiptSet": receipts})
         return data

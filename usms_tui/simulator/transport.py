@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -13,12 +14,13 @@ if TYPE_CHECKING:
     from usms_tui.simulator.protocol import Reply
 
 
-def _to_response(reply: Reply, request: httpx.Request) -> httpx.Response:
+def _to_response(reply: Reply, request: httpx.Request, now: float) -> httpx.Response:
     if reply.disposition == "timeout":
         raise httpx.ReadTimeout("simulated timeout: the simulator did not answer", request=request)
     if reply.disposition == "drop":
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-    return httpx.Response(reply.status, headers=reply.headers, content=reply.body, request=request)
+    headers = {"Date": formatdate(now, usegmt=True), **reply.headers}  # as the socket server sends
+    return httpx.Response(reply.status, headers=headers, content=reply.body, request=request)
 
 
 def _is_async(func: Callable[..., Any]) -> bool:
@@ -38,10 +40,12 @@ def mock_transport(sim: Simulator, sleep: Callable[[float], Any] | None = None) 
     """
 
     def answer(request: httpx.Request) -> Reply:
-        return sim.handle_http(request.method, request.url.query, request.content, dict(request.headers))
+        return sim.handle_http(
+            request.method, request.url.query, request.content, dict(request.headers), request.url.path
+        )
 
     if sleep is None:
-        return httpx.MockTransport(lambda request: _to_response(answer(request), request))
+        return httpx.MockTransport(lambda request: _to_response(answer(request), request, sim.now()))
 
     if _is_async(sleep):
 
@@ -51,7 +55,7 @@ def mock_transport(sim: Simulator, sleep: Callable[[float], Any] | None = None) 
                 result = sleep(reply.delay)
                 if inspect.isawaitable(result):
                     await result
-            return _to_response(reply, request)
+            return _to_response(reply, request, sim.now())
 
         return httpx.MockTransport(handler_async)
 
@@ -59,6 +63,6 @@ def mock_transport(sim: Simulator, sleep: Callable[[float], Any] | None = None) 
         reply = answer(request)
         if reply.delay and reply.disposition != "timeout":
             sleep(reply.delay)
-        return _to_response(reply, request)
+        return _to_response(reply, request, sim.now())
 
     return httpx.MockTransport(handler)

@@ -34,14 +34,18 @@ def locked(
     poll: float = 0.02,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    lock_file: Path | None = None,
+    holder: str = "another usms-tui process",
 ) -> Iterator[None]:
     """Hold an exclusive lock for ``path`` (creating its folder and lock file if needed).
 
-    ``poll`` is the longest pause between attempts. Raises ``OSError`` when the lock file cannot be created and :class:`LockTimeout` when
-    another process holds the lock for longer than ``timeout`` seconds (a hung process,
-    not a normal writer: writes take milliseconds).
+    ``poll`` is the longest pause between attempts. ``lock_file`` replaces the sibling
+    ``.lock`` when another program's convention names it; ``holder`` says who it may be in
+    the timeout message. Raises ``OSError`` when the lock file cannot be created and
+    :class:`LockTimeout` when another process holds the lock for longer than ``timeout``
+    seconds (a hung process, not a normal writer: writes take milliseconds).
     """
-    lock_file = lock_path_for(path)
+    lock_file = lock_file or lock_path_for(path)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
@@ -55,9 +59,7 @@ def locked(
                 if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                     raise
                 if clock() >= deadline:
-                    raise LockTimeout(
-                        errno.ETIMEDOUT, f"another usms-tui process has held {lock_file} for over {timeout:g}s"
-                    ) from None
+                    raise LockTimeout(errno.ETIMEDOUT, f"{holder} has held {lock_file} for over {timeout:g}s") from None
                 # Short polls: writers hold the lock for milliseconds, and polling (rather than a
                 # blocking flock) lets us give up with a clear message instead of hanging forever.
                 sleep(wait)
