@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.unit.test_poller import HOUR, Clock, FakeFetcher, receipt
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.thresholds import Thresholds
-from usms_tui.monitor.events import API_FATAL, API_RECOVERED, PHONE_FAILED, SESSION_OVERDUE, THRESHOLD_CROSSED
+from usms_tui.monitor.alert_events import API_FATAL, API_RECOVERED, PHONE_FAILED, SESSION_OVERDUE, THRESHOLD_CROSSED
 from usms_tui.monitor.poller import Poller
 from usms_tui.monitor.tracker import EventTracker
 from usms_tui.store.reported import ReportedEvents
@@ -142,7 +142,7 @@ async def test_without_a_store_events_are_still_told_once_per_process(tmp_path):
 
 
 def test_log_line_masks_phones_and_escapes_text(tmp_path):
-    from usms_tui.monitor.events import phone_failed
+    from usms_tui.monitor.alert_events import phone_failed
 
     event = phone_failed("s1", "lab\x1b[2Jel", receipt("13800001234", "Fail"), 0.0)
     assert event.describe() == "phone_failed failed: 138****1234 in lab\\x1b[2Jel"

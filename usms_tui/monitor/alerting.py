@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from usms_tui.domain.receipts import Receipt, SessionSummary
-from usms_tui.monitor.events import MonitorEvent
+from usms_tui.monitor.alert_events import AlertEvent
 from usms_tui.monitor.metrics import SnapshotCollector, request_outcomes, snapshot
 from usms_tui.store.api_stats import OUTCOMES, ApiStats, ApiStatsTable
 
@@ -45,7 +45,7 @@ class Alerting:
     collector: SnapshotCollector | None = None
     registry: CollectorRegistry | None = None
     textfile: Path | None = None
-    log: Callable[[MonitorEvent], None] | None = None  #: one call per event, before its hook
+    log: Callable[[AlertEvent], None] | None = None  #: one call per event, before its hook
     notice: Callable[[str], None] = print  #: a problem worth a line (never fatal)
     cause_of: Callable[[Receipt], str | None] = _no_cause
     clock: Callable[[], float] | None = None  #: defaults to the poller's
@@ -53,7 +53,7 @@ class Alerting:
 
     async def after_cycle(
         self, poller: Poller, report: RefreshReport | None, summaries: Sequence[SessionSummary] | None = None
-    ) -> list[MonitorEvent]:
+    ) -> list[AlertEvent]:
         """Do everything configured for the cycle that produced ``report`` (None: just loaded).
 
         ``summaries`` (of the non-archived sessions, now) when the caller has them already.
@@ -61,7 +61,7 @@ class Alerting:
         now = (self.clock or poller.clock)()
         if summaries is None:
             summaries = poller.summaries(now) if self._needs_summaries else []
-        events: list[MonitorEvent] = []
+        events: list[AlertEvent] = []
         if report is not None:
             await asyncio.to_thread(self._count, report, now)
         if self.tracker is not None:
@@ -83,7 +83,7 @@ class Alerting:
     def _needs_summaries(self) -> bool:
         return self.tracker is not None or self.collector is not None
 
-    def _tell(self, events: list[MonitorEvent]) -> None:
+    def _tell(self, events: list[AlertEvent]) -> None:
         for event in events:
             if self.log is not None:
                 self.log(event)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
-from usms_tui.monitor.events import safe_json, safe_line
+from usms_tui.monitor.alert_events import safe_json, safe_line
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 4

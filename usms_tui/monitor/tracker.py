@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from usms_tui.domain.receipts import SessionSummary, Status
 from usms_tui.domain.thresholds import FAIL_ABOVE, OVERDUE_ABOVE, Alert, Thresholds, crossed
-from usms_tui.monitor import events as ev
+from usms_tui.monitor import alert_events as ev
 from usms_tui.store.reported import ReportedEvents, ReportKey
 
 if TYPE_CHECKING:
@@ -57,13 +57,13 @@ class EventTracker:
 
     def after_cycle(
         self, poller: Poller, report: RefreshReport | None, summaries: Sequence[SessionSummary], now: float
-    ) -> list[ev.MonitorEvent]:
+    ) -> list[ev.AlertEvent]:
         """The news after a cycle (``report`` None: just loaded, nothing fetched yet).
 
         ``summaries`` are the current ones of the non-archived sessions (the caller builds
         them anyway for its screen or metrics). Marks what it returns as reported.
         """
-        candidates: list[ev.MonitorEvent] = []
+        candidates: list[ev.AlertEvent] = []
         by_no = {s.session_no: s for s in summaries}
         scan: Iterable[str] = by_no if not self._scanned or report is None else report.changed
         for session_no in scan:
@@ -95,7 +95,7 @@ class EventTracker:
         self._scanned = True
         return news + self._claim(candidates, now)
 
-    def _failed_phones(self, poller: Poller, summary: SessionSummary, now: float) -> list[ev.MonitorEvent]:
+    def _failed_phones(self, poller: Poller, summary: SessionSummary, now: float) -> list[ev.AlertEvent]:
         label = self._label(poller, summary.session_no)
         return [
             ev.phone_failed(summary.session_no, label, receipt, now, cause=self.cause_of(receipt))
@@ -108,7 +108,7 @@ class EventTracker:
         state = poller.states.get(session_no)
         return state.entry.label if state is not None else ""
 
-    def _api(self, report: RefreshReport | None, now: float) -> list[ev.MonitorEvent]:
+    def _api(self, report: RefreshReport | None, now: float) -> list[ev.AlertEvent]:
         """``api_recovered`` when a cycle got every answer after an ``api_fatal`` was told."""
         if report is None or report.errors or not report.checked:
             return []
@@ -128,7 +128,7 @@ class EventTracker:
         if self.reported is not None:
             self.reported.forget(keys)
 
-    def _claim(self, candidates: list[ev.MonitorEvent], now: float) -> list[ev.MonitorEvent]:
+    def _claim(self, candidates: list[ev.AlertEvent], now: float) -> list[ev.AlertEvent]:
         """Those of ``candidates`` nobody reported yet, now marked as reported (one transaction)."""
         fresh = [event for event in candidates if event.key not in self._known]
         if not fresh:

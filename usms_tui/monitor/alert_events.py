@@ -2,7 +2,7 @@
 
 An event is a fact about the watched data ("this phone failed", "this session is overdue",
 "a threshold is crossed", "the API refuses us", "the API answers again") with a
-:attr:`MonitorEvent.key` that says which fact it is, so it is reported once however many
+:attr:`AlertEvent.key` that says which fact it is, so it is reported once however many
 times, or by however many processes, it is seen (see :mod:`usms_tui.store.reported`).
 
 The JSON a hook reads has control, format and bidi characters escaped (``\\u202e``), and the
@@ -74,7 +74,7 @@ def iso(at: float) -> str:
 
 
 @dataclass(frozen=True)
-class MonitorEvent:
+class AlertEvent:
     """One event, as a hook receives it (:meth:`to_dict`) and a log shows it (:meth:`describe`)."""
 
     kind: str
@@ -125,9 +125,9 @@ class MonitorEvent:
         return safe_line(f"{self.kind} {text}")
 
 
-def phone_failed(session_no: str, label: str, receipt: Receipt, at: float, *, cause: str | None = None) -> MonitorEvent:
+def phone_failed(session_no: str, label: str, receipt: Receipt, at: float, *, cause: str | None = None) -> AlertEvent:
     """A phone's receipt is final and not delivered (failed, unknown or an unlisted result)."""
-    return MonitorEvent(
+    return AlertEvent(
         PHONE_FAILED,
         at,
         session_no=session_no,
@@ -141,9 +141,9 @@ def phone_failed(session_no: str, label: str, receipt: Receipt, at: float, *, ca
     )
 
 
-def session_overdue(session_no: str, label: str, at: float, *, age_seconds: float, pending: int) -> MonitorEvent:
+def session_overdue(session_no: str, label: str, at: float, *, age_seconds: float, pending: int) -> AlertEvent:
     """A session still lacks a final receipt for some phone after the warning age."""
-    return MonitorEvent(
+    return AlertEvent(
         SESSION_OVERDUE,
         at,
         session_no=session_no,
@@ -153,16 +153,14 @@ def session_overdue(session_no: str, label: str, at: float, *, age_seconds: floa
     )
 
 
-def threshold_crossed(alert: Alert, at: float) -> MonitorEvent:
+def threshold_crossed(alert: Alert, at: float) -> AlertEvent:
     """A threshold rule went above its limit (told again only after it went back under)."""
-    return MonitorEvent(
-        THRESHOLD_CROSSED, at, extra={**alert.to_dict(), "message": alert.describe()}, subject=alert.rule
-    )
+    return AlertEvent(THRESHOLD_CROSSED, at, extra={**alert.to_dict(), "message": alert.describe()}, subject=alert.rule)
 
 
-def api_fatal(error: BatchError, at: float) -> MonitorEvent:
+def api_fatal(error: BatchError, at: float) -> AlertEvent:
     """The API refused us for a reason no retry fixes (key, permission, project)."""
-    return MonitorEvent(
+    return AlertEvent(
         API_FATAL,
         at,
         extra={
@@ -174,9 +172,9 @@ def api_fatal(error: BatchError, at: float) -> MonitorEvent:
     )
 
 
-def api_recovered(at: float) -> MonitorEvent:
+def api_recovered(at: float) -> AlertEvent:
     """The API answered a refresh again after an ``api_fatal``."""
-    return MonitorEvent(API_RECOVERED, at)
+    return AlertEvent(API_RECOVERED, at)
 
 
 #: The key ``api_fatal`` is remembered under; removing it is what makes ``api_recovered`` news.
