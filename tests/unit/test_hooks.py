@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import select
 import shlex
 
@@ -88,7 +89,7 @@ async def test_hanging_hook_is_killed_with_its_children_and_reported(tmp_path):
     await hooks.aclose()
     (result,) = results
     assert result.timed_out and not result.ok and result.exit_code is None
-    assert result.describe().startswith("hook for phone_failed timed out after 1.")
+    assert re.match(r"hook for phone_failed timed out after \d+\.\d s; killed it and its children", result.describe())
     child = int(pid_file.read_text())
     assert _gone(child)
 
@@ -135,3 +136,21 @@ def test_json_for_hooks_escapes_what_could_act_on_a_terminal_and_stays_equal():
     assert "\\u202e" in text and "\\udb40\\udc01" in text and "登录" in text
     assert text.isprintable() and json.loads(text) == doc
     assert safe_line("a\nb\x1b") == "a\\x0ab\\x1b"
+
+
+def test_log_lines_plain_and_json_mask_phones_and_escape_text():
+    from usms_tui.domain.receipts import Receipt
+    from usms_tui.monitor.alert_events import phone_failed
+    from usms_tui.monitor.eventlog import event_line, hook_line, notice_line
+
+    receipt = Receipt.from_api({"Phone": "13800001234", "ReceiptResult": "Fail", "ReceiptCode": "UN\x1bDELIV"})
+    event = phone_failed("s1", "登录\u202e", receipt, 1_800_000_000.0)
+    plain = event_line(event)
+    assert plain == "2027-01-15T08:00:00Z phone_failed failed: 138****1234 in 登录\\u202e (ReceiptCode UN\\x1bDELIV)"
+    doc = json.loads(event_line(event, json_lines=True))
+    assert doc["log"] == "event" and doc["phone"] == "138****1234" and doc["label"] == "登录\u202e"
+    assert json.loads(event_line(event, json_lines=True, mask=False))["phone"] == "13800001234"
+    failed = HookResult("phone_failed", ok=False, exit_code=3, stderr="boom")
+    assert hook_line(failed, 0.0) == "1970-01-01T00:00:00Z hook for phone_failed failed with exit code 3: boom"
+    assert json.loads(hook_line(failed, 0.0, json_lines=True))["exit_code"] == 3
+    assert notice_line("a\nb", 0.0) == "1970-01-01T00:00:00Z warning: a\\x0ab"
