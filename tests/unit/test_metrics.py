@@ -16,6 +16,7 @@ from usms_tui.domain.receipts import Receipt, summarize
 from usms_tui.monitor.metrics import (
     DELIVERY_BUCKETS,
     MetricsSnapshot,
+    exposition,
     make_registry,
     render,
     request_outcomes,
@@ -130,7 +131,7 @@ def test_textfile_is_replaced_atomically_and_readable_by_node_exporter(tmp_path,
     path = tmp_path / "textfile" / "usms.prom"
     registry, collector = make_registry()
     collector.update(snapshot(summaries()))
-    write_textfile(path, registry)
+    write_textfile(path, exposition(registry))
     first = path.read_bytes()
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
 
@@ -147,7 +148,7 @@ def test_textfile_is_replaced_atomically_and_readable_by_node_exporter(tmp_path,
 
     monkeypatch.setattr(os, "replace", spy)
     collector.update(snapshot(summaries()[:1]))
-    write_textfile(path, registry)
+    write_textfile(path, exposition(registry))
     ((folder, name, data),) = replaced
     assert folder == str(path.parent) and not name.endswith(".prom") and data == path.read_bytes() != first
     assert sorted(p.name for p in path.parent.iterdir()) == ["usms.prom"]  # no temp left behind
@@ -158,12 +159,12 @@ def test_textfile_is_replaced_atomically_and_readable_by_node_exporter(tmp_path,
     monkeypatch.setattr(os, "replace", broken)
     collector.update(MetricsSnapshot())
     with pytest.raises(OSError):
-        write_textfile(path, registry)
+        write_textfile(path, exposition(registry))
     assert path.read_bytes() == data  # the old figures stay whole
     assert sorted(p.name for p in path.parent.iterdir()) == ["usms.prom"]
     path.chmod(0o640)
     monkeypatch.setattr(os, "replace", real_replace)
-    write_textfile(path, registry)
+    write_textfile(path, exposition(registry))
     assert stat.S_IMODE(path.stat().st_mode) == 0o640  # a mode the user chose stays
 
 

@@ -27,14 +27,8 @@ FAIL_ABOVE = "fail_above"
 OVERDUE_ABOVE = "overdue_above"
 
 _PERCENT = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(%?)\s*")
-_WHOLE = re.compile(r"\s*\+?(\d+)\s*")
-#: Longest value text shown back in an error: a pasted paragraph is not repeated whole.
-_SHOWN = 40
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+#: What every refusal of a percentage ends with.
+PERCENT_HINT = "a percentage from 0 to 100 (e.g. 5%, 2.5%, 10)"
 
 
 def parse_percent(value: Any) -> float:
@@ -42,42 +36,23 @@ def parse_percent(value: Any) -> float:
 
     A bare number is read as percent, never as a fraction: ``0.5`` is half a percent, which
     is what a person who writes ``--fail-above 0.5`` next to ``--fail-above 5%`` means.
+    Raises ``ValueError(problem)``; like the settings' own kinds, the problem does not repeat
+    the value (the caller names the flag or key and shows what was given).
     """
-    problem = f"{_shown(value)} is not a percentage from 0 to 100 (e.g. 5%, 2.5%, 10)"
     if isinstance(value, bool):
-        raise ValueError(problem)
+        raise ValueError(f"not {PERCENT_HINT}")
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str) and (match := _PERCENT.fullmatch(value)):
         number = float(match.group(1))
     else:
-        raise ValueError(problem)
+        raise ValueError(f"not {PERCENT_HINT}")
     if not math.isfinite(number):
-        raise ValueError(problem)
+        raise ValueError(f"not {PERCENT_HINT}")
     if number < 0:
-        raise ValueError(f"{_shown(value)} is negative (a percentage from 0 to 100)")
+        raise ValueError(f"negative; {PERCENT_HINT}")
     if number > 100:
-        raise ValueError(f"{_shown(value)} is over 100% (a percentage from 0 to 100)")
-    return number
-
-
-def parse_count(value: Any) -> int:
-    """``3`` (text or a TOML integer) -> a whole number of sessions, 0 or more."""
-    problem = f"{_shown(value)} is not a whole number of sessions, 0 or more (e.g. 0, 3)"
-    if isinstance(value, bool):
-        raise ValueError(problem)
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and (match := _WHOLE.fullmatch(value)):
-        number = int(match.group(1))
-    else:
-        if isinstance(value, str) and value.strip().startswith("-"):
-            raise ValueError(f"{_shown(value)} is negative (a whole number of sessions, 0 or more)")
-        raise ValueError(problem)
-    if number < 0:
-        raise ValueError(f"{_shown(value)} is negative (a whole number of sessions, 0 or more)")
+        raise ValueError(f"over 100%; {PERCENT_HINT}")
     return number
 
 

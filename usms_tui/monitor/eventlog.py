@@ -8,8 +8,11 @@ further than the hook, which gets the full number on its stdin.
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TextIO
 
 from usms_tui.domain.receipts import mask_phone
 from usms_tui.monitor.alert_events import AlertEvent, iso, safe_json, safe_line
@@ -46,3 +49,35 @@ def notice_line(text: str, at: float, *, json_lines: bool = False, level: str = 
     if json_lines:
         return safe_json({"log": level, "at": iso(at), "message": text})
     return f"{iso(at)} {level}: {safe_line(text)}"
+
+
+class StderrLog:
+    """The monitor's log: every line flushed at once (journald, a pipe), formatted as above."""
+
+    def __init__(
+        self,
+        *,
+        json_lines: bool = False,
+        mask: bool = True,
+        clock: Callable[[], float] = time.time,
+        out: TextIO | None = None,
+    ) -> None:
+        self.json_lines, self.mask, self.clock = json_lines, mask, clock
+        self._out = out
+
+    def _print(self, line: str) -> None:
+        print(line, file=self._out or sys.stderr, flush=True)
+
+    def event(self, event: AlertEvent) -> None:
+        self._print(event_line(event, json_lines=self.json_lines, mask=self.mask))
+
+    def hook(self, result: HookResult) -> None:
+        """A hook's outcome: only the ones that went wrong are worth a line."""
+        if not result.ok:
+            self._print(hook_line(result, self.clock(), json_lines=self.json_lines))
+
+    def warning(self, text: str) -> None:
+        self._print(notice_line(text, self.clock(), json_lines=self.json_lines))
+
+    def info(self, text: str) -> None:
+        self._print(notice_line(text, self.clock(), json_lines=self.json_lines, level="info"))

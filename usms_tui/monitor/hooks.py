@@ -121,6 +121,7 @@ class HookRunner:
         self.results: list[HookResult] = []  #: the last few, newest last (for a status line)
         self.ran = 0  #: hooks finished (successfully or not)
         self.failed = 0  #: of those, failed, hung or unable to start
+        self._unseen: list[HookResult] = []  # failures not yet taken by take_failures()
 
     def submit(self, event: Mapping[str, Any]) -> bool:
         """Queue one event (a dict with ``"event"``). False when the queue was full: then the
@@ -142,9 +143,15 @@ class HookRunner:
         await self._queue.join()
 
     async def aclose(self, *, wait: bool = True) -> None:
-        """Finish the queued hooks (``wait``) or drop them, then stop the workers."""
+        """Stop the workers. With ``wait``, the hooks queued get one more timeout's time to run
+        first; any still waiting then are skipped (and reported), any running are killed."""
         if wait and self._workers:
-            await self.drain()
+            try:
+                await asyncio.wait_for(self.drain(), self.timeout + 1.0)
+            except TimeoutError:
+                left = self._queue.qsize()
+                if left:
+                    self._report(HookResult("event", ok=False, skipped=left, error="usms-tui was stopping"))
         for task in self._workers:
             task.cancel()
         for task in self._workers:
@@ -156,8 +163,15 @@ class HookRunner:
         if not self._workers:
             self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
 
+    def take_failures(self) -> list[HookResult]:
+        """The failed, hung and skipped runs since the last call (for a cycle's notices)."""
+        taken, self._unseen = self._unseen, []
+        return taken
+
     def _report(self, result: HookResult) -> None:
         self.results = [*self.results[-9:], result]
+        if not result.ok:
+            self._unseen = [*self._unseen[-99:], result]
         if self.on_result is not None:
             self.on_result(result)
 

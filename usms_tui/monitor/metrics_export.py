@@ -18,7 +18,6 @@ from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, start_http_server
 
-from usms_tui.monitor.metrics import exposition
 from usms_tui.store.atomic import atomic_write_bytes
 
 LOOPBACK = "127.0.0.1"
@@ -89,11 +88,13 @@ def serve(registry: CollectorRegistry, host: str, port: int) -> MetricsServer:
     return MetricsServer(host, bound_port, server, thread)
 
 
-def write_textfile(path: Path, registry: CollectorRegistry) -> None:
-    """Replace ``path`` with the exposition, atomically. Raises ``OSError``; old file kept then."""
+def write_textfile(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` (an exposition), atomically, keeping a mode the user gave
+    it (0640 for a group) or making a new one readable by node_exporter's user. Raises
+    ``OSError``; the old file is left whole then."""
     path = Path(path)
     try:
-        mode = path.stat().st_mode & 0o7777  # a mode the user chose (0640 for a group) stays
+        mode = path.stat().st_mode & 0o7777
     except OSError:
         mode = TEXTFILE_MODE
-    atomic_write_bytes(path, exposition(registry), mode=mode)
+    atomic_write_bytes(path, data, mode=mode)
