@@ -118,11 +118,12 @@ async def _monitor(
             log.info(f"serving metrics at {server.url}")
             if not is_loopback(listen[0]):
                 log.warning(f"metrics are served on {listen[0]}, beyond this machine: firewall the port")
-        log.info(f"monitoring {len(runtime.poller.states)} sessions of {settings.watchlist_path}")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        # Said once the signals are ours: from this line on, SIGTERM is a clean stop.
+        log.info(f"monitoring {len(runtime.poller.states)} sessions of {settings.watchlist_path}")
         try:
             await run_forever(runtime.controller, stop, log)
         finally:

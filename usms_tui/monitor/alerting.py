@@ -68,15 +68,17 @@ class Alerting:
         ``summaries`` (of the non-archived sessions, now) when the caller has them already.
         """
         now = (self.clock or poller.clock)()
-        if summaries is None:
-            summaries = poller.summaries(now) if self._needs_summaries else []
+        if summaries is None and self._needs_summaries:
+            # In a thread: a big watchlist's summaries are CPU the UI's loop cannot spare.
+            summaries = await asyncio.to_thread(poller.summaries, now)
+        summaries = summaries or []
         events: list[AlertEvent] = []
         if report is not None:
             await asyncio.to_thread(self._count, report, now)
         if self.tracker is not None:
             events = await asyncio.to_thread(self.tracker.after_cycle, poller, report, summaries, now)
-            self._tell(events)
         if self.collector is not None:
+            # Before the events are told: a hook that reads the metrics sees what it is told about.
             archived = sum(1 for state in poller.states.values() if state.entry.archived)
             stats = await asyncio.to_thread(self._load_stats)
             current = await asyncio.to_thread(
@@ -85,6 +87,7 @@ class Alerting:
             self.collector.update(current)
             if self.textfile is not None and self.registry is not None:
                 await asyncio.to_thread(self._write_textfile)
+        self._tell(events)
         self._flush_warnings()
         return events
 
