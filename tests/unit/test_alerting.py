@@ -94,3 +94,12 @@ async def test_without_a_store_the_process_counts_alone_and_problems_are_told(tm
     assert len(notices) == 2 and notices[0].startswith(f"cannot write the metrics textfile {blocker}")
     await alerting.aclose()
     world.reported.close()
+
+
+async def test_a_scope_limits_events_to_the_sessions_waited_for(tmp_path):
+    world = World(tmp_path)
+    alerting = Alerting(tracker=world.tracker)
+    world.fetcher.answers = {"s1": [receipt("13800000000", "Fail")], "s2": [receipt("13900000000", "Fail")]}
+    events = await alerting.after_cycle(world.poller, await world.poller.refresh(), scope={"s2"})
+    assert [(e.kind, e.session_no) for e in events] == [("phone_failed", "s2")]
+    world.reported.close()

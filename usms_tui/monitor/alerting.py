@@ -13,7 +13,7 @@ never hidden: they go to ``notice`` (stderr for the monitor, a notification in t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -61,17 +61,25 @@ class Alerting:
     _problems: list[str] = field(default_factory=list)
 
     async def after_cycle(
-        self, poller: Poller, report: RefreshReport | None, summaries: Sequence[SessionSummary] | None = None
+        self,
+        poller: Poller,
+        report: RefreshReport | None,
+        summaries: Sequence[SessionSummary] | None = None,
+        *,
+        scope: Collection[str] | None = None,
     ) -> list[AlertEvent]:
         """Do everything configured for the cycle that produced ``report`` (None: just loaded).
 
-        ``summaries`` (of the non-archived sessions, now) when the caller has them already.
+        ``summaries`` (of the non-archived sessions, now) when the caller has them already;
+        ``scope``: only these sessions count (``wait --session``), for events and metrics.
         """
         now = (self.clock or poller.clock)()
         if summaries is None and self._needs_summaries:
             # In a thread: a big watchlist's summaries are CPU the UI's loop cannot spare.
             summaries = await asyncio.to_thread(poller.summaries, now)
         summaries = summaries or []
+        if scope is not None:
+            summaries = [summary for summary in summaries if summary.session_no in scope]
         events: list[AlertEvent] = []
         if report is not None:
             await asyncio.to_thread(self._count, report, now)

@@ -230,7 +230,7 @@ class RefreshController:
         if self.alerting is None:
             return ()
         try:
-            await self.alerting.after_cycle(self.poller, report)
+            await self.alerting.after_cycle(self.poller, report, scope=self.scope)
         except Exception as error:  # a bug there must not stop the refreshes it reports on
             return (CycleCrashed(error),)
         told: list[Notice] = [AlertingTrouble(text) for text in self.alerting.take_problems()]
