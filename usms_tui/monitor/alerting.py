@@ -180,8 +180,7 @@ def thresholds_of(settings: Settings) -> Thresholds:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret value these settings hold: none of them may reach a hook's environment."""
-    names = [setting.name for setting in TABLE if setting.secret]
-    names += ["access_token", "refresh_token"]  # OAuth profiles' tokens, where settings carry them
+    names = [setting.name for setting in TABLE if setting.secret]  # the private key, OAuth tokens
     return [value for name in names if isinstance(value := getattr(settings, name, None), str) and value]
 
 
