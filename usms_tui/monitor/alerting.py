@@ -1,9 +1,10 @@
 """What the end of a refresh cycle does for the people who are not watching.
 
-One object, used the same way by ``monitor``, ``wait`` and the UI after every cycle: count
-the API's requests in the store, find the events nobody was told about yet (and mark them
-told), log them and hand them to the hook, then refresh the metrics and write the textfile.
-Every part is optional; what is not configured costs nothing.
+One object, used the same way by ``monitor``, ``wait`` and the UI after every cycle (the
+refresh controller calls it): count the API's requests in the store, find the events nobody
+was told about yet (and mark them told), refresh the metrics and write the textfile, then
+log the events and hand them to the hook. Every part is optional; what is not configured
+costs nothing.
 
 Everything that touches SQLite or the disk runs in a worker thread: the event loop (the
 UI's, or the monitor's signal handling) never waits on it. Problems are never fatal and
@@ -22,7 +23,7 @@ from usms_tui.config.settings import Settings
 from usms_tui.config.table import TABLE
 from usms_tui.domain.receipts import Receipt, SessionSummary
 from usms_tui.domain.thresholds import Thresholds
-from usms_tui.monitor.alert_events import AlertEvent
+from usms_tui.monitor.alert_events import AlertEvent, no_cause
 from usms_tui.monitor.metrics import SnapshotCollector, request_outcomes, snapshot
 from usms_tui.store.api_stats import OUTCOMES, ApiStats, ApiStatsTable
 
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
-
-
-def _no_cause(receipt: Receipt) -> str | None:
-    return None
 
 
 @dataclass
@@ -55,7 +52,7 @@ class Alerting:
     #: Where a problem is told at once (never fatal); None keeps it for :meth:`take_problems`
     #: (the UI, whose screen covers stderr, shows them as the controller's notices).
     notice: Callable[[str], None] | None = None
-    cause_of: Callable[[Receipt], str | None] = _no_cause
+    cause_of: Callable[[Receipt], str | None] = no_cause
     clock: Callable[[], float] | None = None  #: defaults to the poller's
     _stats: ApiStats = field(default_factory=ApiStats)  # this process's own, without a store
     _problems: list[str] = field(default_factory=list)

@@ -28,6 +28,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.registry import Collector
 
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, SessionSummary, Status
+from usms_tui.monitor.alert_events import no_cause
 from usms_tui.store.api_stats import OUTCOMES, ApiStats
 
 if TYPE_CHECKING:
@@ -41,10 +42,6 @@ SESSION_STATES = ("settled", "pending", "overdue", "archived")
 UNCLASSIFIED = "unclassified"
 #: ``usms_api_last_retcode`` when the last request got no RetCode (HTTP error, network).
 NO_RETCODE = -1
-
-
-def _no_cause(receipt: Receipt) -> str | None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def snapshot(
     *,
     archived: int = 0,
     api: ApiStats | None = None,
-    cause_of: Callable[[Receipt], str | None] = _no_cause,
+    cause_of: Callable[[Receipt], str | None] = no_cause,
 ) -> MetricsSnapshot:
     """The figures of these (non-archived) sessions; ``archived`` is how many others there are."""
     phones = dict.fromkeys((s.value for s in STATUS_ORDER), 0)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from usms_tui.domain.receipts import SessionSummary, Status
 from usms_tui.domain.thresholds import FAIL_ABOVE, OVERDUE_ABOVE, Alert, Thresholds, crossed
 from usms_tui.monitor import alert_events as ev
+from usms_tui.monitor.alert_events import no_cause
 from usms_tui.store.reported import ReportedEvents, ReportKey
 
 if TYPE_CHECKING:
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 #: Final receipts that are not a delivery: what ``phone_failed`` is about.
 NOT_DELIVERED = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
 _RULES = (FAIL_ABOVE, OVERDUE_ABOVE)
-
-
-def _no_cause(receipt: Receipt) -> str | None:
-    return None
 
 
 class EventTracker:
@@ -45,7 +42,7 @@ class EventTracker:
         reported: ReportedEvents | None,
         thresholds: Thresholds,
         *,
-        cause_of: Callable[[Receipt], str | None] = _no_cause,
+        cause_of: Callable[[Receipt], str | None] = no_cause,
     ) -> None:
         self.reported = reported
         self.thresholds = thresholds
