@@ -29,7 +29,7 @@ def test_check_json_shape_and_cache_then_list_after_restart_without_network(cli,
     out = cli("check", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert list(doc) == ["checked_at", "sessions", "errors"] and doc["errors"] == []
+    assert list(doc) == ["checked_at", "sessions", "errors", "alerts"] and doc["errors"] == doc["alerts"] == []
     assert [s["session_no"] for s in doc["sessions"]] == nos
     first = doc["sessions"][0]
     assert list(first) == SESSION_KEYS

@@ -9,7 +9,7 @@ import pytest
 
 from usms_tui.cli.main import build_parser
 
-COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config", "doctor"]
+COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config", "doctor", "monitor", "metrics"]
 
 
 def _subparser(name):

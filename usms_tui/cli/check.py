@@ -24,13 +24,12 @@ from usms_tui.cli._common import (
     safe,
     warn,
 )
-from usms_tui.domain.errors import UserError
+from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
     from usms_tui.monitor.poller import Poller
     from usms_tui.monitor.runtime import Runtime
-    from usms_tui.store.cache import ReceiptCache
     from usms_tui.store.watchlist import Watchlist
 
 #: A command's work once its runtime is open (``check``, ``wait``).
@@ -42,18 +41,27 @@ EPILOG = (
 "age_seconds", "settled", "overdue", "counts": {"delivered", "failed", "unknown", "pending",
 "other"}, "cost_count", "phones": [{"phone", "status", "result", "code", "desc", "cost_count",
 "receipt_time", "user_id"}]}], "errors": [{"kind", "message", "ret_code", "request_id",
-"session_nos"}]}. Errors are also printed on stderr, one line each.
+"session_nos"}], "alerts": [{"rule", "value", "threshold"}]}. Errors and crossed thresholds
+are also printed on stderr, one line each.
+
+--fail-above PCT: the share of phones with a final receipt that were not delivered (failed,
+unknown or an unlisted result), over the checked sessions; --overdue-above N: overdue
+sessions. Both also in config.toml under [alerts].
 
 """
     + API_EXIT_CODES_HELP
+    + """  7  a threshold was crossed (--fail-above, --overdue-above); 4, 5 and 6 win over it
+"""
 )
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``check`` subcommand."""
+    from usms_tui.config.flags import setting_options
+
     parser = subparsers.add_parser(
         "check",
-        parents=[common],
+        parents=[setting_options("check")],
         help="refresh receipts once and print them (cron, CI)",
         description="Fetch receipts once for every watched, non-archived session (or the named ones).",
         epilog=EPILOG,
@@ -143,22 +151,33 @@ def print_errors(errors: Iterable[BatchError]) -> None:
         )
 
 
-def prune_cache(cache: ReceiptCache | None, watchlist: Watchlist, now: float) -> None:
-    """Keep the cache bounded: forget unwatched sessions not refreshed for a month."""
-    if cache is not None:
-        cache.prune(now - CACHE_KEEP_SECONDS, keep=[s.session_no for s in watchlist.sessions()])
+def prune_cache(runtime: Runtime, now: float) -> None:
+    """Keep the cache bounded: forget unwatched sessions not refreshed for a month, and what
+    was reported about them."""
+    keep = [s.session_no for s in runtime.watchlist.sessions()]
+    if runtime.cache is not None:
+        runtime.cache.prune(now - CACHE_KEEP_SECONDS, keep=keep)
+    if runtime.controller.alerting is not None:
+        runtime.controller.alerting.prune(now - CACHE_KEEP_SECONDS, keep)
 
 
 async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     from usms_tui.cli._listing import print_table
+    from usms_tui.domain.thresholds import crossed
+    from usms_tui.monitor.alerting import open_alerting, thresholds_of
 
     poller, settings = runtime.poller, runtime.settings
     only = named_sessions(runtime.watchlist, args.sessions)
+    # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
+    alerting = runtime.use_alerting(open_alerting(settings, tell=False, notice=warn))
     report = await poller.refresh(force=True, only=only)
+    await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
+    alerts = crossed([poller.summary(no, now) for no in names], thresholds_of(settings))
     if args.json:
-        print(json.dumps(report_json(poller, names, report.errors, now), ensure_ascii=False, indent=2))
+        doc = report_json(poller, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
         print(
@@ -172,7 +191,11 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
             f"in {report.requests} request{'s' if report.requests != 1 else ''}"
         )
     print_errors(report.errors)
-    return exit_code_for(report.errors)
+    for alert in alerts:
+        print(f"usms-tui: alert: {alert.describe()}", file=sys.stderr)
+    code = exit_code_for(report.errors)
+    # Data that could not be fetched is not data to judge a threshold by: 4, 5 and 6 win.
+    return EXIT_THRESHOLD if code == EXIT_OK and alerts else code
 
 
 def run_refreshing(args: argparse.Namespace, work: Work) -> int:
@@ -191,7 +214,7 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
                 await runtime.controller.load()
                 return await work(args, runtime)
             finally:
-                prune_cache(runtime.cache, runtime.watchlist, time.time())
+                prune_cache(runtime, time.time())
 
     return asyncio.run(main())
 

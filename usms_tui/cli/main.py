@@ -17,7 +17,9 @@ from usms_tui.config.flags import setting_options
 from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UserError
 
 #: Subcommand modules under ``usms_tui.cli``; each has ``register(subparsers, common)``.
-COMMAND_MODULES: tuple[str, ...] = ("simulate", "config", "watch", "export", "ui", "demo", "check", "wait", "doctor")
+COMMAND_MODULES: tuple[str, ...] = (
+    "simulate", "config", "watch", "export", "ui", "demo", "check", "wait", "doctor", "monitor", "metrics",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

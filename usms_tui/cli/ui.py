@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``ui`` subcommand (what ``usms-tui`` runs when no command is given)."""
+    from usms_tui.config.flags import setting_options
+
     parser = subparsers.add_parser(
         "ui",
-        parents=[common],
+        parents=[setting_options("ui")],
         help="open the terminal UI on the watchlist (the default)",
         description="Watch the sessions of the watchlist live. Press ? inside for the keys.",
     )
@@ -30,12 +32,16 @@ def run_app(settings: Settings) -> int:
     import asyncio
 
     from usms_tui.cli._common import warn
+    from usms_tui.monitor.alerting import open_alerting
     from usms_tui.monitor.runtime import Runtime
     from usms_tui.tui.app import make_app
 
     # Opened before the screen switches: a corrupt watchlist is one line and exit 2, not a
     # screen of errors. Cache warnings are printed now and shown again inside the app.
     runtime = Runtime.open(settings, warn=warn)
+    # Counters for `usms-tui metrics`, and with a hook the events nobody was told; what goes
+    # wrong there is shown in the app (notice=None), whose screen covers stderr.
+    runtime.use_alerting(open_alerting(settings, tell=bool(settings.on_event)))
 
     async def main() -> int | None:
         async with runtime:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from usms_tui.cli._common import exit_code_for, formatter, parse_option
+from usms_tui.cli._common import exit_code_for, formatter, parse_option, warn
 from usms_tui.config.table import SETTINGS, default
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
 from usms_tui.domain.timefmt import format_seconds
@@ -22,6 +22,7 @@ from usms_tui.domain.timefmt import format_seconds
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
     from usms_tui.monitor.controller import Cycle, RefreshController
+    from usms_tui.monitor.hooks import HookResult
     from usms_tui.monitor.poller import RefreshReport
     from usms_tui.monitor.runtime import Runtime
 
@@ -30,6 +31,10 @@ Polls every --interval (default: the configured interval, {format_seconds(defaul
 non-archived session (or every --session) has a final receipt for each phone. Transient
 failures are retried until the timeout; a fatal one stops at once. (Here --timeout is the
 overall deadline; the HTTP timeout comes from {SETTINGS["timeout"].env} or the config file.)
+
+--on-event CMD (or [alerts] on_event) runs CMD through the shell once per event (a phone
+failed, a session overdue, a threshold crossed, the API refusing or answering again) with the
+event as one JSON object on stdin; an event told before, by any command, is not told again.
 
 exit codes:
   0  every session settled and every phone delivered
@@ -173,9 +178,13 @@ def _report_of(cycle: Cycle) -> RefreshReport:
 async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
     from usms_tui.cli._listing import print_table
     from usms_tui.cli.check import named_sessions, print_errors, report_json, views
+    from usms_tui.domain.thresholds import crossed
+    from usms_tui.monitor.alerting import open_alerting, thresholds_of
 
     poller, settings, watchlist = runtime.poller, runtime.settings, runtime.watchlist
     only = named_sessions(watchlist, args.sessions)
+    # Every cycle counts its requests; with a hook, it also tells the events nobody was told.
+    runtime.use_alerting(open_alerting(settings, tell=bool(settings.on_event), notice=warn, on_hook=_hook_failed))
     if only is None and all(s.archived for s in watchlist.sessions()):
         print("usms-tui: nothing to wait for: no watched sessions (archived ones are not waited for)", file=sys.stderr)
         return EXIT_OK
@@ -187,7 +196,15 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
     outcome = await wait_until_settled(runtime.controller, only=only, timeout=timeout, progress=progress)
     now = time.time()
     if args.json:
-        doc = report_json(poller, outcome.names, outcome.errors, now, timed_out=outcome.timed_out)
+        alerts = crossed([poller.summary(no, now) for no in outcome.names], thresholds_of(settings))
+        doc = report_json(
+            poller,
+            outcome.names,
+            outcome.errors,
+            now,
+            alerts=[a.to_dict() for a in alerts],
+            timed_out=outcome.timed_out,
+        )
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
@@ -195,6 +212,12 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
             print(f"timed out after {args.wait_timeout} with sessions still pending")
     print_errors(outcome.errors)
     return outcome.exit_code
+
+
+def _hook_failed(result: HookResult) -> None:
+    """A hook that failed, hung or was skipped: one stderr line at once (waiting goes on)."""
+    if not result.ok:
+        warn(result.describe())
 
 
 def run(args: argparse.Namespace) -> int:

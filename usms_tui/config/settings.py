@@ -70,6 +70,10 @@ class Settings:
     bell: bool = _from_table("bell")
     theme: str | None = _from_table("theme")
     mask_phones: bool = _from_table("mask_phones")
+    fail_above: float | None = _from_table("fail_above")
+    overdue_above: int | None = _from_table("overdue_above")
+    on_event: str | None = _from_table("on_event")
+    hook_timeout: float = _from_table("hook_timeout")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  #: name -> origin
     warnings: tuple[str, ...] = field(default=(), compare=False)  #: printed once by the CLI
     ucloud_config_path: Path | None = None  #: the ucloud CLI's config.json consulted

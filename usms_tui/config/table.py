@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from usms_tui.config import paths
-from usms_tui.config.values import PATH, SWITCH, TEXT, Kind, Seconds, Whole
+from usms_tui.config.values import PATH, PERCENT, SWITCH, TEXT, Kind, Seconds, Whole
 from usms_tui.domain.base_url import DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER
 
@@ -138,7 +138,7 @@ TABLE: tuple[Setting, ...] = (
             env="USMS_TUI_CACHE", toml="paths.cache", example="~/usms/receipts.sqlite3"),
     Setting("interval", Seconds(1, "not a duration of at least 1 second (e.g. 30s, 2m)"),
             "pause between refreshes", default=30.0, toml="ui.interval", flag="--interval",
-            commands=("wait",)),
+            commands=("wait", "monitor")),
     Setting("warn_after", Seconds(0, "not a positive duration (e.g. 12h, 90m, 3600)"),
             "flag a message with no final receipt after this long", default=DEFAULT_WARN_AFTER,
             toml="ui.warn_after"),
@@ -150,6 +150,18 @@ TABLE: tuple[Setting, ...] = (
     Setting("theme", TEXT, "Textual theme name", toml="ui.theme", example="textual-dark"),
     Setting("mask_phones", SWITCH, "show 138****5678 instead of full numbers", default=True,
             toml="ui.mask_phones"),
+    # Thresholds: check exits 7 when one is crossed; the UI's status line and monitor show it.
+    Setting("fail_above", PERCENT, "alert when more than PCT of the phones with a final receipt were not "
+            "delivered", toml="alerts.fail_above", flag="--fail-above", commands=("check", "monitor"),
+            example="5%"),
+    Setting("overdue_above", Whole(0, 1_000_000), "alert when more than N sessions are overdue",
+            toml="alerts.overdue_above", flag="--overdue-above", commands=("check", "monitor"), example="0"),
+    Setting("on_event", TEXT, "shell command run once per event, the event as JSON on stdin",
+            toml="alerts.on_event", flag="--on-event", metavar="CMD", commands=("ui", "wait", "monitor"),
+            example="jq -c . >> ~/usms-events.jsonl"),
+    Setting("hook_timeout", Seconds(0, "not a positive duration (e.g. 10s, 1m)"),
+            "kill an --on-event command (and what it started) after this long", default=10.0,
+            toml="alerts.hook_timeout"),
 )  # fmt: skip
 
 SETTINGS: Mapping[str, Setting] = MappingProxyType({setting.name: setting for setting in TABLE})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import ConfigError
+from usms_tui.domain.thresholds import parse_percent
 from usms_tui.domain.timefmt import format_seconds, parse_duration
 
 
@@ -124,6 +125,18 @@ class Switch(Kind):
         return self.show(value)
 
 
+class Percent(Kind):
+    """A percentage from 0 to 100: ``5%``, ``2.5%``, or a bare number read as percent."""
+
+    metavar = "PCT"
+
+    def parse(self, value: Any) -> float:
+        return parse_percent(value)
+
+    def show(self, value: Any) -> str:
+        return value if isinstance(value, str) else f"{value:g}%"
+
+
 class FilePath(Kind):
     """A file location; ``~`` is expanded. (Relative ones in config.toml follow that file.)"""
 
@@ -139,6 +152,7 @@ class FilePath(Kind):
 
 
 TEXT = Kind()
+PERCENT = Percent()
 SWITCH = Switch()
 PATH = FilePath()
 

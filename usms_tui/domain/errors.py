@@ -13,6 +13,7 @@ EXIT_TIMED_OUT = 3  # wait: timed out with sessions still pending
 EXIT_FATAL_API = 4  # credentials, permission or project rejected by UCloud
 EXIT_TRANSIENT_API = 5  # network/service failures outlasted the retries
 EXIT_OTHER_API = 6  # the API answered an error that is neither (bad parameter, 18xxx, ...)
+EXIT_THRESHOLD = 7  # check: an alert threshold was crossed (4, 5 and 6 win: the data is not trusted)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as a tool killed by SIGPIPE (the reader of our output went away)
 

@@ -17,16 +17,20 @@ import asyncio
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event, PhoneFailed
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
+from usms_tui.domain.thresholds import Alert, Figures, Thresholds, evaluate
 from usms_tui.monitor.notices import (
+    AlertingTrouble,
     ApiFailing,
     ApiRecovered,
     CycleCrashed,
     FirstLook,
+    HooksFailed,
     News,
     Notice,
     PollingStopped,
@@ -34,6 +38,9 @@ from usms_tui.monitor.notices import (
     WatchlistFixed,
 )
 from usms_tui.monitor.poller import Poller, RefreshReport
+
+if TYPE_CHECKING:
+    from usms_tui.monitor.alerting import Alerting
 
 #: Refresh intervals offered by :meth:`RefreshController.step_interval` (seconds): 10 s .. 10 min.
 INTERVALS: tuple[float, ...] = (10, 15, 20, 30, 45, 60, 120, 300, 600)
@@ -80,6 +87,10 @@ class RefreshController:
         self.next_at: float | None = None  # clock time of the next cycle; None when none is scheduled
         self.totals: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
         self.overdue = 0  # overdue sessions (see recount)
+        self.thresholds = Thresholds()  # the alert rules ([alerts] fail_above, overdue_above)
+        self.alerts: list[Alert] = []  # the rules crossed at the last recount
+        #: What the end of every cycle does for people not watching (hooks, metrics), if anything.
+        self.alerting: Alerting | None = None
 
     # -- settings the user changes while it runs ------------------------------------------
 
@@ -165,6 +176,9 @@ class RefreshController:
                 totals[status] += count
             overdue += summary.overdue
         self.totals, self.overdue = totals, overdue
+        final = {status: count for status, count in totals.items() if status.is_final}
+        figures = Figures(sum(final.values()), sum(final.values()) - final[Status.DELIVERED], overdue)
+        self.alerts = evaluate(figures, self.thresholds) if self.thresholds.active else []
 
     # -- one cycle ------------------------------------------------------------------------
 
@@ -208,7 +222,22 @@ class RefreshController:
         alert = self._alert(report.events)
         if alert is not None:
             notices.append(alert)
+        notices += await self._tell_others(report)
         return Cycle(report, tuple(notices), self.schedule(self.next_delay(report)))
+
+    async def _tell_others(self, report: RefreshReport) -> tuple[Notice, ...]:
+        """Hooks, metrics and counters for this cycle; hooks that failed since the last one."""
+        if self.alerting is None:
+            return ()
+        try:
+            await self.alerting.after_cycle(self.poller, report, scope=self.scope)
+        except Exception as error:  # a bug there must not stop the refreshes it reports on
+            return (CycleCrashed(error),)
+        told: list[Notice] = [AlertingTrouble(text) for text in self.alerting.take_problems()]
+        failed = self.alerting.take_hook_failures()
+        if failed:
+            told.append(HooksFailed(tuple(failed)))
+        return tuple(told)
 
     def _watchlist_failed(self, error: WatchlistError) -> tuple[Notice, ...]:
         message = str(error)

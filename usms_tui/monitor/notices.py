@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event
 from usms_tui.domain.failures import BatchError
+from usms_tui.monitor.hooks import HookResult
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,33 @@ class News:
     events: tuple[Event, ...]
 
 
-Notice = PollingStopped | ApiFailing | ApiRecovered | WatchlistBroken | WatchlistFixed | CycleCrashed | FirstLook | News
+@dataclass(frozen=True)
+class HooksFailed:
+    """Event hooks that failed, hung or were skipped since the last cycle (monitoring goes on)."""
+
+    results: tuple[HookResult, ...]
+
+
+@dataclass(frozen=True)
+class AlertingTrouble:
+    """Telling others went wrong (a store or the metrics textfile could not be written)."""
+
+    message: str
+
+
+Notice = (
+    PollingStopped | ApiFailing | ApiRecovered | WatchlistBroken | WatchlistFixed | CycleCrashed | FirstLook | News
+    | HooksFailed | AlertingTrouble
+)  # fmt: skip
 
 
 __all__ = [
+    "AlertingTrouble",
     "ApiFailing",
     "ApiRecovered",
     "CycleCrashed",
     "FirstLook",
+    "HooksFailed",
     "News",
     "Notice",
     "PollingStopped",

@@ -24,6 +24,7 @@ import httpx
 
 from usms_tui.api.client import ReceiptClient, RetryPolicy, make_http_client
 from usms_tui.config.settings import Settings
+from usms_tui.monitor.alerting import Alerting, thresholds_of
 from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.credentials import build_auth
 from usms_tui.monitor.poller import Poller, ReceiptFetcher
@@ -100,6 +101,7 @@ class Runtime:
             watchlist, cache, fetcher, warn_after=settings.warn_after, interval=settings.interval, clock=clock
         )
         self.controller = RefreshController(self.poller, clock=clock)
+        self.controller.thresholds = thresholds_of(settings)
         #: Warnings given while opening (the UI shows them again: its screen hides stderr).
         self.notes: list[str] = []
         self._warn = warn
@@ -150,6 +152,13 @@ class Runtime:
         runtime = cls(settings, watchlist, client, clock=clock)
         runtime._closers.append(http.aclose)
         return runtime
+
+    def use_alerting(self, alerting: Alerting) -> Alerting:
+        """Have every cycle of the controller end with ``alerting`` (closed with the runtime,
+        before the cache: queued hooks finish first)."""
+        self.controller.alerting = alerting
+        self._closers.append(alerting.aclose)
+        return alerting
 
     async def _close_cache(self) -> None:
         if self.cache is not None:

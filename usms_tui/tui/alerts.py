@@ -7,19 +7,23 @@ widgets), so they are easy to test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from textual.notifications import SeverityLevel
 
 from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError
+from usms_tui.domain.thresholds import FAIL_ABOVE, Alert
 from usms_tui.monitor.controller import RefreshController
+from usms_tui.monitor.hooks import HookResult
 from usms_tui.monitor.notices import (
+    AlertingTrouble,
     ApiFailing,
     ApiRecovered,
     CycleCrashed,
     FirstLook,
+    HooksFailed,
     News,
     Notice,
     PollingStopped,
@@ -63,9 +67,34 @@ def bar_state(controller: RefreshController, account: str) -> BarState:
         stale=c.stale,
         totals=c.totals,
         overdue=c.overdue,
+        alert=alert_text(c.alerts),
+        hook_error=hook_text(c.alerting.hooks.results if c.alerting and c.alerting.hooks else ()),
         sessions=len(c.poller.states),
         loading=not c.loaded,
     )
+
+
+def alert_text(alerts: Iterable[Alert]) -> str:
+    """``⚑ 12.5% undelivered > 10%`` for the status line: the crossed thresholds, shortest first."""
+    parts = []
+    for alert in alerts:
+        if alert.rule == FAIL_ABOVE:
+            parts.append(f"{alert.value:g}% undelivered > {alert.threshold:g}%")
+        else:
+            parts.append(f"{alert.value:g} overdue > {alert.threshold:g}")
+    return "⚑ " + " · ".join(parts) if parts else ""
+
+
+def hook_text(results: Sequence[HookResult]) -> str:
+    """``hook ✗ exit 3`` while the last hook run failed, hung or was skipped ("" when it ran)."""
+    if not results or results[-1].ok:
+        return ""
+    last = results[-1]
+    if last.skipped:
+        return "hook ✗ skipped"
+    if last.timed_out:
+        return "hook ✗ timed out"
+    return f"hook ✗ exit {last.exit_code}" if last.exit_code is not None else "hook ✗ not run"
 
 
 def error_line(error: BatchError) -> str:
@@ -140,3 +169,8 @@ def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str],
             return Said(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
         case News(events):
             return Said("\n".join(alert_lines(events, name_of, phone_of)), "warning", 10, title="receipts")
+        case HooksFailed(results):
+            more = f"\n… and {len(results) - 1} more" if len(results) > 1 else ""
+            return Said(f"{safe_str(results[-1].describe())}{more}", "warning", 10, title="event hook")
+        case AlertingTrouble(message):
+            return Said(safe_str(message), "warning", 10)

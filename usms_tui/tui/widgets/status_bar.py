@@ -35,6 +35,8 @@ class BarState:
     stale: int = 0  # sessions whose last refresh failed
     totals: Mapping[Status, int] = field(default_factory=dict)
     overdue: int = 0
+    alert: str = ""  # the crossed thresholds ("" when none is, or none is set)
+    hook_error: str = ""  # the last event hook's failure ("" when it ran, or there is none)
     sessions: int = 0
     loading: bool = False
 
@@ -121,6 +123,8 @@ class StatusBar(Widget):
         second.append(
             f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim")
         )
+        if s.alert:
+            second.append(f"  {s.alert}", style=self._style("error"))
         second.append("  │ ")
         if s.watchlist_error:
             second.append(f"✗ {safe_str(s.watchlist_error)}", style=self._style("error"))
@@ -135,4 +139,6 @@ class StatusBar(Widget):
             second.append("API ✓ ok", style=self._style("ok"))
         else:
             second.append("API –", style=self._style("dim"))
+        if s.hook_error:
+            second.append(f" · {s.hook_error}", style=self._style("error"))
         return Text("\n", end="").join([line, second])
