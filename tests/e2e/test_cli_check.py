@@ -182,4 +182,4 @@ def test_check_table_never_prints_terminal_escapes(cli, make_sim):
     assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout
     assert "night\\x1b]0;pwned" in out.stdout
     out = cli("list", "--phones", "--archived")
-    assert "\x1b" not in out.stdout and "other (SubmitFail)" in out.stdout
+    assert "\x1b" not in out.stdout and "failed (SubmitFail)" in out.stdout
