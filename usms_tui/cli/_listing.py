@@ -42,8 +42,11 @@ def view_json(view: SessionView) -> dict[str, object]:
 
 
 def print_json(views: Sequence[SessionView]) -> None:
-    """``{"sessions": [...]}`` on stdout."""
-    print(json.dumps({"sessions": [view_json(v) for v in views]}, ensure_ascii=False, indent=2))
+    """``{"sessions": [...]}`` on stdout, explained as ``check --json`` is."""
+    from usms_tui.domain.explain import explain_report
+
+    doc = explain_report({"sessions": [view_json(v) for v in views]}, [v.summary for v in views])
+    print(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 FROM_CACHE = "Last known state from the cache; 'usms-tui check' refreshes it."
