@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status
+from usms_tui.domain.timefmt import format_duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,12 @@ class DeliveryStats:
     def to_dict(self) -> dict[str, Any]:
         """``{"p50": ..., "p95": ..., "max": ...}`` for ``check --json``."""
         return {"p50": self.p50, "p95": self.p95, "max": self.max}
+
+    def describe(self) -> str:
+        """``p50 4s · p95 2m · max 1h05m`` for a status or detail line; ``-`` when none."""
+        if self.p50 is None:
+            return "-"
+        return f"p50 {format_duration(self.p50)} · p95 {format_duration(self.p95)} · max {format_duration(self.max)}"
 
 
 NO_DELIVERIES = DeliveryStats()

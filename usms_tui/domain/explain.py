@@ -63,6 +63,19 @@ class Explanation:
         three networks has this code."""
         return self.match is not None and self.match.guess
 
+    def carrier_text(self) -> str:
+        """``China Mobile (by prefix)``: the carrier, and that it is read off the number."""
+        return f"{self.carrier.label} (by prefix)" if self.carrier else ""
+
+    def source_text(self) -> str:
+        """Whose meaning a person reads when it is not the carrier's own: ``all three
+        networks' row`` or ``China Unicom's row, a guess``; empty otherwise."""
+        if self.match is None or self.match.source is Source.CARRIER:
+            return ""
+        if self.match.source is Source.ALL_NETWORKS:
+            return "all three networks' row"
+        return f"{self.match.entry.carrier.label}'s row, a guess"
+
     def to_dict(self) -> dict[str, Any]:
         """The :data:`FIELDS` as JSON values (ids, published texts, null where nothing applies)."""
         return {
