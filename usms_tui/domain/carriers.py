@@ -97,15 +97,21 @@ _MAINLAND = re.compile(r"(?:\+86|0086|\(\+?86\)|86)?(1[0-9]{10})")
 _SEPARATORS = re.compile(r"[\s\-.]")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same phones are explained every cycle
 def carrier_of(phone: str) -> Carrier | None:
     """The carrier a number's prefix was allocated to, or ``None`` (not a mainland mobile
     number, or a prefix nobody holds). A guess for ported numbers: see the module docstring."""
+    if len(phone) == 11 and phone.isascii() and phone.isdigit():  # the usual spelling: no regex
+        number = phone if phone[0] == "1" else ""
+    else:
+        number = _spelled(phone)
+    return (LONG_PREFIXES.get(number[:4]) or PREFIXES.get(number[:3])) if number else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled(phone: str) -> str:
+    """The 11 digits of ``+86 138...``, ``(86)138...`` and the like; "" for anything else."""
     match = _MAINLAND.fullmatch(_SEPARATORS.sub("", phone))
-    if match is None:
-        return None
-    number = match.group(1)
-    return LONG_PREFIXES.get(number[:4]) or PREFIXES.get(number[:3])
+    return match.group(1) if match else ""
 
 
 #: Networks whose own rows stand in when a code is missing from a carrier's table, in the
