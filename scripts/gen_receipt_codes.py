@@ -62,7 +62,7 @@ class Report:
 
 def clean_cell(cell: str) -> str:
     """A markdown cell as a reader sees it: ``<br>`` as a space, ``\\|`` as ``|``, entities
-    decoded, control characters dropped, tabs and runs of whitespace at the ends trimmed."""
+    decoded, control characters dropped, tabs and line breaks as spaces, the ends trimmed."""
     text = _BR.sub(" ", cell).replace("\\|", "|")
     text = html.unescape(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
     text = _CONTROL.sub("", text)
@@ -106,7 +106,12 @@ def parse(markdown: str) -> tuple[list[CodeRow], Report]:
             report.skipped.append((number, line.strip()[:80]))
             continue
         product, carrier_name, code, description, advice = cells
-        row = CodeRow(product, carrier_name, carrier_from_published(carrier_name), code, description, advice)
+        try:
+            carrier = carrier_from_published(carrier_name)
+        except ValueError:  # a carrier nobody mapped yet: say so rather than guess
+            report.skipped.append((number, f"unknown carrier {carrier_name!r}: {line.strip()[:60]}"))
+            continue
+        row = CodeRow(product, carrier_name, carrier, code, description, advice)
         key = (product, carrier_name, code, description, advice)
         if key in seen:
             report.exact_duplicates.append((number, row))

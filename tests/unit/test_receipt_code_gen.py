@@ -49,6 +49,13 @@ def test_parser_reads_the_excerpt_with_its_oddities():
     assert any("dropped exact duplicate (line 20)" in line for line in report.lines())
 
 
+def test_a_row_of_an_unknown_carrier_is_reported_not_guessed():
+    table = "| 产品类型 | 运营商 | 状态码 | 状态码描述 | 建议的处理方案 |\n| --- | --- | --- | --- | --- |\n"
+    rows, report = gen.parse(table + "| 国内短信 | 中国铁通 | 9 | 未知 | 无 |\n| 国内短信 | 三网 | 9 | 未知 | 无 |\n")
+    assert [r.carrier_id for r in rows] == [Carrier.ALL_NETWORKS]
+    assert [n for n, _ in report.skipped] == [3] and "unknown carrier '中国铁通'" in report.skipped[0][1]
+
+
 def test_rendered_excerpt_reads_back_field_for_field_and_sorted():
     rows, _ = gen.parse(EXCERPT.read_text(encoding="utf-8"))
     text = gen.render(rows, commit="c0ffee", committed="2026-07-17", retrieved="2026-12-02")
