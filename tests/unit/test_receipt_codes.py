@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 
 import pytest
@@ -39,6 +40,12 @@ def test_the_shipped_table_has_every_published_row(table):
     assert table.header["commit"] == "fbe928f511fca21ddad62edab0bedf6a00c276b8"
     assert table.header["retrieved"] and table.header["source"].startswith("https://github.com/UCloudDoc-Team/usms/")
     assert default_table() is table  # read once, kept
+
+
+def test_no_published_text_holds_control_or_format_characters(table):
+    # They would act on a terminal or hide text in a spreadsheet; the generator drops them.
+    texts = {t for r in table.rows for t in (r.product, r.carrier, r.code, r.description, r.advice)}
+    assert not [t for t in texts if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in t)]
 
 
 def test_the_same_code_means_different_things_per_carrier(table):
