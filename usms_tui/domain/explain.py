@@ -113,6 +113,13 @@ def explain(receipt: Receipt, table: CodeTable | None = None) -> Explanation:
     return _explained(table or default_table(), carrier, receipt.code)
 
 
+def cause_id(receipt: Receipt) -> str | None:
+    """The id of a phone's cause (``arrears``, ``not_in_table`` ...), None when delivered or
+    pending: what events and metrics label a failure with (a closed set, :class:`Cause`)."""
+    cause = explain(receipt).cause
+    return cause.value if cause else None
+
+
 def explain_fields(receipt: Receipt, table: CodeTable | None = None) -> dict[str, Any]:
     """The fields a phone gains in machine-readable output (see :data:`FIELDS`)."""
     return explain(receipt, table).to_dict()
