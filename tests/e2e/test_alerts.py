@@ -123,7 +123,8 @@ def test_every_event_kind_is_told_once_and_not_again_after_a_restart(cli, make_s
     assert {e["session_no"] for e in failed} == {failing} and all(e["phone"].startswith("138") for e in failed)
     for event in events:
         assert list(event)[:8] == ["event", "at", "session_no", "label", "phone", "status", "code", "cause"]
-        assert event["cause"] is None
+    # The simulator sends real carrier codes, so each failure has a cause from the table.
+    assert all(e["cause"] not in (None, "not_in_table") for e in failed)
     overdue = next(e for e in events if e["event"] == "session_overdue")
     assert overdue["session_no"] == SILENT and overdue["label"] == "silent" and overdue["pending"] == 1
     crossed = next(e for e in events if e["event"] == "threshold_crossed")

@@ -11,8 +11,14 @@ from usms_tui.simulator import Scenario
 ALL_DELIVERED = Scenario(never_share=0.0, fast_share=1.0, success_share=1.0, fail_share=0.0, long_share=0.0)
 SOME_FAIL = Scenario(never_share=0.0, fast_share=1.0, success_share=0.5, fail_share=0.5)
 
-SESSION_KEYS = ["session_no", "label", "sent_at", "age_seconds", "settled", "overdue", "counts", "cost_count", "phones"]
-PHONE_KEYS = ["phone", "status", "result", "code", "desc", "cost_count", "receipt_time", "user_id"]
+SESSION_KEYS = [
+    *("session_no", "label", "sent_at", "age_seconds", "settled", "overdue", "counts", "cost_count"),
+    *("delivery_seconds", "phones"),
+]
+PHONE_KEYS = [
+    *("phone", "status", "result", "code", "desc", "cost_count", "receipt_time", "user_id"),
+    *("carrier", "cause", "meaning", "advice", "meaning_source"),
+]
 
 
 def watch(cli, server, sessions=3, phones=2, advance=60.0):
@@ -29,12 +35,17 @@ def test_check_json_shape_and_cache_then_list_after_restart_without_network(cli,
     out = cli("check", "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert list(doc) == ["checked_at", "sessions", "errors", "alerts"] and doc["errors"] == doc["alerts"] == []
+    assert list(doc) == ["checked_at", "sessions", "errors", "alerts", "delivery_seconds"]
+    assert doc["errors"] == doc["alerts"] == []
     assert [s["session_no"] for s in doc["sessions"]] == nos
     first = doc["sessions"][0]
     assert list(first) == SESSION_KEYS
     assert list(first["phones"][0]) == PHONE_KEYS
     assert first["counts"] == {"delivered": 2, "failed": 0, "unknown": 0, "pending": 0, "other": 0}
+    # Sent, then receipts within the simulator's 1-10 s, then watched 60 s later.
+    assert all(0 <= s["delivery_seconds"]["p50"] <= s["delivery_seconds"]["max"] <= 10 for s in doc["sessions"])
+    assert 0 <= doc["delivery_seconds"]["p95"] <= doc["delivery_seconds"]["max"] <= 10
+    assert first["phones"][0]["carrier"] == "china_mobile" and first["phones"][0]["cause"] is None
     assert first["settled"] is True and first["phones"][0]["result"] == "Success"
     requests = server.simulator.requests
 
@@ -166,6 +177,11 @@ def test_export_after_check_has_real_receipts(cli, make_sim, tmp_path):
     rows = json.loads(out.stdout)
     assert rows and {r["status"] for r in rows} == {"failed"}
     assert all(r["label"] == "batch" for r in rows)
+    # Failed phones say why: the simulator's codes are real ones from UCloud's table.
+    assert all(r["carrier"] == "china_mobile" and r["cause"] not in (None, "not_in_table") for r in rows)
+    assert all(r["meaning"] and r["meaning_source"] for r in rows)
+    csv_out = cli("export", "--status", "failed")
+    assert csv_out.stdout.splitlines()[0].endswith(",overdue,carrier,cause,meaning,advice,meaning_source")
     assert server.private_key not in out.stdout
 
 
@@ -182,4 +198,4 @@ def test_check_table_never_prints_terminal_escapes(cli, make_sim):
     assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout
     assert "night\\x1b]0;pwned" in out.stdout
     out = cli("list", "--phones", "--archived")
-    assert "\x1b" not in out.stdout and "other (SubmitFail)" in out.stdout
+    assert "\x1b" not in out.stdout and "failed (SubmitFail)" in out.stdout

@@ -33,7 +33,8 @@ def test_add_list_json_shape_and_update_not_double(cli):
     assert out.returncode == 0 and "added 0, updated 1" in out.stdout
     data = json.loads(cli("list", "--json").stdout)
     first = data["sessions"][0]
-    assert list(data) == ["sessions"]
+    assert list(data) == ["sessions", "delivery_seconds"]  # nothing fetched: nulls
+    assert data["delivery_seconds"] == {"p50": None, "p95": None, "max": None}
     assert list(first)[:4] == ["session_no", "label", "added_at", "sent_at"]
     assert (first["session_no"], first["label"], first["sent_at"]) == ("s-1", "renamed", 1796025600.0)
     assert data["sessions"][1]["label"] == "promo"
@@ -214,8 +215,10 @@ def test_export_csv_json_status_filter_and_formula_guard(cli, tmp_path):
         "user_id",
         "sent_at",
         "overdue",
+        *("carrier", "cause", "meaning", "advice", "meaning_source"),
     ]
     assert [r["status"] for r in table] == ["delivered", "failed"]
+    assert table[1]["cause"] and table[0]["cause"] == ""  # a failure is explained, a delivery not
     assert table[0]["label"] == "'+promo"
     assert table[1]["desc"].startswith("'=HYPERLINK")
     assert table[0]["receipt_time"] == "2026-11-30T08:00:00Z" and table[0]["sent_at"] == "2026-11-30T07:50:00Z"

@@ -109,7 +109,7 @@ def sample_poller() -> FakePoller:
         [
             receipt("13900000001", "Unknow", "", "[bold red]carrier silent[/]", NOW - 20000),
             receipt("13900000002", "Fail", "UNDELIV", "undeliverable", NOW - 19000),
-            receipt("13900000003", "SubmitFail", "X:1", "odd \x1b[31mresult", NOW - 18000),
+            receipt("13900000003", "Weird", "X:1", "odd \x1b[31mresult", NOW - 18000),
         ],
         sent_at=NOW - 13 * HOUR,
         phones=["13900000001", "13900000002", "13900000003", "13900000004", "13900000005"],

@@ -25,7 +25,9 @@ def test_status_label_is_symbol_and_word():
     assert status_label(Status.DELIVERED) == "✓ delivered"
     assert status_label(Status.FAILED) == "✗ failed"
     assert status_label(Status.PENDING, overdue=True) == "! overdue"
-    assert status_label(Status.OTHER, "SubmitFail") == "• SubmitFail"
+    assert status_label(Status.OTHER, "Weird") == "• Weird"
+    assert status_label(Status.FAILED, "SubmitFail") == "✗ SubmitFail"  # a failure, its raw word kept
+    assert status_label(Status.FAILED, "Fail") == "✗ failed"
     assert status_label(Status.OTHER, "[b]x\x1b") == "• [b]x\\x1b"
     assert status_class(Status.PENDING, overdue=True) == "-overdue" and status_class(Status.FAILED) == "-failed"
 

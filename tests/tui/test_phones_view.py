@@ -39,7 +39,7 @@ async def test_phones_lists_every_phone_masked_with_status_words():
         assert statuses.count("✗ failed") == 3
         assert statuses.count("! overdue") == 2  # 13 h old session, phones never answered
         assert "… pending" in statuses and "? unknown" in statuses
-        assert "• SubmitFail" in statuses  # an undocumented result is shown raw
+        assert "• Weird" in statuses  # an undocumented result is shown raw
         assert column(table, 0)[0] == "Login codes"  # the label, not the SessionNo
 
 

@@ -47,7 +47,7 @@ async def test_failures_grouped_by_code_and_desc_biggest_first():
         assert len(rows) == 4
         assert ["1", "? unknown", "-", "[bold red]carrier sil…", "1", "usms-7…-0002"] in rows  # literal
         title = str(app.screen.query_one("#failures-title").render())
-        assert "5 phones not delivered" in title  # failed, unknown and the odd SubmitFail and "4 groups" in title
+        assert "5 phones not delivered" in title  # failed, unknown and the odd "Weird" and "4 groups" in title
 
 
 async def test_failures_refresh_updates_counts_and_reorders(monkeypatch):

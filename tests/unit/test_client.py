@@ -248,7 +248,7 @@ async def test_one_failed_batch_keeps_the_others():
     assert error.kind is ErrorKind.OTHER and error.ret_code == 230 and len(error.session_nos) == 50
 
 
-async def test_unknown_receipt_result_kept_raw():
+async def test_undocumented_receipt_result_kept_raw():
     body = {
         "RetCode": 0,
         "Data": [{"SessionNo": "a", "ReceiptSet": [{"Phone": "1", "ReceiptResult": "SubmitFail", "CostCount": "1"}]}],
@@ -256,7 +256,7 @@ async def test_unknown_receipt_result_kept_raw():
     client, _ = make_client(lambda request: httpx.Response(200, json=body))
     result = await client.fetch(["a"])
     [receipt] = result.receipts["a"]
-    assert receipt.status is Status.OTHER and receipt.result == "SubmitFail"
+    assert receipt.status is Status.FAILED and receipt.result == "SubmitFail"  # a failure, the raw word kept
 
 
 async def test_plain_http_refused_except_loopback_or_allowed():

@@ -51,6 +51,17 @@ def test_phone_rows_have_the_cli_export_columns():
     assert rows[0]["label"] == "Night [b]batch" and rows[0]["sent_at"] == "2026-11-30T06:26:40Z"
 
 
+def test_phone_rows_say_why_a_phone_failed():
+    failed, pending = phone_rows(*sample())
+    assert list(failed)[-5:] == ["carrier", "cause", "meaning", "advice", "meaning_source"]
+    assert failed["carrier"] == "china_mobile" and failed["cause"] == "arrears"
+    assert failed["meaning"] == "用户欠费停机" and failed["advice"] == "建议用户充值后重新尝试"
+    assert failed["meaning_source"] == "carrier"
+    assert pending["carrier"] == "china_mobile" and pending["cause"] is pending["meaning"] is pending["advice"] is None
+    parsed = list(csv.DictReader(io.StringIO(render([failed, pending], "csv"))))
+    assert parsed[0]["meaning"] == "用户欠费停机" and parsed[1]["cause"] == "" and parsed[1]["advice"] == ""
+
+
 def test_csv_defuses_formulas_and_keeps_text(tmp_path):
     rows = phone_rows(*sample())
     target = tmp_path / "out.csv"

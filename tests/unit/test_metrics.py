@@ -11,6 +11,7 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from usms_tui.domain.causes import Cause
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import Receipt, summarize
 from usms_tui.monitor.metrics import (
@@ -95,7 +96,7 @@ def test_no_phone_number_or_session_no_in_any_label_value():
     assert not any(v.startswith(("SESSION-", "138")) for v in values)
     assert "SESSION-" not in text and "13800000" not in text  # nor anywhere else
     assert values <= {"delivered", "failed", "unknown", "pending", "other", "settled", "overdue", "archived",
-                      "unclassified", "ok", "transient", "throttled", "fatal"} | {
+                      "unclassified", "ok", "transient", "throttled", "fatal"} | {c.value for c in Cause} | {
         f"{b:.1f}" for b in DELIVERY_BUCKETS} | {"+Inf"}  # fmt: skip
 
 

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from usms_tui.domain.receipts import Receipt, Status, classify, mask_phone, parse_receipt_data, summarize
+from usms_tui.domain.receipts import (
+    Receipt,
+    Status,
+    classify,
+    mask_phone,
+    parse_receipt_data,
+    shows_raw_result,
+    summarize,
+)
 
 
 def test_classify_documented_and_unknown_results():
@@ -10,9 +18,20 @@ def test_classify_documented_and_unknown_results():
     assert classify("发送失败") is Status.FAILED
     assert classify("Unknow") is Status.UNKNOWN
     assert classify("状态未知") is Status.UNKNOWN
-    assert classify("SubmitFail") is Status.OTHER
+    assert classify("Weird") is Status.OTHER
     assert classify("") is Status.PENDING
     assert classify(None) is Status.PENDING
+
+
+def test_submit_fail_counts_as_failed_and_keeps_its_raw_word():
+    # The submission to the carrier failed: a failure, but not UCloud's own word for one.
+    for raw in ("SubmitFail", " submitfail "):
+        receipt = Receipt.from_api({"Phone": "13800000000", "ReceiptResult": raw})
+        assert receipt.status is Status.FAILED and receipt.result == raw
+        assert receipt.to_dict()["result"] == raw and Receipt.from_dict(receipt.to_dict()) == receipt
+        assert shows_raw_result(receipt.status, receipt.result)
+    assert not shows_raw_result(Status.FAILED, "Fail") and not shows_raw_result(Status.FAILED, "发送失败")
+    assert shows_raw_result(Status.OTHER, "Weird") and not shows_raw_result(Status.OTHER, "")
 
 
 def test_receipt_from_api_is_lenient():

@@ -148,7 +148,7 @@ async def test_shape_faults_are_tolerated(harness):
     harness.sim.clear_faults()
     harness.sim.add_fault("unlisted-result")
     result = await harness.client.fetch(nos)
-    assert {(r.status, r.result) for n in nos for r in result.receipts[n]} == {(Status.OTHER, "SubmitFail")}
+    assert {(r.status, r.result) for n in nos for r in result.receipts[n]} == {(Status.FAILED, "SubmitFail")}
 
     harness.sim.clear_faults()
     harness.sim.add_fault("no-data")

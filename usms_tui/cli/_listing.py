@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 
 from usms_tui.cli._common import SessionView, counts_dict, safe, state_word
-from usms_tui.domain.receipts import mask_phone
+from usms_tui.domain.receipts import mask_phone, shows_raw_result
 from usms_tui.domain.timefmt import format_duration, format_local_time
 
 _HEADER = (
@@ -42,8 +42,11 @@ def view_json(view: SessionView) -> dict[str, object]:
 
 
 def print_json(views: Sequence[SessionView]) -> None:
-    """``{"sessions": [...]}`` on stdout."""
-    print(json.dumps({"sessions": [view_json(v) for v in views]}, ensure_ascii=False, indent=2))
+    """``{"sessions": [...]}`` on stdout, explained as ``check --json`` is."""
+    from usms_tui.domain.explain import explain_report
+
+    doc = explain_report({"sessions": [view_json(v) for v in views]}, [v.summary for v in views])
+    print(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 FROM_CACHE = "Last known state from the cache; 'usms-tui check' refreshes it."
@@ -90,7 +93,7 @@ def print_table(
                 phone = mask_phone(receipt.phone) if mask else receipt.phone
                 when = format_local_time(receipt.receipt_time) if receipt.receipt_time else "-"
                 status = receipt.status.value
-                if status == "other":  # an undocumented ReceiptResult: show it raw
+                if shows_raw_result(receipt.status, receipt.result):  # undocumented: show it raw
                     status += f" ({safe(_clip(receipt.result, 20))})"
                 print(
                     f"    {safe(phone):<15} {status:<10} {safe(receipt.code):<11} {when}  {safe(_clip(receipt.desc, 40))}"

@@ -24,6 +24,7 @@ from usms_tui.cli._common import (
     safe,
     warn,
 )
+from usms_tui.cli._explained import explained_help
 from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
 
 if TYPE_CHECKING:
@@ -39,16 +40,23 @@ EPILOG = (
     """\
 --json prints {"checked_at": unix, "sessions": [{"session_no", "label", "sent_at",
 "age_seconds", "settled", "overdue", "counts": {"delivered", "failed", "unknown", "pending",
-"other"}, "cost_count", "phones": [{"phone", "status", "result", "code", "desc", "cost_count",
-"receipt_time", "user_id"}]}], "errors": [{"kind", "message", "ret_code", "request_id",
-"session_nos"}], "alerts": [{"rule", "value", "threshold"}]}. Errors and crossed thresholds
-are also printed on stderr, one line each.
+"other"}, "cost_count", "delivery_seconds", "phones": [{"phone", "status", "result", "code",
+"desc", "cost_count", "receipt_time", "user_id", "carrier", "cause", "meaning", "advice",
+"meaning_source"}]}], "errors": [{"kind", "message", "ret_code", "request_id", "session_nos"}],
+"alerts": [{"rule", "value", "threshold"}], "delivery_seconds"}. Errors and crossed
+thresholds are also printed on stderr, one line each.
 
 --fail-above PCT: the share of phones with a final receipt that were not delivered (failed,
 unknown or an unlisted result), over the checked sessions; --overdue-above N: overdue
 sessions. Both also in config.toml under [alerts].
 
 """
+    + explained_help(
+        'delivery_seconds: {"p50", "p95", "max"} of ReceiptTime minus the sent time (else the time '
+        "added; never negative) over delivered phones, nearest-rank, whole seconds; nulls when "
+        "nothing was delivered."
+    )
+    + "\n\n"
     + API_EXIT_CODES_HELP
     + """  7  a threshold was crossed (--fail-above, --overdue-above); 4, 5 and 6 win over it
 """
@@ -121,9 +129,12 @@ def report_json(
     poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
 ) -> dict[str, object]:
     """The documented ``check --json`` document."""
-    sessions = []
+    from usms_tui.domain.explain import explain_report
+
+    sessions, summaries = [], []
     for no in names:
         summary = poller.summary(no, now)
+        summaries.append(summary)
         entry = poller.states[no].entry
         sessions.append(
             {
@@ -138,7 +149,8 @@ def report_json(
                 "phones": [r.to_dict() for r in summary.phones],
             }
         )
-    return {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
+    doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
+    return explain_report(doc, summaries)
 
 
 def print_errors(errors: Iterable[BatchError]) -> None:

@@ -15,23 +15,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from usms_tui.cli._common import formatter, load_cached, load_settings, open_watchlist, safe, session_views
+from usms_tui.cli._explained import explained_help
 from usms_tui.domain.errors import EXIT_OK, UserError
 
 if TYPE_CHECKING:
     from usms_tui.cli._common import SessionView
 
-EPILOG = """\
+EPILOG = (
+    """\
 columns: session_no, label, phone, status, result, code, desc, cost_count, receipt_time
 (ISO 8601 UTC), user_id, sent_at (ISO 8601 UTC), overdue (still pending past the warning
-age: the phones to name in a support ticket). JSON is a list of objects with these keys.
-Rows come from the last 'check' (or the UI's last refresh); run 'usms-tui check' first for
-fresh data. CSV cells starting with = + - @ (or a tab/CR) get a leading ' so that no
-spreadsheet runs them as formulas.
+age: the phones to name in a support ticket), carrier, cause, meaning, advice,
+meaning_source. JSON is a list of objects with these keys. Rows come from the last 'check'
+(or the UI's last refresh); run 'usms-tui check' first for fresh data. CSV cells starting
+with = + - @ (or a tab/CR) get a leading ' so that no spreadsheet runs them as formulas.
+
+"""
+    + explained_help("Null is an empty CSV cell.")
+    + """
 
 exit codes:
   0  exported
   2  bad flags, unwritable output file, or a corrupt watchlist
 """
+)
 
 _STATUSES = ("delivered", "failed", "unknown", "pending", "other")
 

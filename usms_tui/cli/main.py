@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["ui", *(argv if argv is not None else sys.argv[1:])])
     try:
+        from usms_tui.domain.receipt_codes import check_installed  # here: --help stays light
+
+        check_installed()  # a broken install says so now, naming the file, not mid-refresh
         return int(args.run(args) or 0)
     except UserError as error:
         print(f"usms-tui: error: {error}", file=sys.stderr)

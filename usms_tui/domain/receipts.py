@@ -49,7 +49,13 @@ _RESULTS: dict[str, Status] = {
     "unknow": Status.UNKNOWN,  # sic: UCloud's spelling
     "unknown": Status.UNKNOWN,  # in case they ever fix it
     "状态未知": Status.UNKNOWN,
+    # Not in USMS's docs; UCloud's international brand documents it: the submission to the
+    # carrier failed. A failure by any reading, though its raw word stays on show.
+    "submitfail": Status.FAILED,
 }
+
+#: Results that map to a status without being one of its documented words.
+_UNDOCUMENTED_RESULTS = frozenset({"submitfail"})
 
 
 def classify(result: str | None) -> Status:
@@ -60,6 +66,14 @@ def classify(result: str | None) -> Status:
     if not text:
         return Status.PENDING
     return _RESULTS.get(text.casefold(), Status.OTHER)
+
+
+def shows_raw_result(status: Status, result: str) -> bool:
+    """Whether a status word alone would hide what the API said: an unlisted result
+    (``OTHER``) or one counted as a status without being UCloud's word for it (``SubmitFail``)."""
+    if not result:
+        return False
+    return status is Status.OTHER or result.strip().casefold() in _UNDOCUMENTED_RESULTS
 
 
 def _as_int(value: Any, default: int | None = 0) -> int | None:

@@ -68,11 +68,6 @@ def safe_line(text: object) -> str:
     return "".join(out)
 
 
-def no_cause(receipt: Receipt) -> str | None:
-    """What explains a ReceiptCode until the codes are known: nothing (the event says null)."""
-    return None
-
-
 def iso(at: float) -> str:
     """``2026-05-09T07:35:25Z``: how ``at`` is written in logs and events."""
     return datetime.fromtimestamp(at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

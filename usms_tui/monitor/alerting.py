@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.config.settings import Settings
 from usms_tui.config.table import TABLE
+from usms_tui.domain.explain import cause_id
 from usms_tui.domain.receipts import Receipt, SessionSummary
 from usms_tui.domain.thresholds import Thresholds
-from usms_tui.monitor.alert_events import AlertEvent, no_cause
+from usms_tui.monitor.alert_events import AlertEvent
 from usms_tui.monitor.metrics import SnapshotCollector, request_outcomes, snapshot
 from usms_tui.store.api_stats import OUTCOMES, ApiStats, ApiStatsTable
 
@@ -52,7 +53,7 @@ class Alerting:
     #: Where a problem is told at once (never fatal); None keeps it for :meth:`take_problems`
     #: (the UI, whose screen covers stderr, shows them as the controller's notices).
     notice: Callable[[str], None] | None = None
-    cause_of: Callable[[Receipt], str | None] = no_cause
+    cause_of: Callable[[Receipt], str | None] = cause_id
     clock: Callable[[], float] | None = None  #: defaults to the poller's
     _stats: ApiStats = field(default_factory=ApiStats)  # this process's own, without a store
     _problems: list[str] = field(default_factory=list)

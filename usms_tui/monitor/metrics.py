@@ -27,8 +27,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from usms_tui.domain.explain import cause_id
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, SessionSummary, Status
-from usms_tui.monitor.alert_events import no_cause
 from usms_tui.store.api_stats import OUTCOMES, ApiStats
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def snapshot(
     *,
     archived: int = 0,
     api: ApiStats | None = None,
-    cause_of: Callable[[Receipt], str | None] = no_cause,
+    cause_of: Callable[[Receipt], str | None] = cause_id,
 ) -> MetricsSnapshot:
     """The figures of these (non-archived) sessions; ``archived`` is how many others there are."""
     phones = dict.fromkeys((s.value for s in STATUS_ORDER), 0)

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from usms_tui.domain.explain import cause_id
 from usms_tui.domain.receipts import SessionSummary, Status
 from usms_tui.domain.thresholds import FAIL_ABOVE, OVERDUE_ABOVE, Alert, Thresholds, crossed
 from usms_tui.monitor import alert_events as ev
-from usms_tui.monitor.alert_events import no_cause
 from usms_tui.store.reported import ReportedEvents, ReportKey
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class EventTracker:
         reported: ReportedEvents | None,
         thresholds: Thresholds,
         *,
-        cause_of: Callable[[Receipt], str | None] = no_cause,
+        cause_of: Callable[[Receipt], str | None] = cause_id,
     ) -> None:
         self.reported = reported
         self.thresholds = thresholds

@@ -4,6 +4,10 @@ Everything is drawn from a ``random.Random`` handed in by the caller, so a seed 
 whole story. The default mix follows what UCloud users see: most receipts within ~10 s,
 some hours later, a few never; mostly ``Success``, some ``Fail`` with real carrier codes,
 a few ``Unknow`` (sic).
+
+Failures carry codes from UCloud's published table for the phone's carrier, with that
+row's description as the ``ReceiptDesc``, so the demo shows what each failure means (and
+the same ``UNDELIV`` meaning different things on different carriers).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+
+from usms_tui.domain.carriers import PREFIXES, Carrier, carrier_of
 
 #: Fixed key pair the simulator accepts by default. Public on purpose: these are demo values,
 #: documented in the README, and never valid against the real UCloud API.
@@ -34,16 +40,46 @@ SUCCESSES: tuple[Outcome, ...] = (
     Outcome("Success", "DELIVRD", "Delivered"),
     Outcome("发送成功", "0", "发送成功"),
 )
-FAILURES: tuple[Outcome, ...] = (
-    Outcome("Fail", "UNDELIV", "UNDELIV 用户无法接收"),
-    Outcome("Fail", "EXPIRED", "Message expired before delivery"),
-    Outcome("Fail", "MK:0001", "MK:0001 空号"),
-    Outcome("发送失败", "DB:0141", "DB:0141 黑名单"),
-    Outcome("Fail", "MSBLACK", "MSBLACK 黑名单用户"),
-    Outcome("Fail", "MI:0013", "MI:0013 用户停机"),
-)
+#: Failures per carrier, each a row of UCloud's receipt-code table (code and description as
+#: published; a test holds them to the shipped table). The first is the common one; numbers
+#: with no carrier (and Broadnet, which has no table) get the all-networks rows.
+FAILURES_BY_CARRIER: dict[Carrier | None, tuple[Outcome, ...]] = {
+    Carrier.CHINA_MOBILE: (
+        Outcome("Fail", "UNDELIV", "用户欠费停机"),
+        Outcome("Fail", "EXPIRED", "短消息超过期"),
+        Outcome("Fail", "MK:0001", "空号"),
+        Outcome("发送失败", "DB:0141", "曾多次投诉运营商或号码在工信部防骚扰黑名单"),
+        Outcome("Fail", "MB:1042", "超流量"),
+        Outcome("Fail", "MI:0013", "停机"),
+    ),
+    Carrier.CHINA_UNICOM: (
+        Outcome("Fail", "UNDELIV", "发送失败"),
+        Outcome("Fail", "LT:0011", "关机"),
+        Outcome("Fail", "LT:0001", "空号"),
+        Outcome("发送失败", "LT:0005", "黑名单"),
+        Outcome("Fail", "LT:0061", "内容违规"),
+        Outcome("Fail", "2", "运营商未告知的原因拦截"),
+    ),
+    Carrier.CHINA_TELECOM: (
+        Outcome("Fail", "UNDELIV", "用户欠费停机"),
+        Outcome("Fail", "EXPIRED", "超时"),
+        Outcome("Fail", "MK:0001", "空号"),
+        Outcome("发送失败", "BLACKMB", "黑名单"),
+        Outcome("Fail", "REJECTD", "短信内容被运营商网关驳回"),
+        Outcome("Fail", "MK:0005", "关机"),
+    ),
+    None: (
+        Outcome("Fail", "REJECTD", "短信内容或签名触发运营商通道风控拦截"),
+        Outcome("Fail", "5", "用户关机"),
+        Outcome("Fail", "TD:0001", "号码在运营商网关黑名单"),
+        Outcome("发送失败", "ID:0046", "超出每日最大发送量"),
+        Outcome("Fail", "DB:0505", "运营商未告知的原因拦截"),
+    ),
+}
+#: China Mobile's, the pool of callers that name no phone.
+FAILURES: tuple[Outcome, ...] = FAILURES_BY_CARRIER[Carrier.CHINA_MOBILE]
 UNKNOWNS: tuple[Outcome, ...] = (
-    Outcome("Unknow", "UNKNOWN", "状态未知"),
+    Outcome("Unknow", "", "状态未知"),
     Outcome("状态未知", "", "The carrier did not report a status"),
 )
 #: A ReceiptResult nobody documents (a sister product has it): clients must show it raw.
@@ -81,13 +117,13 @@ class Scenario:
             return rng.uniform(*self.fast_delay)
         return rng.uniform(*self.slow_delay)
 
-    def draw_outcome(self, rng: random.Random) -> Outcome:
-        """What the carrier reports."""
+    def draw_outcome(self, rng: random.Random, phone: str | None = None) -> Outcome:
+        """What the carrier of ``phone`` reports (China Mobile's codes without a phone)."""
         roll = rng.random()
         if roll < self.success_share:
             pool = SUCCESSES
         elif roll < self.success_share + self.fail_share:
-            pool = FAILURES
+            pool = FAILURES if phone is None else failures_for(phone)
         else:
             pool = UNKNOWNS
         # The first entry of each pool is the common wording; the others show up now and then.
@@ -110,6 +146,21 @@ def cost_of(template_id: str, sig_content: str, params: tuple[str, ...]) -> int:
     return 1 if length <= 70 else math.ceil(length / 67)
 
 
+def failures_for(phone: str) -> tuple[Outcome, ...]:
+    """The failures a phone's carrier (by its prefix) reports."""
+    carrier = carrier_of(phone)
+    return FAILURES_BY_CARRIER.get(carrier, FAILURES_BY_CARRIER[None])
+
+
+#: The networks' three-digit prefixes (the virtual operators' 170 blocks are rare), sorted so
+#: a seed draws the same numbers.
+_PHONE_PREFIXES: tuple[str, ...] = tuple(sorted(PREFIXES))
+
+
 def draw_phone(rng: random.Random) -> str:
-    """A mainland mobile number (11 digits, 13x-19x)."""
-    return "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+    """A mainland mobile number (11 digits) on an allocated prefix, so it has a carrier.
+
+    It takes exactly the draws an earlier "1" + [3-9] + nine digits took (the first two
+    choose the prefix), so a seed's delays and outcomes stay what they were."""
+    digits = rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+    return _PHONE_PREFIXES[int(digits[:2]) % len(_PHONE_PREFIXES)] + digits[2:]

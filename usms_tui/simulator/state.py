@@ -52,17 +52,25 @@ def _receipt(phone: str, outcome: Outcome, cost: int, arrive_at: float, user_id:
 
 
 # Pre-created sessions always include these cases, so a demo shows every status.
-# Each entry: (outcome or None for "no receipt ever", delay seconds, session sent this many hours ago)
-_GUARANTEED: tuple[tuple[Outcome | None, float, float | None], ...] = (
+# Each entry: (outcome, or the index of one of the phone's carrier's failures, or None for
+# "no receipt ever"; delay seconds; session sent this many hours ago)
+_GUARANTEED: tuple[tuple[Outcome | int | None, float, float | None], ...] = (
     (sc.SUCCESSES[0], 3.0, None),
-    (sc.FAILURES[0], 5.0, None),
-    (sc.FAILURES[2], 4.0, None),
+    (0, 5.0, None),
+    (2, 4.0, None),
     (sc.UNKNOWNS[0], 7.0, None),
     (sc.UNLISTED, 2.0, None),
-    (sc.FAILURES[3], 6.0, None),
+    (3, 6.0, None),
     (None, 0.0, 30.0),  # overdue: sent 30 h ago, this phone never gets a receipt
     (sc.SUCCESSES[2], 240.0, 0.01),  # sent 36 s ago, arrives 4 minutes after sending
 )
+
+
+def _forced_outcome(forced: Outcome | int | None, phone: str) -> Outcome | None:
+    if isinstance(forced, int):
+        pool = sc.failures_for(phone)
+        return pool[forced % len(pool)]
+    return forced
 
 
 class SessionStore:
@@ -110,7 +118,7 @@ class SessionStore:
             )
             for phone in session.phones:
                 delay = self.scenario.draw_delay(rng)
-                outcome = self.scenario.draw_outcome(rng)
+                outcome = self.scenario.draw_outcome(rng, phone)
                 arrive_at = _NEVER if delay is None else now + delay
                 session.arrivals.append(
                     (arrive_at, _receipt(phone, outcome, cost, arrive_at if delay is not None else now, user_id))
@@ -156,9 +164,9 @@ class SessionStore:
                 cost = self.scenario.draw_cost(rng)
                 for position, phone in enumerate(session.phones):
                     delay = self.scenario.draw_delay(rng)
-                    outcome = self.scenario.draw_outcome(rng)
+                    outcome = self.scenario.draw_outcome(rng, phone)
                     if forced is not None and position == 0:
-                        outcome = forced[0] or outcome
+                        outcome = _forced_outcome(forced[0], phone) or outcome
                         delay = forced[1] if forced[0] is not None else None
                     arrive_at = _NEVER if delay is None else sent_at + delay
                     stamp = arrive_at if delay is not None else sent_at

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from usms_tui.domain.explain import FIELDS as EXPLANATION_FIELDS
+from usms_tui.domain.explain import explain
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status
 from usms_tui.domain.timefmt import format_iso_utc
 from usms_tui.store.atomic import atomic_write_bytes
@@ -36,11 +38,13 @@ PHONE_COLUMNS = (
     "user_id",
     "sent_at",
     "overdue",
+    *EXPLANATION_FIELDS,
 )
 
 
 def phone_row(summary: SessionSummary, receipt: Receipt, entry: Any = None) -> dict[str, Any]:
-    """One phone as an export row (times as ISO 8601 UTC; ``entry`` is the WatchedSession)."""
+    """One phone as an export row (times as ISO 8601 UTC; ``entry`` is the WatchedSession;
+    the explanation fields are null where nothing applies, empty cells in CSV)."""
     return {
         "session_no": summary.session_no,
         "label": getattr(entry, "label", "") or "",
@@ -55,6 +59,8 @@ def phone_row(summary: SessionSummary, receipt: Receipt, entry: Any = None) -> d
         "sent_at": format_iso_utc(getattr(entry, "sent_at", None)),
         # Still pending past the warning age: the phones to name in a support ticket.
         "overdue": receipt.status is Status.PENDING and summary.overdue,
+        # The carrier (from the prefix) and, when not delivered, why and what to do.
+        **explain(receipt).to_dict(),
     }
 
 

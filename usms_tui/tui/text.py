@@ -14,7 +14,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
 
-from usms_tui.domain.receipts import Status
+from usms_tui.domain.receipts import Status, shows_raw_result
 
 #: Control characters (C0, DEL, C1) and bidi overrides/isolates that could reorder or hide text.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -55,10 +55,11 @@ def status_class(status: Status, overdue: bool = False) -> str:
 
 
 def status_label(status: Status, raw_result: str = "", overdue: bool = False) -> str:
-    """Symbol and word: ``✓ delivered``, ``! overdue``, or ``• <raw value>`` for other."""
+    """Symbol and word: ``✓ delivered``, ``! overdue``, ``• <raw value>`` for other, and the
+    raw value after the symbol for a result counted without being documented (``✗ SubmitFail``)."""
     if overdue and status is Status.PENDING:
         return f"{OVERDUE_SYMBOL} overdue"
-    word = safe_str(raw_result) if status is Status.OTHER and raw_result else status.value
+    word = safe_str(raw_result) if shows_raw_result(status, raw_result) else status.value
     return f"{STATUS_SYMBOLS[status]} {word}"
 
 
