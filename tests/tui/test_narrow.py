@@ -51,17 +51,6 @@ async def test_phone_detail_line_has_the_full_receipt_time(tmp_path):
         assert cell == "11-28" and "received 2026-11-28 " in advice.plain
 
 
-def test_clip_and_shorten_count_terminal_cells():
-    from rich.cells import cell_len
-
-    from usms_tui.tui.text import clip, shorten
-
-    label = "营销短信双十一活动第二批次用户通知"  # 17 characters, 34 cells
-    assert clip(label, 16) == "营销短信双十一…" and cell_len(clip(label, 16)) <= 16
-    assert shorten(label, 9) == "营销…通知" and cell_len(shorten(label, 9)) == 9
-    assert clip("from another shell", 12) == "from anothe…"  # ASCII as before
-
-
 async def test_a_chinese_label_is_cut_with_an_ellipsis_in_the_sessions_table(tmp_path):
     from usms_tui.store.watchlist import WatchedSession
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.screens._virtual_table import Column
-from usms_tui.tui.text import safe_str, shorten, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import shorten
 
 SESSION_WIDTH = 14
 
@@ -79,7 +81,7 @@ def filters_for(
     if code_desc is not None:
         code, desc = code_desc
         statuses = frozenset(status_filter) if status_filter else None
-        label = safe_str(f"code {code or '-'}" + (f" {desc}" if desc else ""))
+        label = safe(f"code {code or '-'}" + (f" {desc}" if desc else ""))
         return [PhoneFilter(label, statuses, code_desc=code_desc), *cycle]
     if not status_filter:
         return cycle
@@ -99,7 +101,7 @@ def row_key(session_no: str, phone: str) -> str:
 def session_name(session_no: str, entry: Any) -> str:
     """The label when there is one (cut at the end: labels are read left to right), else the
     SessionNo shortened in the middle (its head and tail are what people compare)."""
-    label = safe_str(getattr(entry, "label", "") or "")
+    label = safe(getattr(entry, "label", "") or "")
     if label:
         return label if len(label) <= SESSION_WIDTH else label[: SESSION_WIDTH - 1] + "…"
     return shorten(session_no, SESSION_WIDTH)

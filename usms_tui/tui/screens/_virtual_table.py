@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from usms_tui.tui.text import safe_str
+from usms_tui.domain.text import safe
 
 Values = tuple[Hashable, ...]
 
@@ -161,9 +161,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def cells(self, key: str) -> list[str]:
         """A row's texts as shown (literal, control characters escaped), before fitting."""
-        return [
-            safe_str(self._render_value(c.key, v)[0]) for c, v in zip(self.columns, self._values[key], strict=False)
-        ]
+        return [safe(self._render_value(c.key, v)[0]) for c, v in zip(self.columns, self._values[key], strict=False)]
 
     def update(self, values: Mapping[str, Values]) -> Changes:
         """Show exactly ``values``: gone keys leave, new keys are appended (the owner re-sorts),
@@ -289,7 +287,7 @@ class VirtualTable(ScrollView, can_focus=True):
         segments = []
         for column, (text, css_class) in zip(self.columns, texts, strict=False):
             style = base + self._style(f"virtual-table---{css_class}") if css_class else base
-            segments.append(Segment(" " + fit(safe_str(text), column.width, column.justify) + " ", style))
+            segments.append(Segment(" " + fit(safe(text), column.width, column.justify) + " ", style))
         return Strip(segments, self._width)
 
     def render_line(self, y: int) -> Strip:

@@ -22,7 +22,8 @@ from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
 from usms_tui.tui.screens._view_table import ViewTable
-from usms_tui.tui.text import literal, shorten, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import literal, shorten
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
 

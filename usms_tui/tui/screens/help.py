@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS
+from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.widgets.key_bar import KeyBar
 
 #: What each status means, in the operator's terms (the symbols come from text.py).

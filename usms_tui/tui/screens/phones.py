@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Status
+from usms_tui.domain.text import safe
 from usms_tui.store.exporting import phone_row
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
@@ -34,7 +35,6 @@ from usms_tui.tui.screens._phone_rows import (
 )
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
-from usms_tui.tui.text import safe_str
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
@@ -175,7 +175,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
         parts = [
             "Phones",
             f"filter: {self.phone_filter.name}",
-            *([f"search: {safe_str(self._search)}"] if self._search else []),
+            *([f"search: {safe(self._search)}"] if self._search else []),
             f"sort: {self.sort_mode}",
             f"{len(self._rows.values):,} of {self._rows.total:,}",
         ]

@@ -13,8 +13,10 @@ from datetime import datetime
 from textual import events
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
-from usms_tui.tui.text import clip, safe_str, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import clip
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 
 # (key, header, narrow width, wide width); "desc" takes what is left.
@@ -74,7 +76,7 @@ class PhonePane(KeyedTable):
         if receipt.receipt_time is not None and sent_at is not None:
             latency = receipt.receipt_time - sent_at
         row: list[object] = [
-            self.key_cell(safe_str(phone), receipt.phone),
+            self.key_cell(safe(phone), receipt.phone),
             status,
             # Cut to the column with "…" (DataTable crops silently: "用户接收成" looked whole).
             self.styled(self._fit(receipt.code, "code")),
@@ -89,7 +91,7 @@ class PhonePane(KeyedTable):
 
     def _fit(self, value: str, column: str) -> str:
         found = self.columns.get(self.column_key(column))
-        return clip(value, found.width) if found is not None else safe_str(value)
+        return clip(value, found.width) if found is not None else safe(value)
 
     def _now(self) -> float:
         return getattr(self.app, "clock", time.time)()

@@ -15,9 +15,11 @@ from rich.text import Text
 from textual import events
 
 from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, clip, progress_bar, safe_str, shorten
+from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar
+from usms_tui.tui.text import clip, shorten
 from usms_tui.tui.widgets.keyed_table import CHUNK, KeyedTable, collector_paused
 
 #: Sort modes cycled by ``s``, in order.
@@ -179,7 +181,7 @@ class SessionTable(KeyedTable):
         if self.sort_mode != "added":
             label += f" ↓{self.sort_mode}"
         if self.filter_text:
-            label += f" /{safe_str(self.filter_text)}"
+            label += f" /{safe(self.filter_text)}"
         if column.label.plain != label:
             column.label = Text(label, no_wrap=True)  # literal: the filter is typed text
             self._update_count += 1  # DataTable's render caches are keyed on it
