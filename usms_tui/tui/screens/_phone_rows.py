@@ -12,9 +12,9 @@ from typing import Any
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
-from usms_tui.tui.screens._virtual_table import Column
 from usms_tui.tui.statuses import status_class, status_label
 from usms_tui.tui.text import shorten
+from usms_tui.tui.widgets.table_base import Column
 
 SESSION_WIDTH = 14
 
@@ -215,7 +215,7 @@ def cell_text(column: str, value: Any, mask: bool = True) -> tuple[str, str]:
         return (mask_phone(value) if mask else value) or "-", ""
     if column == "status":
         status, result, overdue = value
-        return status_label(status, result, overdue), status_class(status, overdue).lstrip("-")
+        return status_label(status, result, overdue), status_class(status, overdue)
     if column == "time":
         return format_local_time(value), ""
     if column == "latency":

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,25 +19,29 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.domain.text import safe
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
-from usms_tui.tui.screens._view_table import ViewTable
 from usms_tui.tui.statuses import status_class, status_label
-from usms_tui.tui.text import literal, shorten
+from usms_tui.tui.text import fit, shorten
 from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import Cell, Column
 
 #: Receipts that count as failures: a final answer other than delivered.
 FAILURE_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("count", "Count"),
-    ("status", "Status"),
-    ("code", "Code"),
-    ("desc", "Description"),
-    ("sessions", "Sess"),
-    ("example", "Example"),
+#: Widths follow the content (there are few groups). The count reads from the left like the
+#: rest of the row's start; the sessions count is right-aligned under a left header.
+COLUMNS: tuple[Column, ...] = (
+    Column("count", "Count"),
+    Column("status", "Status"),
+    Column("code", "Code"),
+    Column("desc", "Description"),
+    Column("sessions", "Sess", justify="right", label_justify="left"),
+    Column("example", "Example"),
 )
 DESC_WIDTH = 22
 EXAMPLE_WIDTH = 12  # shortened for 80 columns; y copies the whole SessionNo
@@ -80,6 +85,21 @@ def group_failures(summaries: Iterable[SessionSummary]) -> dict[str, FailureGrou
     return groups
 
 
+def render_cell(column: str, value: Any) -> Cell:
+    """One cell of the failures table from its value (texts are shown literally)."""
+    if column == "status":
+        status, result, mixed = value
+        return status_label(status, result) + (" +" if mixed else ""), status_class(status)
+    if column in ("count", "sessions"):
+        return f"{value:,}", ""
+    if column == "desc":
+        text = safe(value)
+        return (fit(text, DESC_WIDTH) if cell_len(text) > DESC_WIDTH else text), ""
+    if column == "example":
+        return shorten(value, EXAMPLE_WIDTH), ""
+    return str(value or "-"), ""
+
+
 class FailuresScreen(LiveView, ExportsView, Screen):
     """Failed and unknown receipts grouped by carrier code and description, biggest first."""
 
@@ -98,14 +118,14 @@ class FailuresScreen(LiveView, ExportsView, Screen):
 
     DEFAULT_CSS = """
     FailuresScreen #failures-title { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; background: $panel; color: $text; }
-    FailuresScreen ViewTable { height: 1fr; }
+    FailuresScreen KeyedTable { height: 1fr; }
     FailuresScreen #failures-empty { padding: 1 2; color: $success; display: none; }
     FailuresScreen.-empty #failures-empty { display: block; }
     """
 
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
-        self.table: ViewTable  # made in compose
+        self.table = KeyedTable(COLUMNS, render_cell, id="failures-table")
         self._groups: dict[str, FailureGroup] = {}
         self._sorted_on: list[tuple] | None = None
 
@@ -115,25 +135,8 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             yield StatusBar()
         yield Static(id="failures-title")
         yield Static("No failed, unknown or other receipts.", id="failures-empty")
-        # Kept as an attribute: the renderer reaches it per cell, a query would cost more.
-        self.table = ViewTable(COLUMNS, self._render_cell, id="failures-table")
         yield self.table
         yield KeyBar()
-
-    def _render_cell(self, column: str, value: Any) -> Text:
-        if column == "status":
-            status, result, mixed = value
-            label = status_label(status, result) + (" +" if mixed else "")
-            return self.table.styled(label, status_class(status))
-        if column in ("count", "sessions"):
-            return Text(f"{value:,}", no_wrap=True, end="", justify="right")
-        if column == "desc":
-            cell = literal(value)
-            cell.truncate(DESC_WIDTH, overflow="ellipsis")
-            return cell
-        if column == "example":
-            return literal(shorten(value, EXAMPLE_WIDTH))
-        return literal(value or "-")
 
     def refresh_data(self) -> None:
         """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
@@ -152,8 +155,8 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             for key, g in groups.items()
         }
         with app.batch_update():
-            first_fill = not table.shown
-            table.add(table.apply(wanted), wanted)
+            first_fill = not table.row_count
+            table.update(wanted)
             order = [(-g.count, g.code, g.desc, key) for key, g in groups.items()]
             if order != self._sorted_on:
                 rank = {key: position for position, (*_, key) in enumerate(sorted(order))}
@@ -202,8 +205,8 @@ class FailuresScreen(LiveView, ExportsView, Screen):
     def export_rows(self) -> list[dict[str, Any]]:
         """The groups as shown (biggest first), for export."""
         rows = []
-        for row in self.table.ordered_rows:
-            group = self._groups.get(row.key.value)
+        for key in self.table.keys:
+            group = self._groups.get(key)
             if group is None:
                 continue
             rows.append(

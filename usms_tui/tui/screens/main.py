@@ -7,7 +7,6 @@ file work in a thread and then ask the app for a refresh of just that session.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from usms_tui.domain.receipts import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
@@ -23,10 +23,10 @@ from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
-from usms_tui.tui.widgets.keyed_table import CHUNK, collector_paused
 from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import in_chunks
 
 if TYPE_CHECKING:
     from usms_tui.tui.app import UsmsApp
@@ -72,13 +72,6 @@ class MainScreen(SessionActions, Screen):
 
     async def refresh_data(self) -> None:
         """Diff-update everything from the poller (cheap when nothing changed)."""
-        if len(self.app.poller.states) > CHUNKED_OVER:
-            with collector_paused():  # no collector pauses in the middle of a big update
-                await self._refresh_data()
-        else:
-            await self._refresh_data()
-
-    async def _refresh_data(self) -> None:
         app = self.app
         poller = app.poller
         now = app.clock()
@@ -99,17 +92,15 @@ class MainScreen(SessionActions, Screen):
         app.controller.recount(summaries)
         self.update_status()
 
-    async def _summaries(self, now: float) -> list:
+    async def _summaries(self, now: float) -> list[SessionSummary]:
         """The poller's summaries; for big watchlists in chunks, so keys are read in between."""
         poller = self.app.poller
         if len(poller.states) <= CHUNKED_OVER:
-            return poller.summaries(now)
+            return list(poller.summaries(now))
         summaries = []
-        for count, (session_no, state) in enumerate(list(poller.states.items()), 1):
+        async for session_no, state in in_chunks(list(poller.states.items())):
             if not state.entry.archived:
                 summaries.append(poller.summary(session_no, now))
-            if count % CHUNK == 0:
-                await asyncio.sleep(0)
         return summaries
 
     def show_selected(self, by_no: dict | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Rows are keyed by (SessionNo, phone). The table is virtual (only visible lines are drawn), so
 a refresh is a comparison of plain values and 100,000 phones open at once instead of filling
-for a minute; see ``_virtual_table.py`` and bench/bench_phones_view.py.
+for a minute; see ``widgets/virtual_table.py`` and bench/bench_phones_view.py.
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ from usms_tui.tui.screens._phone_rows import (
     sort_key,
 )
 from usms_tui.tui.screens._typing import field_key, open_field
-from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import Changes
+from usms_tui.tui.widgets.virtual_table import VirtualTable
 
 
 class PhonesScreen(LiveView, ExportsView, Screen):
