@@ -14,9 +14,12 @@ from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import status_class, status_label
 from usms_tui.tui.text import shorten
-from usms_tui.tui.widgets.table_base import Column
+from usms_tui.tui.widgets.table_base import Column, Values
 
 SESSION_WIDTH = 14
+
+#: What the sorts order a row by: (session position, phone, status rank, receipt time, latency).
+SortData = tuple[int, str, int, float | None, float | None]
 
 #: Fixed widths (the virtual table never measures cells); longer text is cut with "…" and
 #: exports keep it whole.
@@ -111,12 +114,12 @@ def session_name(session_no: str, entry: Any) -> str:
 class PhoneRows:
     """Cell values and sort keys of every phone in the view, by row key."""
 
-    values: dict[str, tuple]
-    sort_data: dict[str, tuple]
+    values: dict[str, Values]
+    sort_data: dict[str, SortData]
     total: int  # phones across all sessions, before filtering
 
 
-Row = tuple[str, tuple, tuple]  # (row key, cell values, sort data)
+Row = tuple[str, Values, SortData]  # (row key, cell values, sort data)
 
 
 def session_rows(index: int, summary: SessionSummary, entry: Any, phone_filter: PhoneFilter) -> list[Row]:
@@ -160,16 +163,16 @@ class RowBuilder:
     """
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[tuple, list[Row]]] = {}
+        self._cache: dict[str, tuple[Values, list[Row]]] = {}
 
     def build(
         self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter
     ) -> PhoneRows:
         """Every phone of every session that passes ``phone_filter``, as hashable cell values."""
-        values: dict[str, tuple] = {}
-        sort_data: dict[str, tuple] = {}
+        values: dict[str, Values] = {}
+        sort_data: dict[str, SortData] = {}
         total = 0
-        cache: dict[str, tuple[tuple, list[Row]]] = {}
+        cache: dict[str, tuple[Values, list[Row]]] = {}
         for index, summary in enumerate(summaries):
             entry = getattr(states.get(summary.session_no), "entry", None)
             signature = (
@@ -194,7 +197,7 @@ class RowBuilder:
         return PhoneRows(values, sort_data, total)
 
 
-def sort_key(mode: str, data: tuple) -> tuple:
+def sort_key(mode: str, data: SortData) -> tuple[Any, ...]:
     """Sort key for one row in ``mode`` (one of :data:`SORTS`); missing values sort last."""
     index, phone, rank, receipt_time, latency = data
     if mode == "status":

@@ -7,7 +7,7 @@ worst first; Enter opens the phones of that group.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +54,9 @@ class FailureGroup:
     code: str
     desc: str
     count: int = 0
-    statuses: Counter = field(default_factory=Counter)  # Status -> phones
-    results: dict = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
-    sessions: dict = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
+    statuses: Counter[Status] = field(default_factory=Counter)  # Status -> phones
+    results: dict[Status, str] = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
+    sessions: dict[str, int] = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
 
     @property
     def main_status(self) -> Status:
@@ -100,12 +100,14 @@ def render_cell(column: str, value: Any) -> Cell:
     return str(value or "-"), ""
 
 
-class FailuresScreen(LiveView, ExportsView, Screen):
+class FailuresScreen(LiveView, ExportsView, Screen[None]):
     """Failed and unknown receipts grouped by carrier code and description, biggest first."""
 
     EXPORT_NAME = "usms-failures.csv"
 
     HELP_TITLE = "Failures view"
+
+    table: KeyedTable
 
     BINDINGS = [
         # priority: the table's own Enter (select, hidden) would otherwise hide this key.
@@ -127,7 +129,7 @@ class FailuresScreen(LiveView, ExportsView, Screen):
         super().__init__(name=name)
         self.table = KeyedTable(COLUMNS, render_cell, id="failures-table")
         self._groups: dict[str, FailureGroup] = {}
-        self._sorted_on: list[tuple] | None = None
+        self._sorted_on: list[tuple[int, str, str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         if host_status(self.app) is not None:
@@ -202,9 +204,9 @@ class FailuresScreen(LiveView, ExportsView, Screen):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def export_rows(self) -> list[dict[str, Any]]:
+    def export_rows(self) -> list[Mapping[str, Any]]:
         """The groups as shown (biggest first), for export."""
-        rows = []
+        rows: list[Mapping[str, Any]] = []
         for key in self.table.keys:
             group = self._groups.get(key)
             if group is None:

@@ -7,13 +7,14 @@ file work in a thread and then ask the app for a refresh of just that session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from usms_tui.domain.receipts import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 CHUNKED_OVER = 1000
 
 
-class MainScreen(SessionActions, Screen):
+class MainScreen(SessionActions, Screen[None]):
     """Sessions and the selected session's phones."""
 
     HELP_TITLE = "Main screen"
@@ -103,13 +104,13 @@ class MainScreen(SessionActions, Screen):
                 summaries.append(poller.summary(session_no, now))
         return summaries
 
-    def show_selected(self, by_no: dict | None = None) -> None:
+    def show_selected(self, by_no: Mapping[str, SessionSummary] | None = None) -> None:
         """Fill the advice line and phone pane for the session under the cursor."""
         app = self.app
         session_no = self.query_one(SessionTable).selected_key
         state = app.poller.states.get(session_no) if session_no else None
         summary = None
-        if state is not None:
+        if session_no is not None and state is not None:
             summary = by_no.get(session_no) if by_no else None
             if summary is None:
                 summary = app.poller.summary(session_no, app.clock())
@@ -133,7 +134,7 @@ class MainScreen(SessionActions, Screen):
         with app.batch_update():
             pane.show(summary, entry.sent_at if entry else None)
 
-    def _phone_detail(self, summary) -> str:
+    def _phone_detail(self, summary: SessionSummary) -> str:
         """The phone under the pane's cursor in one line, description in full."""
         phone = self.query_one(PhonePane).selected_key
         receipt = next((r for r in summary.phones if r.phone == phone), None)
@@ -148,14 +149,14 @@ class MainScreen(SessionActions, Screen):
             parts.append(f"UserId {receipt.user_id}")
         return " · ".join(parts)
 
-    def on_data_table_row_highlighted(self, event) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.data_table, PhonePane):
             self.show_selected()
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_selected()
 
-    def on_descendant_blur(self, event) -> None:
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         self.show_selected()
 
     def update_status(self) -> None:

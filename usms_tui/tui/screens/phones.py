@@ -7,6 +7,7 @@ for a minute; see ``widgets/virtual_table.py`` and bench/bench_phones_view.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -41,11 +42,13 @@ from usms_tui.tui.widgets.table_base import Changes
 from usms_tui.tui.widgets.virtual_table import VirtualTable
 
 
-class PhonesScreen(LiveView, ExportsView, Screen):
+class PhonesScreen(LiveView, ExportsView, Screen[None]):
     """All phones across sessions (``status_filter`` picks the first filter shown)."""
 
     HELP_TITLE = "Phones view"
     EXPORT_NAME = "usms-phones.csv"
+
+    table: VirtualTable
 
     BINDINGS = [
         Binding("f", "cycle_filter", "filter"),
@@ -231,11 +234,11 @@ class PhonesScreen(LiveView, ExportsView, Screen):
             return
         self.dismiss(None)
 
-    def export_rows(self) -> list[dict[str, Any]]:
+    def export_rows(self) -> list[Mapping[str, Any]]:
         """The current view in display order (filter and sort applied, full text, phones
         unmasked: an export is the user's own data), as ``usms_tui.exporting`` rows."""
         app = self.app
-        by_key: dict[str, dict[str, Any]] = {}
+        by_key: dict[str, Mapping[str, Any]] = {}
         for summary in app.poller.summaries(app.clock()):
             entry = getattr(app.poller.states.get(summary.session_no), "entry", None)
             for receipt in summary.phones:

@@ -3,7 +3,7 @@ failed, else UCloud's advice when it is overdue, otherwise its full SessionNo an
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
@@ -46,10 +46,10 @@ class AdviceLine(Widget):
     AdviceLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._text = Text("")
-        self._args: tuple = ()
+        self._args: tuple[object, ...] = ()
         self._style_name = "dim"
 
     def show(
