@@ -14,7 +14,7 @@ variables; a theme change refreshes the palette, which recolours every cell in p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from rich.console import JustifyMethod
@@ -30,9 +30,9 @@ from usms_tui.tui.widgets.table_base import (
     STYLE_CLASSES,
     Changes,
     Column,
+    KeyedRows,
     KeyedView,
     Render,
-    RowFilter,
     RowModel,
     Values,
 )
@@ -45,7 +45,7 @@ REBUILD_OVER = 200
 _SHARED_CELLS = 8192
 
 
-class KeyedTable(DataTable[TableCell]):
+class KeyedTable(KeyedRows, DataTable[TableCell]):
     """Rows keyed by a string id, fed ``{key: values}``; ``render(column, value)`` makes cells."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"keyed-table-{name}" for name in STYLE_CLASSES}
@@ -61,6 +61,7 @@ class KeyedTable(DataTable[TableCell]):
         self.spec = list(columns)
         self._render_value = render
         self._model = RowModel()
+        self.last_changes = Changes(0, 0, 0)  # what the last update did
         self._column_keys = [ColumnKey(column.key) for column in self.spec]
         self._justify: list[JustifyMethod | None] = ["right" if c.justify == "right" else None for c in self.spec]
         self._palette: dict[str, Style] = {}
@@ -101,14 +102,6 @@ class KeyedTable(DataTable[TableCell]):
         """Row keys in display order."""
         return [row.key.value for row in self.ordered_rows if row.key.value is not None]
 
-    def has_key(self, key: str) -> bool:
-        """Is a row with this key shown?"""
-        return key in self._model.shown
-
-    def values(self, key: str) -> Values:
-        """The values a shown row was built from."""
-        return self._model.shown[key]
-
     @property
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or ``None`` for an empty table."""
@@ -131,39 +124,20 @@ class KeyedTable(DataTable[TableCell]):
 
     def update(self, values: Mapping[str, Values]) -> Changes:
         """Show exactly ``values`` (the rows the filter accepts); new rows come last."""
-        self._model.given = values
-        steps = self._steps()
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                result: Changes = done.value
-                return result
+        for _ in self._steps(values):
+            pass
+        return self.last_changes
 
     async def update_chunked(self, values: Mapping[str, Values]) -> Changes:
         """:meth:`update`, yielding to the event loop between chunks of row operations."""
-        self._model.given = values
-        steps = self._steps()
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                result: Changes = done.value
-                return result
+        for _ in self._steps(values):
             await asyncio.sleep(0)
+        return self.last_changes
 
-    @property
-    def where(self) -> RowFilter | None:
-        """The filter the next update applies: rows ``where(key, values)`` accepts (None: all)."""
-        return self._model.where
-
-    @where.setter
-    def where(self, where: RowFilter | None) -> None:
-        self._model.where = where
-
-    def _steps(self) -> Generator[None, None, Changes]:
+    def _steps(self, values: Mapping[str, Values]) -> Iterator[None]:
         """The diff-update, pausing after every ``table_base.CHUNK`` row operations."""
         model = self._model
+        model.given = values
         wanted = model.wanted()
         diff = model.diff(wanted)
         removed = len(diff.gone)
@@ -181,12 +155,12 @@ class KeyedTable(DataTable[TableCell]):
                 if done % table_base.CHUNK == 0:
                     yield
             for done, key in enumerate(diff.new, len(diff.changed) + 1):
-                values = wanted[key]
-                self.add_row(*(self._cell(key, i, v) for i, v in enumerate(values)), key=key)
-                model.shown[key] = values
+                row = wanted[key]
+                self.add_row(*(self._cell(key, i, value) for i, value in enumerate(row)), key=key)
+                model.shown[key] = row
                 if done % table_base.CHUNK == 0:
                     yield
-        return Changes(len(diff.new), removed, len(diff.changed))
+        self.last_changes = Changes(len(diff.new), removed, len(diff.changed))
 
     def _update_row(self, key: str, old: Values, new: Values) -> None:
         for index, (before, after) in enumerate(zip(old, new, strict=True)):

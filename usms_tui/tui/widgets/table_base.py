@@ -113,6 +113,29 @@ class RowModel:
         return result
 
 
+class KeyedRows:
+    """What both tables do the same with their :class:`RowModel` (mixed in before the widget)."""
+
+    _model: RowModel
+
+    @property
+    def where(self) -> RowFilter | None:
+        """The filter the next update applies: rows ``where(key, values)`` accepts (None: all)."""
+        return self._model.where
+
+    @where.setter
+    def where(self, where: RowFilter | None) -> None:
+        self._model.where = where
+
+    def values(self, key: str) -> Values:
+        """The values a shown row was built from."""
+        return self._model.shown[key]
+
+    def has_key(self, key: str) -> bool:
+        """Is a row with this key shown?"""
+        return key in self._model.shown
+
+
 @runtime_checkable
 class KeyedView(Protocol):
     """What screens and tests use of either table."""

@@ -31,15 +31,15 @@ from usms_tui.tui.widgets.table_base import (
     Cell,
     Changes,
     Column,
+    KeyedRows,
     KeyedView,
     Render,
-    RowFilter,
     RowModel,
     Values,
 )
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     """Rows by key, in an order the owner sets; a header line; a row cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,18 +77,6 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .virtual-table---dim { color: $text-muted; }
     """
 
-    class RowSelected(Message):
-        """Enter (or a click on the selected row) on a row."""
-
-        def __init__(self, table: VirtualTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
     class RowHighlighted(Message):
         """The cursor is on another row (``key`` None: the table is empty)."""
 
@@ -100,6 +88,11 @@ class VirtualTable(ScrollView, can_focus=True):
         @property
         def control(self) -> VirtualTable:
             return self.table
+
+    class RowSelected(RowHighlighted):
+        """Enter (or a click on the selected row) on a row."""
+
+        key: str
 
     def __init__(self, columns: Sequence[Column], render: Render, *, fixed: int = 0, **kwargs: Any) -> None:
         """Every column needs a width (no cell is ever measured). ``fixed``: how many leading
@@ -132,23 +125,10 @@ class VirtualTable(ScrollView, can_focus=True):
         """Row keys in display order."""
         return list(self._order)
 
-    def values(self, key: str) -> Values:
-        """The values a shown row was built from."""
-        return self._model.shown[key]
-
     def cells(self, key: str) -> list[str]:
         """A row's texts as shown (literal, unsafe characters escaped), before fitting."""
         row = zip(self.columns, self._model.shown[key], strict=True)
         return [safe(self._render_value(column.key, value)[0]) for column, value in row]
-
-    @property
-    def where(self) -> RowFilter | None:
-        """The filter the next update applies: rows ``where(key, values)`` accepts (None: all)."""
-        return self._model.where
-
-    @where.setter
-    def where(self, where: RowFilter | None) -> None:
-        self._model.where = where
 
     def update(self, values: Mapping[str, Values]) -> Changes:
         """Show exactly ``values`` (those the filter accepts): gone keys leave, new keys are
