@@ -18,6 +18,7 @@ from usms_tui.domain.errors import (
 )
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.store.cache import CacheError
+from usms_tui.store.side_table import SideTableError
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_api_errors_carry_the_exit_code_of_their_kind(kind, cls, code):
 
 
 def test_every_expected_failure_derives_from_the_root():
-    for cls in (UserError, ConfigError, WatchlistError, CacheError, ApiError):
+    for cls in (UserError, ConfigError, WatchlistError, CacheError, SideTableError, ApiError):
         assert issubclass(cls, UsmsError)
     assert UserError("x").exit_code == ConfigError("x").exit_code == WatchlistError("x").exit_code == EXIT_USAGE
 
