@@ -32,8 +32,8 @@ from usms_tui.domain.receipts import Receipt
 from usms_tui.monitor.runtime import Runtime
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 from usms_tui.tui.app import make_app
-from usms_tui.tui.widgets.keyed_table import CHUNK
 from usms_tui.tui.widgets.session_table import SessionTable
+from usms_tui.tui.widgets.table_base import CHUNK
 
 NOW = 1_796_025_600.0
 
@@ -110,11 +110,9 @@ async def phase(name: str, ticker: Ticker, pilot, work: Callable[[], Awaitable[N
 
 
 async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tuple[str, float, float, float]]:
-    import usms_tui.tui.screens.main as main_screen
-    import usms_tui.tui.widgets.keyed_table as keyed_table
-    import usms_tui.tui.widgets.session_table as session_table
+    import usms_tui.tui.widgets.table_base as table_base
 
-    keyed_table.CHUNK = session_table.CHUNK = main_screen.CHUNK = chunk
+    table_base.CHUNK = chunk
     rows: list[tuple[str, float, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -229,16 +227,9 @@ async def run(sessions: int, phones: int, changed: float, chunk: int) -> list[tu
             await phase("terminal resized (every name rebuilt)", ticker, pilot, resized, rows)
 
             async def full_collection() -> None:
-                gc.unfreeze()  # what every UNFREEZE_EVERY-th big update lets happen once
-                gc.collect()
+                gc.collect()  # what Python does now and then on its own: the worst collector pause
 
-            await phase(
-                f"full garbage collection (every {keyed_table.UNFREEZE_EVERY}th big update)",
-                ticker,
-                pilot,
-                full_collection,
-                rows,
-            )
+            await phase("full garbage collection (gc.collect())", ticker, pilot, full_collection, rows)
             ticker.stop()
     return rows
 
@@ -254,8 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for _ in range(max(1, args.repeat)):
         runs.append(asyncio.run(run(args.sessions, args.phones, args.changed, args.chunk)))
-        gc.unfreeze()  # each run starts with a heap like a fresh process's (the last app is gone)
-        gc.collect()
+        gc.collect()  # each run starts with a heap like a fresh process's (the last app is gone)
     print(
         f"usms-tui main screen, {args.sessions} sessions x {args.phones} phones, {len(runs)} runs, "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, SessionSummary, summarize
 from usms_tui.store.watchlist import WatchedSession
-from usms_tui.tui.screens._virtual_table import VirtualTable
+from usms_tui.tui.widgets.table_base import KeyedView
 
 #: 2026-11-30 08:00:00 UTC: every test sees the same "now".
 NOW = 1_796_025_600.0
@@ -165,11 +165,9 @@ class HostApp(App):
 # -- helpers for reading screens -----------------------------------------------------------
 
 
-def cells(table) -> list[list[str]]:
+def cells(table: KeyedView) -> list[list[str]]:
     """The table as plain strings, in display order."""
-    if isinstance(table, VirtualTable):
-        return [table.cells(key) for key in table.keys]
-    return [[cell.plain for cell in table.get_row(row.key)] for row in table.ordered_rows]
+    return [table.cells(key) for key in table.keys]
 
 
 def screen_lines(table) -> list[str]:

@@ -6,39 +6,9 @@ from __future__ import annotations
 from usms_tui.domain.receipts import Receipt
 from usms_tui.simulator import Fault
 from usms_tui.store.watchlist import WatchedSession, Watchlist
-from usms_tui.tui.text import clip, literal, progress_bar, shorten, status_class, status_label
 
 from .conftest import NOW, make_test_app, screen_text, settle
 from .screen_parts import SIZE, parts, status_of
-
-
-def test_literal_keeps_markup_and_escapes_visible():
-    text = literal("[bold red]x[/] \x1b[31mEVIL\u202e")
-    assert text.plain == "[bold red]x[/] \\x1b[31mEVIL\\u202e"
-    assert not text.spans
-
-
-def test_status_label_is_symbol_and_word():
-    """What every status cell shows (the tables style it by status_class, never by colour alone)."""
-    from usms_tui.domain.receipts import Status
-
-    assert status_label(Status.DELIVERED) == "✓ delivered"
-    assert status_label(Status.FAILED) == "✗ failed"
-    assert status_label(Status.PENDING, overdue=True) == "! overdue"
-    assert status_label(Status.OTHER, "Weird") == "• Weird"
-    assert status_label(Status.FAILED, "SubmitFail") == "✗ SubmitFail"  # a failure, its raw word kept
-    assert status_label(Status.FAILED, "Fail") == "✗ failed"
-    assert status_label(Status.OTHER, "[b]x\x1b") == "• [b]x\\x1b"
-    assert status_class(Status.PENDING, overdue=True) == "-overdue" and status_class(Status.FAILED) == "-failed"
-
-
-def test_progress_bar_and_shorten():
-    assert progress_bar(2 / 3) == "████░░  67%"
-    assert progress_bar(1.0) == "██████ 100%"
-    assert shorten("c7ece75d-b582-4b6f-bafd-51da02a03873", 17) == "c7ece75d…a02a03873"[:8] + "…" + "a02a03873"[1:]
-    assert len(shorten("x" * 50, 12)) == 12
-    assert clip("from another shell", 12) == "from anothe…" and clip("short", 12) == "short"
-
 
 # -- start and live updates -------------------------------------------------------------
 

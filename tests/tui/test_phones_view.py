@@ -20,10 +20,10 @@ from tests.tui.fake_host import (
 )
 from usms_tui.domain.receipts import Status
 from usms_tui.tui.messages import ReceiptsRefreshed
-from usms_tui.tui.screens._virtual_table import Changes
 from usms_tui.tui.screens.export_dialog import ExportDialog
 from usms_tui.tui.screens.phones import PhonesScreen
 from usms_tui.tui.widgets.advice_line import AdviceLine
+from usms_tui.tui.widgets.table_base import Changes
 
 SIZE = (80, 24)
 

@@ -9,7 +9,8 @@ import re
 import select
 import shlex
 
-from usms_tui.monitor.alert_events import safe_json, safe_line
+from usms_tui.domain.text import safe
+from usms_tui.monitor.alert_events import safe_json
 from usms_tui.monitor.hooks import EVENT_ENV, HookResult, HookRunner, hook_environment
 
 SECRET = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
@@ -135,7 +136,7 @@ def test_json_for_hooks_escapes_what_could_act_on_a_terminal_and_stays_equal():
     assert "\u202e" not in text and "\x1b" not in text and "\x85" not in text and "\u2028" not in text
     assert "\\u202e" in text and "\\udb40\\udc01" in text and "登录" in text
     assert text.isprintable() and json.loads(text) == doc
-    assert safe_line("a\nb\x1b") == "a\\x0ab\\x1b"
+    assert safe("a\nb\x1b") == "a\\x0ab\\x1b"
 
 
 def test_log_lines_plain_and_json_mask_phones_and_escape_text():

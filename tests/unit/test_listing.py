@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.cli._common import SessionView, safe
+from usms_tui.cli._common import SessionView
 from usms_tui.cli._listing import print_table
 from usms_tui.cli.check import print_errors
 from usms_tui.domain.failures import BatchError, ErrorKind
@@ -54,8 +54,3 @@ def test_failed_batch_lines_are_escaped(capsys):
     err = capsys.readouterr().err
     assert_inert(err)
     assert "RetCode 230" in err and "bad\\x1b[31m thing" in err
-
-
-def test_safe_keeps_ordinary_unicode():
-    assert safe("空号 MK:0001 — ok") == "空号 MK:0001 — ok"
-    assert safe("a\tb\nc") == "a\\x09b\\x0ac"

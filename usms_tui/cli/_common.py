@@ -1,4 +1,4 @@
-"""Shared plumbing of the headless commands: settings, watchlist, cache, safe terminal text.
+"""Shared plumbing of the headless commands: settings, watchlist, cache, warnings.
 
 Imports here stay light (no httpx, no textual) so every command's ``--help`` stays fast.
 """
@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_TRANSIENT_API, UserError
 from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.config.settings import Settings
@@ -94,21 +94,6 @@ def close_cache(cache: ReceiptCache | None) -> None:
 def warn(message: str) -> None:
     """One warning line on stderr."""
     print(f"usms-tui: warning: {safe(message)}", file=sys.stderr)
-
-
-def safe(text: object) -> str:
-    """Text from files or the API, made harmless for a terminal: control characters escaped.
-
-    A label or ReceiptDesc containing ESC sequences must not be able to move the cursor,
-    change the title or hide lines in someone's terminal.
-    """
-    out = []
-    for char in str(text):
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 @dataclass(frozen=True)

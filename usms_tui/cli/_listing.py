@@ -6,8 +6,9 @@ import json
 import time
 from collections.abc import Sequence
 
-from usms_tui.cli._common import SessionView, counts_dict, safe, state_word
+from usms_tui.cli._common import SessionView, counts_dict, state_word
 from usms_tui.domain.receipts import mask_phone, shows_raw_result
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 
 _HEADER = (

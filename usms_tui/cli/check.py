@@ -21,11 +21,11 @@ from usms_tui.cli._common import (
     exit_code_for,
     formatter,
     load_settings,
-    safe,
     warn,
 )
 from usms_tui.cli._explained import explained_help
 from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError

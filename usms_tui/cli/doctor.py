@@ -12,7 +12,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from usms_tui.cli._common import formatter, load_settings, safe
+from usms_tui.cli._common import formatter, load_settings
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.api.client import ReceiptClient

@@ -14,9 +14,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from usms_tui.cli._common import formatter, load_cached, load_settings, open_watchlist, safe, session_views
+from usms_tui.cli._common import formatter, load_cached, load_settings, open_watchlist, session_views
 from usms_tui.cli._explained import explained_help
 from usms_tui.domain.errors import EXIT_OK, UserError
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.cli._common import SessionView

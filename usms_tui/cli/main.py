@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from usms_tui import __version__
 from usms_tui.config.flags import setting_options
-from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UserError
+from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UsmsError
+from usms_tui.domain.text import safe
 
 #: Subcommand modules under ``usms_tui.cli``; each has ``register(subparsers, common)``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -47,8 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         check_installed()  # a broken install says so now, naming the file, not mid-refresh
         return int(args.run(args) or 0)
-    except UserError as error:
-        print(f"usms-tui: error: {error}", file=sys.stderr)
+    except UsmsError as error:
+        # Every expected failure, whatever layer raised it: one line, its own exit code. The
+        # message may quote a file or the API, so it is made safe for the terminal.
+        print(f"usms-tui: error: {safe(error)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

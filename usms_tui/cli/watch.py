@@ -18,10 +18,10 @@ from usms_tui.cli._common import (
     load_settings,
     open_watchlist,
     parse_option,
-    safe,
     session_views,
 )
 from usms_tui.domain.errors import EXIT_OK, EXIT_USAGE, UserError
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.store.watchlist import WatchedSession

@@ -1,6 +1,10 @@
-"""Expected failures a user can fix, and the exit codes the commands use.
+"""The one root of every expected failure, and the exit codes the commands use.
 
-The CLI prints a :class:`UserError` as one clear line (no traceback) and exits with its code.
+Every failure the program expects and can explain derives from :class:`UsmsError` and
+carries the exit code a command ends with: the CLI catches the root once, prints its message
+as one clear line (no traceback) and exits with that code. :class:`UserError` is what the
+user can fix (flags, config, files); the API's failures (``usms_tui.api.errors``) carry 4, 5
+or 6 by their kind.
 """
 
 from __future__ import annotations
@@ -18,8 +22,14 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as a tool killed by SIGPIPE (the reader of our output went away)
 
 
-class UserError(Exception):
-    """Something the user can fix: the message says what and how. Never carries secrets."""
+class UsmsError(Exception):
+    """An expected failure: its message is one line for a person, never with secrets in it."""
+
+    exit_code: int = EXIT_USAGE
+
+
+class UserError(UsmsError):
+    """Something the user can fix: the message says what and how."""
 
     exit_code = EXIT_USAGE
 

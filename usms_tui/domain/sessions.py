@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from usms_tui.domain.text import first_unsafe
 
 MAX_SESSION_NO_LENGTH = 128
 
@@ -36,9 +37,9 @@ def validate_label(text: str) -> str:
     label = text.strip()
     if len(label) > MAX_LABEL_LENGTH:
         raise ValueError(f"longer than {MAX_LABEL_LENGTH} characters ({len(label)})")
-    for char in label:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            raise ValueError(f"contains a control character (U+{ord(char):04X})")
+    char = first_unsafe(label)
+    if char is not None:
+        raise ValueError(f"contains a control character (U+{ord(char):04X})")
     return label
 
 
@@ -54,6 +55,6 @@ def validate_session_no(text: str) -> str:
     for char in value:
         if char.isspace():
             raise ValueError("contains whitespace")
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        if first_unsafe(char) is not None:
             raise ValueError(f"contains a control character (U+{ord(char):04X})")
     return value

@@ -6,14 +6,13 @@ An event is a fact about the watched data ("this phone failed", "this session is
 times, or by however many processes, it is seen (see :mod:`usms_tui.store.reported`).
 
 The JSON a hook reads has control, format and bidi characters escaped (``\\u202e``), and the
-log line has them shown as ``\\x1b``: text from the API reaches neither a terminal nor a
-shell script's ``read`` as anything but text.
+log line has them shown as ``\\x1b`` (``usms_tui.domain.text.safe``): text from the API
+reaches neither a terminal nor a shell script's ``read`` as anything but text.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, mask_phone, phone_key
+from usms_tui.domain.text import UNSAFE, safe
 from usms_tui.domain.thresholds import Alert
 from usms_tui.store.reported import ReportKey
 
@@ -30,14 +30,6 @@ THRESHOLD_CROSSED = "threshold_crossed"
 API_FATAL = "api_fatal"
 API_RECOVERED = "api_recovered"
 EVENT_KINDS = (PHONE_FAILED, SESSION_OVERDUE, THRESHOLD_CROSSED, API_FATAL, API_RECOVERED)
-
-#: Characters that must not reach a terminal or a script as themselves: C0/C1 controls,
-#: format characters (bidi overrides, zero-width), line/paragraph separators, lone surrogates.
-_UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-
-
-def _unsafe(char: str) -> bool:
-    return unicodedata.category(char) in _UNSAFE
 
 
 def _json_escape(char: str) -> str:
@@ -50,22 +42,10 @@ def _json_escape(char: str) -> str:
 
 def safe_json(document: Any) -> str:
     """``document`` as one line of JSON, readable UTF-8 (Chinese stays Chinese) but with every
-    unsafe character escaped. They can only occur inside strings (JSON's own syntax is
-    ASCII), so replacing them with ``\\uXXXX`` keeps the document valid and equal."""
+    character :func:`~usms_tui.domain.text.safe` escapes written ``\\uXXXX``. They can only
+    occur inside strings (JSON's own syntax is ASCII), so the document stays valid and equal."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return "".join(_json_escape(char) if _unsafe(char) else char for char in text)
-
-
-def safe_line(text: object) -> str:
-    """Text for one log line: unsafe characters (newlines too) shown as ``\\x1b`` / ``\\u202e``."""
-    out = []
-    for char in str(text):
-        if _unsafe(char):
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return UNSAFE.sub(lambda match: _json_escape(match.group()), text)
 
 
 def iso(at: float) -> str:
@@ -122,7 +102,7 @@ class AlertEvent:
             text = f"API refuses the requests: {self.extra.get('message', '')}"
         else:
             text = "the API answers again"
-        return safe_line(f"{self.kind} {text}")
+        return safe(f"{self.kind} {text}")
 
 
 def phone_failed(session_no: str, label: str, receipt: Receipt, at: float, *, cause: str | None = None) -> AlertEvent:

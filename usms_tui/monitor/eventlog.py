@@ -15,7 +15,8 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from usms_tui.domain.receipts import mask_phone
-from usms_tui.monitor.alert_events import AlertEvent, iso, safe_json, safe_line
+from usms_tui.domain.text import safe
+from usms_tui.monitor.alert_events import AlertEvent, iso, safe_json
 from usms_tui.monitor.hooks import HookResult
 
 
@@ -41,14 +42,14 @@ def hook_line(result: HookResult, at: float, *, json_lines: bool = False) -> str
             "message": result.describe(),
         }
         return safe_json(doc)
-    return f"{iso(at)} {safe_line(result.describe())}"
+    return f"{iso(at)} {safe(result.describe())}"
 
 
 def notice_line(text: str, at: float, *, json_lines: bool = False, level: str = "warning") -> str:
     """One line for anything else worth saying (a warning, the endpoint's address, stopping)."""
     if json_lines:
         return safe_json({"log": level, "at": iso(at), "message": text})
-    return f"{iso(at)} {level}: {safe_line(text)}"
+    return f"{iso(at)} {level}: {safe(text)}"
 
 
 class StderrLog:

@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
-from usms_tui.monitor.alert_events import safe_json, safe_line
+from usms_tui.domain.text import safe
+from usms_tui.monitor.alert_events import safe_json
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 4
@@ -91,7 +92,7 @@ def _tail(handle: IO[bytes]) -> str:
     handle.seek(max(0, size - STDERR_TAIL))
     text = handle.read().decode("utf-8", "replace").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return safe_line(" | ".join(lines[-3:])) if lines else ""
+    return safe(" | ".join(lines[-3:])) if lines else ""
 
 
 class HookRunner:
@@ -203,7 +204,7 @@ class HookRunner:
                     start_new_session=True,  # its own process group: a timeout kills it all
                 )
             except OSError as error:
-                return HookResult(kind, ok=False, error=safe_line(error.strerror or error))
+                return HookResult(kind, ok=False, error=safe(error.strerror or error))
             timed_out = False
             try:
                 async with asyncio.timeout(self.timeout):

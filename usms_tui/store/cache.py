@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.store.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS phones (
 """
 
 
-class CacheError(Exception):
+class CacheError(UsmsError):
     """The cache cannot be used at all (e.g. its folder is unwritable). Callers run without it."""
 
 

@@ -19,10 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Self, TypeVar
 
+from usms_tui.domain.errors import UsmsError
+
 T = TypeVar("T")
 
 
-class SideTableError(Exception):
+class SideTableError(UsmsError):
     """The file cannot be opened at all; the caller runs without this bookkeeping."""
 
 

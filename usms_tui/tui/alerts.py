@@ -14,6 +14,7 @@ from textual.notifications import SeverityLevel
 
 from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError
+from usms_tui.domain.text import safe
 from usms_tui.domain.thresholds import FAIL_ABOVE, Alert
 from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.hooks import HookResult
@@ -30,7 +31,7 @@ from usms_tui.monitor.notices import (
     WatchlistBroken,
     WatchlistFixed,
 )
-from usms_tui.tui.text import safe_str, shorten
+from usms_tui.tui.text import shorten
 from usms_tui.tui.widgets.status_bar import BarState
 
 #: More alerts than this of one kind in one cycle are summed up in one line.
@@ -44,7 +45,7 @@ def short_error(error: BatchError) -> str:
     elif error.http_status is not None:
         head = f"HTTP {error.http_status}"
     else:
-        head = safe_str(error.message)[:40]
+        head = safe(error.message)[:40]
     # The request id is shortened here (the status line is narrow); notifications and the
     # advice line above the phones carry it whole, for a support ticket.
     return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
@@ -108,8 +109,8 @@ def error_line(error: BatchError) -> str:
         head = error.kind.value
     parts = [head]
     if error.request_id:
-        parts.append(f"request id {safe_str(error.request_id)}")
-    parts.append(f"{safe_str(error.message)}: {error.advice}")
+        parts.append(f"request id {safe(error.request_id)}")
+    parts.append(f"{safe(error.message)}: {error.advice}")
     return " · ".join(parts)
 
 
@@ -126,13 +127,11 @@ def alert_lines(
     lines: list[str] = []
     for event in failed[:limit]:
         receipt = event.receipt
-        lines.append(
-            f"{receipt.status.value}: {safe_str(phone_of(receipt.phone))} in {safe_str(name_of(event.session_no))}"
-        )
+        lines.append(f"{receipt.status.value}: {safe(phone_of(receipt.phone))} in {safe(name_of(event.session_no))}")
     if len(failed) > limit:
         lines.append(f"… and {len(failed) - limit} more phones failed")
     lines.extend(
-        f"overdue: {safe_str(name_of(event.session_no))} has no final receipt after the warning age"
+        f"overdue: {safe(name_of(event.session_no))} has no final receipt after the warning age"
         for event in overdue[:limit]
     )
     if len(overdue) > limit:
@@ -154,23 +153,23 @@ def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str],
     """The notification for one of the refresh controller's notices."""
     match notice:
         case PollingStopped(error):
-            return Said(f"polling stopped: {safe_str(error.describe())}; fix it, then press r", "error", 30)
+            return Said(f"polling stopped: {safe(error.describe())}; fix it, then press r", "error", 30)
         case ApiFailing(error):
-            return Said(f"refresh failed: {safe_str(error.describe())}", "warning", 10)
+            return Said(f"refresh failed: {safe(error.describe())}", "warning", 10)
         case ApiRecovered():
             return Said("the API answers again")
         case WatchlistBroken(error):
-            return Said(f"{safe_str(error)}; the data shown is kept, the file is read again every cycle", "error", 15)
+            return Said(f"{safe(error)}; the data shown is kept, the file is read again every cycle", "error", 15)
         case WatchlistFixed():
             return Said("the watchlist reads again")
         case CycleCrashed(error):
-            return Said(f"refresh crashed: {safe_str(repr(error))}", "error", 15)
+            return Said(f"refresh crashed: {safe(repr(error))}", "error", 15)
         case FirstLook(failed):
             return Said(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
         case News(events):
             return Said("\n".join(alert_lines(events, name_of, phone_of)), "warning", 10, title="receipts")
         case HooksFailed(results):
             more = f"\n… and {len(results) - 1} more" if len(results) > 1 else ""
-            return Said(f"{safe_str(results[-1].describe())}{more}", "warning", 10, title="event hook")
+            return Said(f"{safe(results[-1].describe())}{more}", "warning", 10, title="event hook")
         case AlertingTrouble(message):
-            return Said(safe_str(message), "warning", 10)
+            return Said(safe(message), "warning", 10)

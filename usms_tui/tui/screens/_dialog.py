@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from usms_tui.tui.text import safe_str
+from usms_tui.domain.text import safe
 
 ResultT = TypeVar("ResultT")
 
@@ -53,7 +53,7 @@ class Dialog(ModalScreen[ResultT]):
     def show_error(self, message: str, field: Input | None = None) -> None:
         """Show why the input was refused (literal text: it may quote what was typed)."""
         error = self.query_one("#dialog-error", Static)
-        error.update(Text(safe_str(message)))
+        error.update(Text(safe(message)))
         error.add_class("-shown")
         for input_ in self.query(Input):
             input_.set_class(input_ is field, "-invalid")

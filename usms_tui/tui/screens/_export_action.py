@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from usms_tui.store.exporting import write_rows
+from usms_tui.tui.screens._app_screen import AppScreen
 
 
-class ExportsView:
+class ExportsView(AppScreen):
     """Mixin for a Screen with ``export_rows() -> list[dict]`` and an ``EXPORT_NAME``."""
 
     EXPORT_NAME = "usms-export.csv"
 
-    def export_rows(self) -> list[dict[str, Any]]:  # pragma: no cover - overridden
+    def export_rows(self) -> list[Mapping[str, Any]]:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def action_export(self) -> None:

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widget import Widget
+
 from usms_tui.tui.host import host_status
+from usms_tui.tui.screens._app_screen import AppScreen
 from usms_tui.tui.widgets.status_bar import StatusBar
 
 
-class LiveView:
+class LiveView(AppScreen):
     """Mixin for a Screen with a focusable ``table`` and a diff-updating ``refresh_data()``."""
 
     _resumed = False
+    table: Widget
 
     def refresh_data(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -1,28 +1,36 @@
 """What the main screen's keys do to sessions: add, delete, label, copy, export, open views.
 
 A mixin of :class:`~usms_tui.tui.screens.main.MainScreen`, kept apart so each file stays
-small. File work (the watchlist, exports) runs in a thread; dialogs come from E's screens,
-imported when first used.
+small. File work (the watchlist, exports) runs in a thread; dialogs are imported when first
+used (``UsmsApp.screen_class``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from usms_tui.domain.errors import UserError
+from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.sessions import WatchedSession
+from usms_tui.tui.screens._app_screen import AppScreen
 from usms_tui.tui.widgets.session_table import SessionTable
 
-if TYPE_CHECKING:
-    from usms_tui.tui.app import UsmsApp
 
-
-class SessionActions:
+class SessionActions(AppScreen):
     """``action_*`` methods for the session under the cursor (mixed into MainScreen)."""
 
-    app: UsmsApp
+    if TYPE_CHECKING:  # MainScreen's own, used here
+
+        @property
+        def selected(self) -> str | None: ...
+
+        async def refresh_data(self) -> None: ...
+
+        def show_selected(self, by_no: Mapping[str, SessionSummary] | None = None) -> None: ...
 
     def _need_selection(self) -> str | None:
         session_no = self.selected
@@ -41,7 +49,7 @@ class SessionActions:
         if dialog is not None:
             self.app.push_screen(dialog(), callback=self._added)
 
-    async def _added(self, entry) -> None:
+    async def _added(self, entry: WatchedSession | None) -> None:
         if entry is None:
             return
         try:
@@ -104,11 +112,12 @@ class SessionActions:
         self.app.push_screen(dialog(session_no, state.entry.label if state else ""), callback=edited)
 
     def action_export(self) -> None:
-        dialog = self.app.screen_class("ExportDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(Path.cwd() / "usms-receipts.csv"), callback=self._export)
+        # Imported here, as the phones and failures views do: dialogs load on first use.
+        from usms_tui.tui.screens.export_dialog import ExportDialog
 
-    async def _export(self, choice) -> None:
+        self.app.push_screen(ExportDialog(Path.cwd() / "usms-receipts.csv"), callback=self._export)
+
+    async def _export(self, choice: tuple[str, Path] | None) -> None:
         if not choice:
             return
         fmt, path = choice
@@ -133,7 +142,7 @@ class SessionActions:
             self.app.push_screen(screen())
 
 
-def export_rows(summaries: list, states: dict, fmt: str, path: Path) -> int:
+def export_rows(summaries: Iterable[SessionSummary], states: Mapping[str, Any], fmt: str, path: Path) -> int:
     """Write one row per phone of these sessions (runs in a thread). Returns the row count."""
     try:
         exporting = importlib.import_module("usms_tui.store.exporting")

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
-from usms_tui.tui.screens._virtual_table import Column
-from usms_tui.tui.text import safe_str, shorten, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import shorten
+from usms_tui.tui.widgets.table_base import Column, Values
 
 SESSION_WIDTH = 14
+
+#: What the sorts order a row by: (session position, phone, status rank, receipt time, latency).
+SortData = tuple[int, str, int, float | None, float | None]
 
 #: Fixed widths (the virtual table never measures cells); longer text is cut with "…" and
 #: exports keep it whole.
@@ -79,7 +84,7 @@ def filters_for(
     if code_desc is not None:
         code, desc = code_desc
         statuses = frozenset(status_filter) if status_filter else None
-        label = safe_str(f"code {code or '-'}" + (f" {desc}" if desc else ""))
+        label = safe(f"code {code or '-'}" + (f" {desc}" if desc else ""))
         return [PhoneFilter(label, statuses, code_desc=code_desc), *cycle]
     if not status_filter:
         return cycle
@@ -99,7 +104,7 @@ def row_key(session_no: str, phone: str) -> str:
 def session_name(session_no: str, entry: Any) -> str:
     """The label when there is one (cut at the end: labels are read left to right), else the
     SessionNo shortened in the middle (its head and tail are what people compare)."""
-    label = safe_str(getattr(entry, "label", "") or "")
+    label = safe(getattr(entry, "label", "") or "")
     if label:
         return label if len(label) <= SESSION_WIDTH else label[: SESSION_WIDTH - 1] + "…"
     return shorten(session_no, SESSION_WIDTH)
@@ -109,12 +114,12 @@ def session_name(session_no: str, entry: Any) -> str:
 class PhoneRows:
     """Cell values and sort keys of every phone in the view, by row key."""
 
-    values: dict[str, tuple]
-    sort_data: dict[str, tuple]
+    values: dict[str, Values]
+    sort_data: dict[str, SortData]
     total: int  # phones across all sessions, before filtering
 
 
-Row = tuple[str, tuple, tuple]  # (row key, cell values, sort data)
+Row = tuple[str, Values, SortData]  # (row key, cell values, sort data)
 
 
 def session_rows(index: int, summary: SessionSummary, entry: Any, phone_filter: PhoneFilter) -> list[Row]:
@@ -158,16 +163,16 @@ class RowBuilder:
     """
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[tuple, list[Row]]] = {}
+        self._cache: dict[str, tuple[Values, list[Row]]] = {}
 
     def build(
         self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter
     ) -> PhoneRows:
         """Every phone of every session that passes ``phone_filter``, as hashable cell values."""
-        values: dict[str, tuple] = {}
-        sort_data: dict[str, tuple] = {}
+        values: dict[str, Values] = {}
+        sort_data: dict[str, SortData] = {}
         total = 0
-        cache: dict[str, tuple[tuple, list[Row]]] = {}
+        cache: dict[str, tuple[Values, list[Row]]] = {}
         for index, summary in enumerate(summaries):
             entry = getattr(states.get(summary.session_no), "entry", None)
             signature = (
@@ -192,7 +197,7 @@ class RowBuilder:
         return PhoneRows(values, sort_data, total)
 
 
-def sort_key(mode: str, data: tuple) -> tuple:
+def sort_key(mode: str, data: SortData) -> tuple[Any, ...]:
     """Sort key for one row in ``mode`` (one of :data:`SORTS`); missing values sort last."""
     index, phone, rank, receipt_time, latency = data
     if mode == "status":
@@ -213,7 +218,7 @@ def cell_text(column: str, value: Any, mask: bool = True) -> tuple[str, str]:
         return (mask_phone(value) if mask else value) or "-", ""
     if column == "status":
         status, result, overdue = value
-        return status_label(status, result, overdue), status_class(status, overdue).lstrip("-")
+        return status_label(status, result, overdue), status_class(status, overdue)
     if column == "time":
         return format_local_time(value), ""
     if column == "latency":

@@ -10,6 +10,8 @@ burst lands in the field.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
@@ -20,7 +22,7 @@ def field_key(action: str, description: str) -> Binding:
     return Binding("slash", action, description, key_display="/", priority=True)
 
 
-def open_field(screen: Screen, field: Input) -> None:
+def open_field(screen: Screen[Any], field: Input) -> None:
     """Show ``field`` and focus it now. A priority "/" also fires while the field itself has
     the focus, so there it types a "/" instead."""
     if screen.focused is field:

@@ -4,6 +4,8 @@ the time it was sent and the phones it went to."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,6 +15,11 @@ from usms_tui.domain.sessions import validate_label
 from usms_tui.domain.timefmt import parse_duration, parse_time
 from usms_tui.store.watchlist import WatchedSession, validate_session_no
 from usms_tui.tui.screens._dialog import Dialog, field
+
+if TYPE_CHECKING:
+    from usms_tui.tui.app import UsmsApp
+
+T = TypeVar("T")
 
 #: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
 #: international numbers as "(852)55311234").
@@ -51,6 +58,8 @@ def parse_sent_at(text: str, now: float) -> float | None:
 class AddSessionDialog(Dialog[WatchedSession | None]):
     """Dismisses with a ``WatchedSession`` (added_at = the app's clock), or None on Esc."""
 
+    app: UsmsApp
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box") as box:
             box.border_title = "Add a session"
@@ -77,19 +86,24 @@ class AddSessionDialog(Dialog[WatchedSession | None]):
     def submit(self) -> None:
         """Validate every field; dismiss with the session, or show the first problem inline."""
         now = self.app.clock()
-        checks = (
-            ("#session-no", "SessionNo", validate_session_no),
-            ("#label", "Label", validate_label),
-            ("#sent-at", "Sent at", lambda text: parse_sent_at(text, now)),
-            ("#phones", "Phones", parse_phones),
-        )
-        values = []
-        for selector, name, parse in checks:
-            field = self.query_one(selector, Input)
-            try:
-                values.append(parse(field.value))
-            except ValueError as error:
-                self.show_error(f"{name} refused: {error}.", field)
-                return
-        session_no, label, sent_at, phones = values
+        try:
+            session_no = self._checked("#session-no", "SessionNo", validate_session_no)
+            label = self._checked("#label", "Label", validate_label)
+            sent_at = self._checked("#sent-at", "Sent at", lambda text: parse_sent_at(text, now))
+            phones = self._checked("#phones", "Phones", parse_phones)
+        except _Refused:
+            return
         self.dismiss(WatchedSession(session_no=session_no, label=label, added_at=now, sent_at=sent_at, phones=phones))
+
+    def _checked(self, selector: str, name: str, parse: Callable[[str], T]) -> T:
+        """One field through its parser; a refusal is shown inline (and raises ``_Refused``)."""
+        field = self.query_one(selector, Input)
+        try:
+            return parse(field.value)
+        except ValueError as error:
+            self.show_error(f"{name} refused: {error}.", field)
+            raise _Refused from None
+
+
+class _Refused(Exception):
+    """A field was refused; the dialog already says why."""

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from usms_tui.domain.text import safe
 from usms_tui.tui.screens._dialog import Dialog
-from usms_tui.tui.text import safe_str
 
 
 class ConfirmDialog(Dialog[bool]):
@@ -37,7 +37,7 @@ class ConfirmDialog(Dialog[bool]):
         with Vertical(id="dialog-box") as box:
             box.border_title = "Confirm"
             # The question may quote a label or SessionNo: literal text, never markup.
-            yield Static(Text(safe_str(self.question)), id="question")
+            yield Static(Text(safe(self.question)), id="question")
             with Horizontal(id="buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")

@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from usms_tui.domain.sessions import validate_label
+from usms_tui.domain.text import safe
 from usms_tui.tui.screens._dialog import Dialog, field
-from usms_tui.tui.text import safe_str
 
 
 class EditLabelDialog(Dialog[str | None]):
@@ -23,10 +23,10 @@ class EditLabelDialog(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box") as box:
             box.border_title = "Edit label"
-            yield Static(Text(f"Session {safe_str(self.session_no)}"), classes="field note")
+            yield Static(Text(f"Session {safe(self.session_no)}"), classes="field note")
             # The label as the table shows it: a control character in a label written by
             # `usms-tui add` would be invisible in the field yet refused on Enter.
-            current = safe_str(self.current)
+            current = safe(self.current)
             yield field(
                 "Label", Input(value=current, placeholder="empty: show the SessionNo", id="label", compact=True)
             )

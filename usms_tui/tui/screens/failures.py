@@ -7,10 +7,11 @@ worst first; Enter opens the phones of that group.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,24 +19,29 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.domain.text import safe
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
-from usms_tui.tui.screens._view_table import ViewTable
-from usms_tui.tui.text import literal, shorten, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import fit, shorten
 from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import Cell, Column
 
 #: Receipts that count as failures: a final answer other than delivered.
 FAILURE_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("count", "Count"),
-    ("status", "Status"),
-    ("code", "Code"),
-    ("desc", "Description"),
-    ("sessions", "Sess"),
-    ("example", "Example"),
+#: Widths follow the content (there are few groups). The count reads from the left like the
+#: rest of the row's start; the sessions count is right-aligned under a left header.
+COLUMNS: tuple[Column, ...] = (
+    Column("count", "Count"),
+    Column("status", "Status"),
+    Column("code", "Code"),
+    Column("desc", "Description"),
+    Column("sessions", "Sess", justify="right", label_justify="left"),
+    Column("example", "Example"),
 )
 DESC_WIDTH = 22
 EXAMPLE_WIDTH = 12  # shortened for 80 columns; y copies the whole SessionNo
@@ -48,9 +54,9 @@ class FailureGroup:
     code: str
     desc: str
     count: int = 0
-    statuses: Counter = field(default_factory=Counter)  # Status -> phones
-    results: dict = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
-    sessions: dict = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
+    statuses: Counter[Status] = field(default_factory=Counter)  # Status -> phones
+    results: dict[Status, str] = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
+    sessions: dict[str, int] = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
 
     @property
     def main_status(self) -> Status:
@@ -79,12 +85,29 @@ def group_failures(summaries: Iterable[SessionSummary]) -> dict[str, FailureGrou
     return groups
 
 
-class FailuresScreen(LiveView, ExportsView, Screen):
+def render_cell(column: str, value: Any) -> Cell:
+    """One cell of the failures table from its value (texts are shown literally)."""
+    if column == "status":
+        status, result, mixed = value
+        return status_label(status, result) + (" +" if mixed else ""), status_class(status)
+    if column in ("count", "sessions"):
+        return f"{value:,}", ""
+    if column == "desc":
+        text = safe(value)
+        return (fit(text, DESC_WIDTH) if cell_len(text) > DESC_WIDTH else text), ""
+    if column == "example":
+        return shorten(value, EXAMPLE_WIDTH), ""
+    return str(value or "-"), ""
+
+
+class FailuresScreen(LiveView, ExportsView, Screen[None]):
     """Failed and unknown receipts grouped by carrier code and description, biggest first."""
 
     EXPORT_NAME = "usms-failures.csv"
 
     HELP_TITLE = "Failures view"
+
+    table: KeyedTable
 
     BINDINGS = [
         # priority: the table's own Enter (select, hidden) would otherwise hide this key.
@@ -97,16 +120,16 @@ class FailuresScreen(LiveView, ExportsView, Screen):
 
     DEFAULT_CSS = """
     FailuresScreen #failures-title { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; background: $panel; color: $text; }
-    FailuresScreen ViewTable { height: 1fr; }
+    FailuresScreen KeyedTable { height: 1fr; }
     FailuresScreen #failures-empty { padding: 1 2; color: $success; display: none; }
     FailuresScreen.-empty #failures-empty { display: block; }
     """
 
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
-        self.table: ViewTable  # made in compose
+        self.table = KeyedTable(COLUMNS, render_cell, id="failures-table")
         self._groups: dict[str, FailureGroup] = {}
-        self._sorted_on: list[tuple] | None = None
+        self._sorted_on: list[tuple[int, str, str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         if host_status(self.app) is not None:
@@ -114,25 +137,8 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             yield StatusBar()
         yield Static(id="failures-title")
         yield Static("No failed, unknown or other receipts.", id="failures-empty")
-        # Kept as an attribute: the renderer reaches it per cell, a query would cost more.
-        self.table = ViewTable(COLUMNS, self._render_cell, id="failures-table")
         yield self.table
         yield KeyBar()
-
-    def _render_cell(self, column: str, value: Any) -> Text:
-        if column == "status":
-            status, result, mixed = value
-            label = status_label(status, result) + (" +" if mixed else "")
-            return self.table.styled(label, status_class(status))
-        if column in ("count", "sessions"):
-            return Text(f"{value:,}", no_wrap=True, end="", justify="right")
-        if column == "desc":
-            cell = literal(value)
-            cell.truncate(DESC_WIDTH, overflow="ellipsis")
-            return cell
-        if column == "example":
-            return literal(shorten(value, EXAMPLE_WIDTH))
-        return literal(value or "-")
 
     def refresh_data(self) -> None:
         """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
@@ -151,8 +157,8 @@ class FailuresScreen(LiveView, ExportsView, Screen):
             for key, g in groups.items()
         }
         with app.batch_update():
-            first_fill = not table.shown
-            table.add(table.apply(wanted), wanted)
+            first_fill = not table.row_count
+            table.update(wanted)
             order = [(-g.count, g.code, g.desc, key) for key, g in groups.items()]
             if order != self._sorted_on:
                 rank = {key: position for position, (*_, key) in enumerate(sorted(order))}
@@ -198,11 +204,11 @@ class FailuresScreen(LiveView, ExportsView, Screen):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def export_rows(self) -> list[dict[str, Any]]:
+    def export_rows(self) -> list[Mapping[str, Any]]:
         """The groups as shown (biggest first), for export."""
-        rows = []
-        for row in self.table.ordered_rows:
-            group = self._groups.get(row.key.value)
+        rows: list[Mapping[str, Any]] = []
+        for key in self.table.keys:
+            group = self._groups.get(key)
             if group is None:
                 continue
             rows.append(

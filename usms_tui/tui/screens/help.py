@@ -5,9 +5,10 @@ it cannot drift from what the keys really do."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS
+from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.widgets.key_bar import KeyBar
 
 #: What each status means, in the operator's terms (the symbols come from text.py).
@@ -45,7 +46,9 @@ _GENERIC = {(b.key, b.action) for b in Binding.make_bindings(Screen.BINDINGS)}
 _DESCRIPTIONS = {"command_palette": "Command palette (every action by name)"}
 
 
-def _rows(app, bindings: Iterable[tuple[DOMNode | None, Binding]], *, generic: bool = False) -> list[tuple[str, str]]:
+def _rows(
+    app: App[Any], bindings: Iterable[tuple[DOMNode | None, Binding]], *, generic: bool = False
+) -> list[tuple[str, str]]:
     """Merge keys bound to the same action: ``esc, q   Back``. Bindings without a
     description are Textual internals (e.g. ctrl+c's hint) and are left out."""
     merged: dict[tuple[str, str], list[str]] = {}
@@ -67,7 +70,7 @@ def _words(name: str) -> str:
     return "".join(f" {c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
-def binding_sections(app, stack: list[Screen], extra: Iterable[type[Screen]] = ()) -> list[Section]:
+def binding_sections(app: App[Any], stack: list[Screen[Any]], extra: Iterable[type[Screen[Any]]] = ()) -> list[Section]:
     """Sections of (keys, description), most useful first: the top screen's own keys, the
     other screens in the stack, ``extra`` screen classes, the app's keys, and last the keys
     of the focused widget (moving around a table)."""
@@ -76,7 +79,7 @@ def binding_sections(app, stack: list[Screen], extra: Iterable[type[Screen]] = (
     seen: set[type] = set()
     if stack:
         top = stack[-1]
-        by_node: dict[int, tuple[DOMNode, list]] = {}
+        by_node: dict[int, tuple[DOMNode, list[tuple[DOMNode | None, Binding]]]] = {}
         for active in top.active_bindings.values():
             if active.node is app:
                 continue
@@ -100,7 +103,7 @@ def binding_sections(app, stack: list[Screen], extra: Iterable[type[Screen]] = (
         items = [(None, b) for b in Binding.make_bindings(cls.BINDINGS)]
         if items:
             sections.append((getattr(cls, "HELP_TITLE", cls.__name__), _rows(app, items)))
-    app_items = [(app, b) for _key, b in app._bindings]
+    app_items: list[tuple[DOMNode | None, Binding]] = [(app, b) for _key, b in app._bindings]
     app_items += [(None, b) for b in Binding.make_bindings(Screen.BINDINGS)]
     sections.append(("Everywhere", _rows(app, app_items, generic=True)))
     sections.extend(widget_sections)
@@ -174,9 +177,11 @@ class HelpScreen(ModalScreen[None]):
         app = self.app
         stack = [s for s in app.screen_stack if s is not self]
         sections = binding_sections(app, stack, extra=(PhonesScreen, FailuresScreen))
-        warn_after = getattr(getattr(app, "poller", None), "warn_after", None)
-        if warn_after is None:
-            warn_after = getattr(getattr(app, "settings", None), "warn_after", DEFAULT_WARN_AFTER)
+        # The poller's warning age, else the settings' (help may open before the first cycle).
+        found = getattr(getattr(app, "poller", None), "warn_after", None)
+        if found is None:
+            found = getattr(getattr(app, "settings", None), "warn_after", None)
+        warn_after = DEFAULT_WARN_AFTER if found is None else float(found)
         self.query_one("#help-body", Static).update(help_text(sections, warn_after))
         self.query_one("#help-box").focus()
 

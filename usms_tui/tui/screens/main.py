@@ -7,15 +7,16 @@ file work in a thread and then ask the app for a refresh of just that session.
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
+from usms_tui.domain.receipts import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
@@ -23,10 +24,10 @@ from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
-from usms_tui.tui.widgets.keyed_table import CHUNK, collector_paused
 from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import in_chunks
 
 if TYPE_CHECKING:
     from usms_tui.tui.app import UsmsApp
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 CHUNKED_OVER = 1000
 
 
-class MainScreen(SessionActions, Screen):
+class MainScreen(SessionActions, Screen[None]):
     """Sessions and the selected session's phones."""
 
     HELP_TITLE = "Main screen"
@@ -72,13 +73,6 @@ class MainScreen(SessionActions, Screen):
 
     async def refresh_data(self) -> None:
         """Diff-update everything from the poller (cheap when nothing changed)."""
-        if len(self.app.poller.states) > CHUNKED_OVER:
-            with collector_paused():  # no collector pauses in the middle of a big update
-                await self._refresh_data()
-        else:
-            await self._refresh_data()
-
-    async def _refresh_data(self) -> None:
         app = self.app
         poller = app.poller
         now = app.clock()
@@ -99,26 +93,24 @@ class MainScreen(SessionActions, Screen):
         app.controller.recount(summaries)
         self.update_status()
 
-    async def _summaries(self, now: float) -> list:
+    async def _summaries(self, now: float) -> list[SessionSummary]:
         """The poller's summaries; for big watchlists in chunks, so keys are read in between."""
         poller = self.app.poller
         if len(poller.states) <= CHUNKED_OVER:
-            return poller.summaries(now)
+            return list(poller.summaries(now))
         summaries = []
-        for count, (session_no, state) in enumerate(list(poller.states.items()), 1):
+        async for session_no, state in in_chunks(list(poller.states.items())):
             if not state.entry.archived:
                 summaries.append(poller.summary(session_no, now))
-            if count % CHUNK == 0:
-                await asyncio.sleep(0)
         return summaries
 
-    def show_selected(self, by_no: dict | None = None) -> None:
+    def show_selected(self, by_no: Mapping[str, SessionSummary] | None = None) -> None:
         """Fill the advice line and phone pane for the session under the cursor."""
         app = self.app
         session_no = self.query_one(SessionTable).selected_key
         state = app.poller.states.get(session_no) if session_no else None
         summary = None
-        if state is not None:
+        if session_no is not None and state is not None:
             summary = by_no.get(session_no) if by_no else None
             if summary is None:
                 summary = app.poller.summary(session_no, app.clock())
@@ -142,7 +134,7 @@ class MainScreen(SessionActions, Screen):
         with app.batch_update():
             pane.show(summary, entry.sent_at if entry else None)
 
-    def _phone_detail(self, summary) -> str:
+    def _phone_detail(self, summary: SessionSummary) -> str:
         """The phone under the pane's cursor in one line, description in full."""
         phone = self.query_one(PhonePane).selected_key
         receipt = next((r for r in summary.phones if r.phone == phone), None)
@@ -157,14 +149,14 @@ class MainScreen(SessionActions, Screen):
             parts.append(f"UserId {receipt.user_id}")
         return " · ".join(parts)
 
-    def on_data_table_row_highlighted(self, event) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.data_table, PhonePane):
             self.show_selected()
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_selected()
 
-    def on_descendant_blur(self, event) -> None:
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         self.show_selected()
 
     def update_status(self) -> None:

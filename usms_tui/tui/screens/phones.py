@@ -2,11 +2,12 @@
 
 Rows are keyed by (SessionNo, phone). The table is virtual (only visible lines are drawn), so
 a refresh is a comparison of plain values and 100,000 phones open at once instead of filling
-for a minute; see ``_virtual_table.py`` and bench/bench_phones_view.py.
+for a minute; see ``widgets/virtual_table.py`` and bench/bench_phones_view.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Status
+from usms_tui.domain.text import safe
 from usms_tui.store.exporting import phone_row
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
@@ -33,18 +35,20 @@ from usms_tui.tui.screens._phone_rows import (
     sort_key,
 )
 from usms_tui.tui.screens._typing import field_key, open_field
-from usms_tui.tui.screens._virtual_table import Changes, VirtualTable
-from usms_tui.tui.text import safe_str
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
+from usms_tui.tui.widgets.table_base import Changes
+from usms_tui.tui.widgets.virtual_table import VirtualTable
 
 
-class PhonesScreen(LiveView, ExportsView, Screen):
+class PhonesScreen(LiveView, ExportsView, Screen[None]):
     """All phones across sessions (``status_filter`` picks the first filter shown)."""
 
     HELP_TITLE = "Phones view"
     EXPORT_NAME = "usms-phones.csv"
+
+    table: VirtualTable
 
     BINDINGS = [
         Binding("f", "cycle_filter", "filter"),
@@ -175,7 +179,7 @@ class PhonesScreen(LiveView, ExportsView, Screen):
         parts = [
             "Phones",
             f"filter: {self.phone_filter.name}",
-            *([f"search: {safe_str(self._search)}"] if self._search else []),
+            *([f"search: {safe(self._search)}"] if self._search else []),
             f"sort: {self.sort_mode}",
             f"{len(self._rows.values):,} of {self._rows.total:,}",
         ]
@@ -230,11 +234,11 @@ class PhonesScreen(LiveView, ExportsView, Screen):
             return
         self.dismiss(None)
 
-    def export_rows(self) -> list[dict[str, Any]]:
+    def export_rows(self) -> list[Mapping[str, Any]]:
         """The current view in display order (filter and sort applied, full text, phones
         unmasked: an export is the user's own data), as ``usms_tui.exporting`` rows."""
         app = self.app
-        by_key: dict[str, dict[str, Any]] = {}
+        by_key: dict[str, Mapping[str, Any]] = {}
         for summary in app.poller.summaries(app.clock()):
             entry = getattr(app.poller.states.get(summary.session_no), "entry", None)
             for receipt in summary.phones:

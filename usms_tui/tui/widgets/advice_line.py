@@ -3,14 +3,15 @@ failed, else UCloud's advice when it is overdue, otherwise its full SessionNo an
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
 
 from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_local_time
-from usms_tui.tui.text import WARNING_MARK, safe_str
+from usms_tui.tui.statuses import WARNING_MARK
 
 
 def hours(seconds: float) -> str:
@@ -26,7 +27,7 @@ def overdue_advice(session_no: str, warn_after: float) -> str:
     The SessionNo comes first: at 80 columns the line is cut at the right, and the SessionNo
     is the part the user needs for the ticket.
     """
-    return f"{safe_str(session_no)}: no receipt after {hours(warn_after)}, contact UCloud support with this SessionNo"
+    return f"{safe(session_no)}: no receipt after {hours(warn_after)}, contact UCloud support with this SessionNo"
 
 
 class AdviceLine(Widget):
@@ -45,10 +46,10 @@ class AdviceLine(Widget):
     AdviceLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._text = Text("")
-        self._args: tuple = ()
+        self._args: tuple[object, ...] = ()
         self._style_name = "dim"
 
     def show(
@@ -73,18 +74,18 @@ class AdviceLine(Widget):
         if summary is None:
             text = empty_hint
         elif detail:
-            text, style = safe_str(detail), "detail"
+            text, style = safe(detail), "detail"
         elif error:
             # Before the overdue advice: while receipts cannot be fetched, "no receipt after
             # 12 h" may only mean "not fetched" (e.g. a wrong key from the start), and sending
             # the user to UCloud support would be the wrong advice. The age column keeps its "!".
-            text, style = f"{WARNING_MARK} refresh failed: {safe_str(error)}", "error"
+            text, style = f"{WARNING_MARK} refresh failed: {safe(error)}", "error"
         elif summary.overdue:
             text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
         else:
-            parts = [safe_str(summary.session_no)]
+            parts = [safe(summary.session_no)]
             if label:
-                parts.append(safe_str(label))
+                parts.append(safe(label))
             parts.append(f"sent {format_local_time(sent_at)}" if sent_at is not None else "send time unknown")
             parts.append(f"{summary.total} phones" if summary.total != 1 else "1 phone")
             text = " · ".join(parts)

@@ -7,11 +7,12 @@ from the active bindings themselves so it can never disagree with them.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.keys import key_to_character
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -46,7 +47,7 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, _screen) -> None:
+    def _bindings_changed(self, _screen: Screen[Any]) -> None:
         self.refresh(layout=True)
 
     def items(self) -> list[tuple[str, str, bool]]:

@@ -3,19 +3,25 @@
 Phones are masked (``138****1234``) unless the user toggles ``m``. Status is symbol + word
 (+ colour); phones known from the send but without a receipt are pending, and past the
 warning age they are overdue. Everything from the API is shown literally.
+
+A session has at most thousands of phones, so a row's values are its finished cells: the
+diff then also catches what a mask toggle or a resize changed, and only those cells redraw.
 """
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from textual import events
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
 from usms_tui.domain.timefmt import format_duration, format_local_time
-from usms_tui.tui.text import clip, safe_str, status_class, status_label
+from usms_tui.tui.statuses import status_class, status_label
+from usms_tui.tui.text import clip
 from usms_tui.tui.widgets.keyed_table import KeyedTable
+from usms_tui.tui.widgets.table_base import Cell, Column, Values
 
 # (key, header, narrow width, wide width); "desc" takes what is left.
 _COLUMNS = (
@@ -28,6 +34,7 @@ _COLUMNS = (
     ("cost", "Cost", 4, 4),
     ("user", "UserId", 6, 16),
 )
+_RIGHT = ("latency", "cost")
 WIDE = 120  # from this width on, show dates and longer codes
 
 
@@ -48,51 +55,50 @@ def _fixed_width(wide: bool) -> int:
     return sum(widths) + 2 * len(_COLUMNS) + 1
 
 
+def _as_cell(_column: str, value: Any) -> Cell:
+    text, css_class = value
+    return str(text), str(css_class)
+
+
 class PhonePane(KeyedTable):
     """Receipts per phone for one session; call :meth:`show`."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        # Delay and cost are right-aligned under left-aligned headers.
+        columns = [
+            Column(key, header, width or 12, "right" if key in _RIGHT else "left", "left")
+            for key, header, width, _ in _COLUMNS
+        ]
+        super().__init__(columns, _as_cell, **kwargs)
         self.session_no: str | None = None
         self.masked = True
         self.warn_after = DEFAULT_WARN_AFTER
         self._wide = False
+        self._widths = {column.key: column.width or 0 for column in columns}
         self._last: tuple[SessionSummary | None, float | None] = (None, None)
 
-    def on_mount(self) -> None:
-        for key, header, width, _ in _COLUMNS:
-            self.add_column(header, key=key, width=width or 12)
-
-    def cells(self, receipt: Receipt, summary: SessionSummary, sent_at: float | None) -> list[object]:
-        """The row for one phone."""
+    def row_values(self, receipt: Receipt, summary: SessionSummary, sent_at: float | None) -> Values:
+        """The row for one phone: its cells as (text, status class)."""
         phone = mask_phone(receipt.phone) if self.masked else receipt.phone
         overdue = phone_overdue(receipt, summary, self.warn_after)
-        status = self.styled(
-            status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue)
-        )
         latency = None
         if receipt.receipt_time is not None and sent_at is not None:
             latency = receipt.receipt_time - sent_at
-        row: list[object] = [
-            self.key_cell(safe_str(phone), receipt.phone),
-            status,
+        return (
+            (phone, ""),
+            (status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue)),
             # Cut to the column with "…" (DataTable crops silently: "用户接收成" looked whole).
-            self.styled(self._fit(receipt.code, "code")),
-            self.styled(self._fit(receipt.desc, "desc")),
-            self.styled(receipt_when(receipt.receipt_time, self._now(), self._wide)),
-            self.styled(format_duration(latency) if latency is not None and latency >= 0 else "-"),
-            self.styled(str(receipt.cost_count) if receipt.status.is_final else "-"),
-            self.styled(self._fit(receipt.user_id, "user")),
-        ]
-        row[5].justify = row[6].justify = "right"
-        return row
-
-    def _fit(self, value: str, column: str) -> str:
-        found = self.columns.get(self.column_key(column))
-        return clip(value, found.width) if found is not None else safe_str(value)
+            (clip(receipt.code, self._widths["code"]), ""),
+            (clip(receipt.desc, self._widths["desc"]), ""),
+            (receipt_when(receipt.receipt_time, self._now(), self._wide), ""),
+            (format_duration(latency) if latency is not None and latency >= 0 else "-", ""),
+            (str(receipt.cost_count) if receipt.status.is_final else "-", ""),
+            (clip(receipt.user_id, self._widths["user"]), ""),
+        )
 
     def _now(self) -> float:
-        return getattr(self.app, "clock", time.time)()
+        clock = getattr(self.app, "clock", time.time)
+        return float(clock())
 
     def show(self, summary: SessionSummary | None, sent_at: float | None) -> None:
         """Show this session's phones; diff-update when it is the session already shown."""
@@ -106,7 +112,7 @@ class PhonePane(KeyedTable):
             self.scroll_home(animate=False)
         if summary is None:
             return
-        self.sync({r.phone: self.cells(r, summary, sent_at) for r in summary.phones})
+        self.update({r.phone: self.row_values(r, summary, sent_at) for r in summary.phones})
 
     def redraw(self) -> None:
         """Rebuild cells from the last data (mask toggled, resized)."""
@@ -120,13 +126,8 @@ class PhonePane(KeyedTable):
         desc = max(10, event.size.width - _fixed_width(wide))
         changed = wide != self._wide
         self._wide = wide
-        for key, _, narrow, wide_width in _COLUMNS:
-            column = self.columns[self.column_key(key)]
-            width = desc if key == "desc" else (wide_width if wide else narrow)
-            if column.width != width:
-                column.width = width
-                changed = True
-        if changed:
-            self._require_update_dimensions = True
+        self._widths = {
+            key: desc if key == "desc" else (wide_width if wide else narrow) for key, _, narrow, wide_width in _COLUMNS
+        }
+        if self.set_widths(self._widths) or changed:
             self.redraw()
-            self.refresh(layout=True)

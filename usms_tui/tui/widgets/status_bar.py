@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from usms_tui.domain.receipts import Status
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
-from usms_tui.tui.text import OVERDUE_SYMBOL, STATUS_SYMBOLS, safe_str, shorten
+from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
+from usms_tui.tui.text import shorten
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class BarState:
 def account_label(public_key: str | None, project_id: str | None) -> str:
     """``4E9U…3x0Q/org-abc``: enough of the key to tell accounts apart, never all of it."""
     key = shorten(public_key or "", 10) if public_key else "no key"
-    return f"{key}/{safe_str(project_id)}" if project_id else key
+    return f"{key}/{safe(project_id)}" if project_id else key
 
 
 class StatusBar(Widget):
@@ -68,7 +71,7 @@ class StatusBar(Widget):
     StatusBar { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._state = BarState(loading=True)
 
@@ -82,7 +85,7 @@ class StatusBar(Widget):
             self._state = state
             self.refresh()
 
-    def _style(self, name: str):
+    def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"status-bar--{name}", partial=True)
 
     def render(self) -> Text:
@@ -127,7 +130,7 @@ class StatusBar(Widget):
             second.append(f"  {s.alert}", style=self._style("error"))
         second.append("  │ ")
         if s.watchlist_error:
-            second.append(f"✗ {safe_str(s.watchlist_error)}", style=self._style("error"))
+            second.append(f"✗ {safe(s.watchlist_error)}", style=self._style("error"))
         elif s.error:
             health = f"API ✗ {s.error}"
             if s.failures > 1:

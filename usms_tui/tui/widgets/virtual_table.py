@@ -1,23 +1,22 @@
-"""A keyed table that renders only the rows on screen (Textual's Line API), for the phones
-view, which can hold 100,000 phones.
+"""The keyed table that renders only the rows on screen (Textual's Line API), for views that
+can reach 100,000 rows (the phones view).
 
 Why not DataTable: adding a DataTable row costs ~75 µs plus a measurement of every cell, and
 every change re-sorts its row index, so 100,000 phones took about a minute to fill with
-multi-second stalls (bench/bench_phones_view.py). Here the data is a dict of plain values and
-a list of keys in display order; a frame renders the ~20 visible lines (cached per key and
-value) and an update is a dict comparison. Keys and values stay the screen's business;
-``render(column, value) -> (text, css_class)`` turns a value into a cell.
+multi-second stalls (bench/bench_phones_view.py). Here the rows are the shared ``RowModel``
+(plain values by key) and a list of keys in display order; a frame renders the ~20 visible
+lines (cached per key and values) and an update is a dict comparison. It speaks the same
+protocol as ``KeyedTable`` (see ``table_base``): ``render(column, value) -> (text, class)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import ClassVar, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
 from textual.geometry import Size
@@ -25,43 +24,25 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from usms_tui.tui.text import safe_str
-
-Values = tuple[Hashable, ...]
-
-_CLASSES = ("delivered", "failed", "unknown", "pending", "other", "overdue", "warning", "dim")
-
-
-class Column(NamedTuple):
-    """A fixed-width column: widths are known up front, so no cell is ever measured."""
-
-    key: str
-    label: str
-    width: int
-    justify: str = "left"
-
-
-class Changes(NamedTuple):
-    """What one ``update`` did: keys added, removed and rows whose values changed."""
-
-    added: int
-    removed: int
-    changed: int
+from usms_tui.domain.text import safe
+from usms_tui.tui.text import fit
+from usms_tui.tui.widgets.table_base import (
+    STYLE_CLASSES,
+    Cell,
+    Changes,
+    Column,
+    KeyedRows,
+    KeyedView,
+    Render,
+    RowModel,
+    Values,
+)
 
 
-def fit(text: str, width: int, justify: str = "left") -> str:
-    """Pad or cut ``text`` to exactly ``width`` cells (CJK counts double), ``…`` when cut."""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
-    if justify == "right":
-        return " " * (width - cell_len(text)) + text
-    return set_cell_size(text, width)
-
-
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     """Rows by key, in an order the owner sets; a header line; a row cursor."""
 
-    BINDINGS: ClassVar = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", "up", show=False),
         Binding("down", "cursor(1)", "down", show=False),
         Binding("pageup", "page(-1)", "page up", show=False),
@@ -76,7 +57,7 @@ class VirtualTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-table--header",
         "virtual-table--cursor",
-        *(f"virtual-table---{name}" for name in _CLASSES),
+        *(f"virtual-table--{name}" for name in STYLE_CLASSES),
     }
 
     DEFAULT_CSS = """
@@ -96,18 +77,6 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .virtual-table---dim { color: $text-muted; }
     """
 
-    class RowSelected(Message):
-        """Enter (or a click on the selected row) on a row."""
-
-        def __init__(self, table: VirtualTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
     class RowHighlighted(Message):
         """The cursor is on another row (``key`` None: the table is empty)."""
 
@@ -120,28 +89,28 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        render: Callable[[str, Hashable], tuple[str, str]],
-        *,
-        fixed: int = 0,
-        **kwargs,
-    ) -> None:
-        """``fixed``: how many leading columns stay in place when the rest scroll sideways
-        (what names a row, so a row scrolled to its last columns still says whose it is)."""
+    class RowSelected(RowHighlighted):
+        """Enter (or a click on the selected row) on a row."""
+
+        key: str
+
+    def __init__(self, columns: Sequence[Column], render: Render, *, fixed: int = 0, **kwargs: Any) -> None:
+        """Every column needs a width (no cell is ever measured). ``fixed``: how many leading
+        columns stay in place when the rest scroll sideways (what names a row, so a row
+        scrolled to its last columns still says whose it is)."""
         super().__init__(**kwargs)
         self.columns = list(columns)
-        self._fixed_width = sum(c.width + 2 for c in self.columns[:fixed])
+        self._widths = [_width(column) for column in self.columns]
+        self._fixed_width = sum(width + 2 for width in self._widths[:fixed])
         self._fixed = fixed
         self._render_value = render
-        self._values: dict[str, Values] = {}
+        self._model = RowModel()
         self._order: list[str] = []
         self._index: dict[str, int] = {}
         self._cursor = 0
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
-        self._width = sum(c.width + 2 for c in self.columns)
+        self._width = sum(width + 2 for width in self._widths)
         self._highlighted: str | None = None
         self.virtual_size = Size(self._width, 1)
 
@@ -156,30 +125,32 @@ class VirtualTable(ScrollView, can_focus=True):
         """Row keys in display order."""
         return list(self._order)
 
-    def values(self, key: str) -> Values:
-        return self._values[key]
-
     def cells(self, key: str) -> list[str]:
-        """A row's texts as shown (literal, control characters escaped), before fitting."""
-        return [
-            safe_str(self._render_value(c.key, v)[0]) for c, v in zip(self.columns, self._values[key], strict=False)
-        ]
+        """A row's texts as shown (literal, unsafe characters escaped), before fitting."""
+        row = zip(self.columns, self._model.shown[key], strict=True)
+        return [safe(self._render_value(column.key, value)[0]) for column, value in row]
 
     def update(self, values: Mapping[str, Values]) -> Changes:
-        """Show exactly ``values``: gone keys leave, new keys are appended (the owner re-sorts),
-        changed rows are redrawn if visible. Unchanged rows cost one tuple comparison."""
-        old = self._values
-        removed = sum(1 for key in old if key not in values)
-        added_keys = [key for key in values if key not in old]
-        changed = sum(1 for key, row in values.items() if key in old and old[key] != row)
+        """Show exactly ``values`` (those the filter accepts): gone keys leave, new keys are
+        appended (the owner re-sorts), changed rows are redrawn if visible. Unchanged rows
+        cost one tuple comparison."""
+        model = self._model
+        model.given = values
+        wanted = model.wanted()
+        diff = model.diff(wanted)
         selected = self.selected_key
-        self._values = dict(values)
-        if removed or added_keys:
-            kept = [key for key in self._order if key in self._values] if removed else self._order
-            self._set_order(kept + added_keys, selected)
-        elif changed:
+        model.shown = dict(wanted)
+        if diff.gone or diff.new:
+            kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
+            self._set_order(kept + diff.new, selected)
+        elif diff.changed:
             self.refresh()
-        return Changes(len(added_keys), removed, changed)
+        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+
+    def order_by(self, rank: Callable[[str], Any]) -> None:
+        """Sort rows by ``rank(key)``, stably (ties keep the order of the data), keeping the
+        cursor on its row."""
+        self.set_order(sorted(self._model.shown, key=rank))
 
     def set_order(self, keys: list[str], *, keep_cursor: bool = True) -> None:
         """Display rows in this order (every key must be in the data). The cursor stays on its
@@ -212,9 +183,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """The key of the row under the cursor, or None for an empty table."""
         return self._order[self._cursor] if 0 <= self._cursor < len(self._order) else None
 
-    def select_key(self, key: str) -> None:
+    def select_key(self, key: str | None) -> None:
         """Move the cursor to ``key`` when it is shown."""
-        index = self._index.get(key)
+        index = self._index.get(key) if key is not None else None
         if index is not None:
             self._move(index)
 
@@ -246,9 +217,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
         # Offsets at which each scrolling column comes right after the fixed ones.
         starts, x = [], 0
-        for column in self.columns[self._fixed :]:
+        for width in self._widths[self._fixed :]:
             starts.append(x)
-            x += column.width + 2
+            x += width + 2
         current = int(self.scroll_x)
         if direction > 0:
             target = next((start for start in starts if start > current), current)
@@ -285,11 +256,12 @@ class VirtualTable(ScrollView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(name)
         return style
 
-    def _strip(self, texts: Sequence[tuple[str, str]], base: Style) -> Strip:
+    def _strip(self, texts: Sequence[Cell], base: Style, *, header: bool = False) -> Strip:
         segments = []
-        for column, (text, css_class) in zip(self.columns, texts, strict=False):
-            style = base + self._style(f"virtual-table---{css_class}") if css_class else base
-            segments.append(Segment(" " + fit(safe_str(text), column.width, column.justify) + " ", style))
+        for column, width, (text, css_class) in zip(self.columns, self._widths, texts, strict=True):
+            style = base + self._style(f"virtual-table--{css_class}") if css_class else base
+            justify = column.header_justify if header else column.justify
+            segments.append(Segment(" " + fit(safe(text), width, justify) + " ", style))
         return Strip(segments, self._width)
 
     def render_line(self, y: int) -> Strip:
@@ -301,20 +273,22 @@ class VirtualTable(ScrollView, can_focus=True):
             strip = self._lines.get(key)
             if strip is None:
                 header = self._style("virtual-table--header")
-                strip = self._lines[key] = self._strip([(c.label, "") for c in self.columns], base + header)
+                strip = self._lines[key] = self._strip(
+                    [(c.label, "") for c in self.columns], base + header, header=True
+                )
         else:
             index = scroll_y + y - 1
             if index >= len(self._order):
                 return Strip.blank(width, base)
             row_key = self._order[index]
             selected = index == self._cursor
-            values = self._values[row_key]
-            key = (row_key, values, selected, self.has_focus)
-            strip = self._lines.get(key)
+            values = self._model.shown[row_key]
+            line_key = (row_key, values, selected, self.has_focus)
+            strip = self._lines.get(line_key)
             if strip is None:
                 row_base = base + self._style("virtual-table--cursor") if selected else base
-                texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values, strict=False)]
-                strip = self._lines[key] = self._strip(texts, row_base)
+                texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values, strict=True)]
+                strip = self._lines[line_key] = self._strip(texts, row_base)
         fixed = min(self._fixed_width, width)
         if not scroll_x or not fixed:
             return strip.crop_extend(scroll_x, scroll_x + width, base)
@@ -327,3 +301,15 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+def _width(column: Column) -> int:
+    if column.width is None:
+        raise ValueError(f"column {column.key!r}: a virtual table needs fixed widths")
+    return column.width
+
+
+if TYPE_CHECKING:
+
+    def _speaks_the_protocol(table: VirtualTable) -> KeyedView:
+        return table  # mypy checks that VirtualTable is a KeyedView

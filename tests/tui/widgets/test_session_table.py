@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from tests.tui.conftest import NOW
 from usms_tui.domain.receipts import Receipt, summarize
 from usms_tui.tui.widgets.session_table import SessionTable
-
-from .conftest import NOW
 
 ROWS = 1500
 
