@@ -1,4 +1,4 @@
-"""The signature must match the vectors in the API facts page and the official SDK's signer."""
+"""The signature must match UCloud's published test vectors and the official SDK's signer."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """UCloud's request signature: flatten, stringify, sort, concatenate, SHA-1. Pure functions.
 
-See ``shared/docs/ucloud-usms-api.md`` §3. The private key only ever enters :func:`signature`
+The same algorithm as UCloud's official SDKs; ``tests/unit/test_signing.py`` holds the published
+test vectors and checks agreement with the Python SDK's signer. The private key only ever enters :func:`signature`
 and is never part of a value that could be printed, logged or raised.
 """
 

@@ -102,7 +102,7 @@ def _as_str(value: Any) -> str:
 
 
 #: A ReceiptTime this large is not Unix seconds (it would be past the year 5138) but
-#: milliseconds (or finer): the facts page only infers "seconds" from the docs' example.
+#: milliseconds (or finer): UCloud documents the field only by an example in seconds.
 _FINER_THAN_SECONDS = 100_000_000_000
 
 

@@ -2,7 +2,7 @@
 
 Accepts what UCloud's gateway accepts: POST form (what the SDKs send), POST JSON (nested
 lists flattened the way they are signed) and GET query strings. Errors use the gateway's
-RetCodes (``shared/docs/ucloud-usms-api.md`` §4). Choices where the real API is silent:
+RetCodes (the same table :mod:`usms_tui.domain.failures` classifies). Choices where the real API is silent:
 
 * a missing ``SessionNoSet`` (or ``PhoneNumbers``/``TemplateId``) is RetCode 220
   ``Missing params: NAME``; more than 100 SessionNos (or 1000 phones) is RetCode 230
