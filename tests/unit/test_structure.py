@@ -20,7 +20,9 @@ def test_the_walk_finds_the_package():
 
 
 def test_no_module_is_over_400_lines():
-    long = {str(p.relative_to(PACKAGE)): n for p in modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    long = {
+        str(p.relative_to(PACKAGE)): n for p in modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
     assert long == {}
 
 
@@ -33,7 +35,9 @@ def _classes_based_on(path: Path, bases: set[str]) -> list[str]:
     found = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            names = {b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in node.bases}
+            names = {
+                b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in node.bases
+            }
             if names & bases:
                 found.append(node.name)
     return found
@@ -41,11 +45,15 @@ def _classes_based_on(path: Path, bases: set[str]) -> list[str]:
 
 def test_one_screen_per_screen_module():
     screens = {"Screen", "ModalScreen"}
-    crowded = {p.name: c for p in (PACKAGE / "tui" / "screens").glob("*.py") if len(c := _classes_based_on(p, screens)) > 1}
+    crowded = {
+        p.name: c for p in (PACKAGE / "tui" / "screens").glob("*.py") if len(c := _classes_based_on(p, screens)) > 1
+    }
     assert crowded == {}
 
 
 def test_widgets_live_in_widgets():
     widget_bases = {"Widget", "Static", "DataTable", "ScrollView", "Label", "Input"}
-    misplaced = {p.name: c for p in (PACKAGE / "tui" / "screens").glob("*.py") if (c := _classes_based_on(p, widget_bases))}
+    misplaced = {
+        p.name: c for p in (PACKAGE / "tui" / "screens").glob("*.py") if (c := _classes_based_on(p, widget_bases))
+    }
     assert misplaced == {}
