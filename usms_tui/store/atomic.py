@@ -32,7 +32,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(folder)
     try:
         existing = os.stat(path).st_mode
     except FileNotFoundError:
@@ -60,6 +60,25 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
             os.unlink(temp_name)
         raise
     fsync_dir(folder)
+
+
+def ensure_private_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents owner-only (0700), whatever the umask: under
+    ``umask 000`` a plain ``mkdir`` makes them 0777, and the watchlist's and cache's folders
+    hold phone numbers. Folders that already exist are left as they are."""
+    missing: list[Path] = []
+    current = Path(folder)
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, 0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process: theirs to set
+        os.chmod(part, 0o700)  # mkdir's mode is masked by the umask; chmod's is not
 
 
 def fsync_dir(folder: Path) -> None:
