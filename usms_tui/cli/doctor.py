@@ -128,7 +128,7 @@ async def _doctor(settings: Settings) -> dict[str, Any]:
     from usms_tui.monitor.doctor import check_account
     from usms_tui.monitor.runtime import build_client
 
-    async with make_http_client(settings.timeout) as http:
+    async with make_http_client(settings.timeout, base_url=settings.base_url) as http:
         client = build_client(settings, http)
         check = await check_account(client)
         return report(settings, client, check)
