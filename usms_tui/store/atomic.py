@@ -32,7 +32,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
-    ensure_private_dir(folder)
+    # A file others may read (the metrics textfile, 0644) gets folders they can enter.
+    ensure_private_dir(folder, 0o755 if mode is not None and mode & 0o044 else 0o700)
     try:
         existing = os.stat(path).st_mode
     except FileNotFoundError:
@@ -62,10 +63,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     fsync_dir(folder)
 
 
-def ensure_private_dir(folder: Path) -> None:
-    """Create ``folder`` and any missing parents owner-only (0700), whatever the umask: under
-    ``umask 000`` a plain ``mkdir`` makes them 0777, and the watchlist's and cache's folders
-    hold phone numbers. Folders that already exist are left as they are."""
+def ensure_private_dir(folder: Path, mode: int = 0o700) -> None:
+    """Create ``folder`` and any missing parents with ``mode`` (owner-only by default),
+    whatever the umask: under ``umask 000`` a plain ``mkdir`` makes them 0777, and the
+    watchlist's and cache's folders hold phone numbers. Folders that already exist are left
+    as they are."""
     missing: list[Path] = []
     current = Path(folder)
     while not current.exists():
@@ -75,10 +77,10 @@ def ensure_private_dir(folder: Path) -> None:
         current = current.parent
     for part in reversed(missing):
         try:
-            os.mkdir(part, 0o700)
+            os.mkdir(part, mode)
         except FileExistsError:
             continue  # made meanwhile by another process: theirs to set
-        os.chmod(part, 0o700)  # mkdir's mode is masked by the umask; chmod's is not
+        os.chmod(part, mode)  # mkdir's mode is masked by the umask; chmod's is not
 
 
 def fsync_dir(folder: Path) -> None:
