@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-from usms_tui.domain.receipts import (
-    Receipt,
-    Status,
-    classify,
-    mask_phone,
-    parse_receipt_data,
-    shows_raw_result,
-    summarize,
-)
+import pytest
+
+from usms_tui.domain.answers import MalformedAnswer, parse_receipt_data, receipts_of
+from usms_tui.domain.receipts import Receipt, Status, classify, mask_phone, shows_raw_result, summarize
 
 
 def test_classify_documented_and_unknown_results():
@@ -45,9 +40,15 @@ def test_receipt_from_api_is_lenient():
 
 
 def test_parse_receipt_data_pending_shapes():
-    assert parse_receipt_data(None) == {}
-    parsed = parse_receipt_data([{"SessionNo": "a", "ReceiptSet": []}, {"SessionNo": "b"}, "junk"])
-    assert parsed == {"a": [], "b": []}
+    # No Data key at all, an empty, null or missing ReceiptSet: no receipts yet (pending).
+    assert receipts_of({"RetCode": 0}) == {}
+    parsed = parse_receipt_data(
+        [{"SessionNo": "a", "ReceiptSet": []}, {"SessionNo": "b"}, {"SessionNo": "c", "ReceiptSet": None}]
+    )
+    assert parsed == {"a": [], "b": [], "c": []}
+    # An entry that is not an object is a broken answer, not a quiet one.
+    with pytest.raises(MalformedAnswer, match=r"Data\[1\] is a string"):
+        parse_receipt_data([{"SessionNo": "a"}, "junk"])
 
 
 def test_summarize_counts_settled_overdue():

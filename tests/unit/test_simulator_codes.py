@@ -6,10 +6,11 @@ import random
 
 import pytest
 
+from usms_tui.domain.answers import parse_receipt_data
 from usms_tui.domain.carriers import Carrier, carrier_of
 from usms_tui.domain.explain import explain
 from usms_tui.domain.receipt_codes import Source, default_table
-from usms_tui.domain.receipts import Receipt, Status, parse_receipt_data
+from usms_tui.domain.receipts import Receipt, Status
 from usms_tui.simulator import ManualClock, Scenario, Simulator
 from usms_tui.simulator.scenario import FAILURES_BY_CARRIER, draw_phone, failures_for
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.domain.receipts import Status, classify, parse_receipt_data
+from usms_tui.domain.answers import parse_receipt_data
+from usms_tui.domain.receipts import Status, classify
 from usms_tui.simulator import ManualClock, Scenario, Simulator
 
 NOW = 1_750_000_000.0

@@ -151,7 +151,7 @@ CORRUPT = {
     "bad type": (b'{"version": 1, "sessions": [{"session_no": "a", "added_at": "x"}]}', "added_at"),
     "twice": (b'{"version": 1, "sessions": [{"session_no": "a"}, {"session_no": "a"}]}', "twice"),
     # json.loads takes NaN/Infinity; these times would crash every table and export later.
-    "nan sent_at": (b'{"version": 1, "sessions": [{"session_no": "a", "sent_at": NaN}]}', "sent_at nan"),
+    "nan sent_at": (b'{"version": 1, "sessions": [{"session_no": "a", "sent_at": NaN}]}', "NaN is not a JSON number"),
     "huge added_at": (b'{"version": 1, "sessions": [{"session_no": "a", "added_at": 1e20}]}', "added_at 1e+20"),
 }
 
@@ -251,7 +251,8 @@ def test_any_sessions_round_trip_through_the_file(tmp_path):
     entries = st.builds(
         WatchedSession,
         session_no=session_no,
-        label=st.text(max_size=20),
+        # Labels with control characters are refused at the door (see test_hostile_*).
+        label=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp", "Cs")), max_size=20),
         added_at=st.floats(min_value=1, max_value=4e9, allow_nan=False),
         sent_at=st.none() | st.floats(min_value=0, max_value=4e9, allow_nan=False),
         phones=st.lists(st.text(min_size=1, max_size=12).filter(str.strip).map(str.strip), max_size=3, unique=True).map(

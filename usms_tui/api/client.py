@@ -20,10 +20,11 @@ from typing import Any
 
 import httpx
 
-from usms_tui import __version__
 from usms_tui.api.auth import Auth, as_auth
 from usms_tui.api.batching import MAX_BATCH, FetchResult, RetryPolicy, batched, unique
+from usms_tui.api.deadlines import cycle_seconds, request_seconds
 from usms_tui.api.errors import ApiError
+from usms_tui.api.http import USER_AGENT, make_http_client
 from usms_tui.api.responses import (
     REQUEST_ID_HEADER,
     TOKEN_REFUSED,
@@ -33,15 +34,16 @@ from usms_tui.api.responses import (
     read_answer,
     transport_failure,
 )
+from usms_tui.domain.answers import MalformedAnswer, receipts_of
 from usms_tui.domain.base_url import DEFAULT_BASE_URL, base_url_problem
 from usms_tui.domain.credentials import Credentials
 from usms_tui.domain.errors import ConfigError
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import parse_receipt_data
 
 __all__ = [
     "MAX_BATCH",
     "REQUEST_ID_HEADER",
+    "USER_AGENT",
     "Answer",
     "FetchResult",
     "ReceiptClient",
@@ -54,7 +56,6 @@ __all__ = [
 
 RECEIPT_ACTION = "GetUSMSSendReceipt"
 CHANNEL_KEY_HEADER = "channel-key"
-USER_AGENT = f"usms-tui/{__version__} (+https://pypi.org/project/usms-tui/) httpx/{httpx.__version__}"
 
 
 class _Stop:
@@ -83,6 +84,7 @@ class ReceiptClient:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        request_timeout: float | None = None,
     ) -> None:
         problem = base_url_problem(base_url, allow_http)
         if problem:
@@ -99,19 +101,30 @@ class ReceiptClient:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng
+        #: Total seconds one request may take, first byte sent to last byte read.
+        self.request_timeout = request_seconds(http, request_timeout)
 
     def __repr__(self) -> str:
         return f"ReceiptClient(base_url={self.base_url!r}, auth={self.auth.describe()!r})"
 
     # -- receipts -------------------------------------------------------------------------
 
-    async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult:
+    def cycle_budget(self, session_count: int) -> float:
+        """Seconds a :meth:`fetch` of ``session_count`` sessions may take in total."""
+        batches = -(-max(0, session_count) // self.batch_size)
+        return cycle_seconds(batches, self.concurrency, self.retry.max_total, self.request_timeout)
+
+    async def fetch(
+        self, session_nos: Iterable[str], *, project_id: str | None = None, budget: float | None = None
+    ) -> FetchResult:
         """Fetch receipts for ``session_nos`` in batches, concurrently, with retries.
 
         ``project_id`` overrides the client's project for these sessions (a session sent under
         another project is invisible from this one). Never raises for API or network failures:
         they are returned per batch, so one failed batch does not lose the others. After a
-        fatal answer no further batch is sent.
+        fatal answer no further batch is sent. The whole fetch ends within ``budget`` seconds
+        (default :meth:`cycle_budget`): a batch still unanswered then, or not yet sent, fails
+        as transient.
         """
         result = FetchResult()
         batches = batched(unique(session_nos), self.batch_size)
@@ -119,6 +132,8 @@ class ReceiptClient:
             return result
         gate = asyncio.Semaphore(self.concurrency)
         stop = _Stop()
+        budget = self.cycle_budget(sum(map(len, batches))) if budget is None else budget
+        deadline = self._clock() + budget
 
         async def run(batch: list[str]) -> None:
             async with gate:
@@ -126,12 +141,25 @@ class ReceiptClient:
                     result.errors.append(_skipped(batch, stop.reason))
                     return
                 params = {"Action": RECEIPT_ACTION, "SessionNoSet": batch, "ProjectId": project_id or None}
+                answer = None
                 try:
-                    answer = await self._call_with_retries(params, batch, result, stop)
+                    remaining = deadline - self._clock()
+                    if remaining <= 0:
+                        raise TimeoutError
+                    async with asyncio.timeout(remaining):
+                        answer = await self._call_with_retries(params, batch, result, stop, deadline)
+                    found = receipts_of(answer.body)
                 except ApiError as error:
                     result.errors.append(error.error)
                     return
-                found = parse_receipt_data(answer.body.get("Data"))
+                except TimeoutError:
+                    result.errors.append(_late(batch, budget))
+                    return
+                except MalformedAnswer as problem:
+                    message = f"{RECEIPT_ACTION}: malformed response, {problem}"
+                    request_id = answer.request_id if answer is not None else None
+                    result.errors.append(BatchError(ErrorKind.OTHER, message, tuple(batch), request_id=request_id))
+                    return
                 for session_no in batch:
                     result.receipts[session_no] = found.get(session_no, [])
 
@@ -185,7 +213,12 @@ class ReceiptClient:
     # -- internals ------------------------------------------------------------------------
 
     async def _call_with_retries(
-        self, params: dict[str, Any], session_nos: Sequence[str], counter: FetchResult, stop: _Stop
+        self,
+        params: dict[str, Any],
+        session_nos: Sequence[str],
+        counter: FetchResult,
+        stop: _Stop,
+        deadline: float | None = None,
     ) -> Answer:
         started = self._clock()
         attempt = 0
@@ -206,6 +239,8 @@ class ReceiptClient:
                 # Never past the budget, not even when the server asked for a longer wait.
                 if self._clock() - started + delay > self.retry.max_total:
                     raise ApiError.from_error(error) from None
+                if deadline is not None and self._clock() + delay >= deadline:
+                    raise ApiError.from_error(error) from None  # the cycle is over before the retry
                 await self._sleep(delay)
                 if stop.reason is not None:
                     raise ApiError.from_error(error) from None
@@ -243,7 +278,13 @@ class ReceiptClient:
         counter.requests += 1
         sent = time.monotonic()
         try:
-            response = await self.http.post(self.base_url, data=form, headers=headers)
+            # A total deadline: httpx's timeout bounds each read, and a server dripping a byte
+            # every few seconds would otherwise hold the request open indefinitely.
+            async with asyncio.timeout(self.request_timeout):
+                response = await self.http.post(self.base_url, data=form, headers=headers)
+        except TimeoutError:
+            message = f"{action}: no complete answer within {self.request_timeout:g}s"
+            raise failure(ErrorKind.TRANSIENT, message, batch) from None
         except httpx.TransportError as exc:
             raise transport_failure(exc, action, batch) from None
         return read_answer(response, action, batch, round_trip=time.monotonic() - sent)
@@ -251,6 +292,16 @@ class ReceiptClient:
 
 def _with_attempts(error: BatchError, attempts: int) -> BatchError:
     return replace(error, attempts=attempts)
+
+
+def _late(batch: Sequence[str], budget: float) -> BatchError:
+    """A batch the cycle's deadline cut off (in flight, or never sent): asked again next cycle."""
+    return BatchError(
+        kind=ErrorKind.TRANSIENT,
+        message=f"{RECEIPT_ACTION}: no answer within the refresh's {budget:g}s deadline; abandoned",
+        session_nos=tuple(batch),
+        attempts=0,
+    )
 
 
 def _skipped(batch: Sequence[str], reason: BatchError) -> BatchError:
@@ -262,16 +313,4 @@ def _skipped(batch: Sequence[str], reason: BatchError) -> BatchError:
         ret_code=reason.ret_code,
         request_id=reason.request_id,
         attempts=0,
-    )
-
-
-def make_http_client(timeout: float, **kwargs: Any) -> httpx.AsyncClient:
-    """The one long-lived HTTP client: TLS verification always on, pooled connections."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout),
-        verify=True,
-        headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-        follow_redirects=False,
-        **kwargs,
     )

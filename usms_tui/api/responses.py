@@ -7,7 +7,6 @@ or a header (they hold the signature or the Bearer token).
 
 from __future__ import annotations
 
-import json
 import ssl
 import time
 from collections.abc import Mapping
@@ -18,7 +17,9 @@ import httpx
 
 from usms_tui.api.batching import http_date, parse_retry_after
 from usms_tui.api.errors import ApiError
+from usms_tui.domain import json_safety
 from usms_tui.domain.failures import BatchError, ErrorKind, classify_http_status, classify_ret_code
+from usms_tui.domain.text import encodable
 
 REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
 #: "Token Not Exists": an expired or revoked Bearer token, or a channel-key of another channel.
@@ -49,7 +50,7 @@ def parse_ret_code(body: Mapping[str, Any]) -> int | None:
         return value
     if isinstance(value, str):
         try:
-            return int(value.strip())
+            return int(value.strip()) if len(value) <= 20 else None  # no RetCode has thousands of digits
         except ValueError:
             return None
     if isinstance(value, float) and value.is_integer():
@@ -82,9 +83,15 @@ def read_answer(
         wait = parse_retry_after(response.headers.get("Retry-After"), wall) if response.status_code == 429 else None
         raise failure(kind, message, batch, request_id=request_id, http_status=response.status_code, retry_after=wait)
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
-        snippet = response.text[:60].replace("\n", " ")
+        # Strict: nesting thousands deep, numbers of thousands of digits or a key given twice
+        # are a malformed answer, never a RecursionError or the last duplicate winning.
+        body = json_safety.loads(response.content)
+    except json_safety.JsonProblem as problem:
+        raise failure(
+            ErrorKind.OTHER, f"{action}: malformed response, {problem}", batch, request_id=request_id
+        ) from None
+    except ValueError:  # not JSON, or not UTF-8
+        snippet = encodable(response.content[:60].decode("utf-8", "replace")).replace("\n", " ")
         raise failure(
             ErrorKind.OTHER, f"{action}: malformed response, not JSON ({snippet!r})", batch, request_id=request_id
         ) from None
@@ -94,7 +101,7 @@ def read_answer(
     if ret_code is None:
         raise failure(ErrorKind.OTHER, f"{action}: malformed response, no RetCode", batch, request_id=request_id)
     if ret_code != 0:
-        message = str(body.get("Message") or "no message")
+        message = encodable(str(body.get("Message") or "no message")[:500])
         wait = parse_retry_after(response.headers.get("Retry-After"), wall) if ret_code == THROTTLED else None
         raise failure(
             classify_ret_code(ret_code),

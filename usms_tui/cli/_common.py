@@ -31,7 +31,8 @@ API_EXIT_CODES_HELP = """\
 exit codes:
   0  every batch was fetched
   2  bad flag or input, missing credentials, or a corrupt watchlist (the file is left as it was)
-  4  fatal API error: credentials, permission or project rejected (RetCode 171, 172, 29x, ...)
+  4  fatal API error: credentials, permission or project rejected (RetCode 171, 172, 29x, ...),
+     or a TLS certificate that fails verification
   5  transient failures (network, timeouts, HTTP 5xx/429, throttling) outlasted the retries
   6  another API error (bad parameter, USMS 18xxx, malformed answer)
 """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 
 from usms_tui.cli._common import SessionView, counts_dict, state_word
+from usms_tui.domain import json_safety
 from usms_tui.domain.receipts import mask_phone, shows_raw_result
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
@@ -47,7 +47,7 @@ def print_json(views: Sequence[SessionView]) -> None:
     from usms_tui.domain.explain import explain_report
 
     doc = explain_report({"sessions": [view_json(v) for v in views]}, [v.summary for v in views])
-    print(json.dumps(doc, ensure_ascii=False, indent=2))
+    print(json_safety.dumps(doc, indent=2))
 
 
 FROM_CACHE = "Last known state from the cache; 'usms-tui check' refreshes it."
@@ -93,6 +93,8 @@ def print_table(
             for receipt in summary.phones:
                 phone = mask_phone(receipt.phone) if mask else receipt.phone
                 when = format_local_time(receipt.receipt_time) if receipt.receipt_time else "-"
+                if receipt.time_raw:  # a ReceiptTime no clock can have: never shown as a date
+                    when = "unknown time"
                 status = receipt.status.value
                 if shows_raw_result(receipt.status, receipt.result):  # undocumented: show it raw
                     status += f" ({safe(_clip(receipt.result, 20))})"

@@ -7,7 +7,6 @@ Settled sessions are final and served from the cache instead of being fetched ag
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
@@ -24,6 +23,7 @@ from usms_tui.cli._common import (
     warn,
 )
 from usms_tui.cli._explained import explained_help
+from usms_tui.domain import json_safety
 from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
 from usms_tui.domain.text import safe
 
@@ -189,7 +189,7 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     alerts = crossed([poller.summary(no, now) for no in names], thresholds_of(settings))
     if args.json:
         doc = report_json(poller, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print(json_safety.dumps(doc, indent=2))
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
         print(

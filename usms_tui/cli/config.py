@@ -8,9 +8,10 @@ listed, in what order and how, is the settings table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from typing import Any
+
+from usms_tui.domain import json_safety
 
 PATH_NAMES = ("config", "watchlist", "cache", "ucloud-config", "ucloud-credential", "all")
 EPILOG = """\
@@ -92,7 +93,7 @@ def run_show(args: argparse.Namespace) -> int:
             "credentials": credentials,
             "warnings": list(settings.warnings),
         }
-        print(settings.scrub(json.dumps(document, indent=2, ensure_ascii=False)))
+        print(settings.scrub(json_safety.dumps(document, indent=2)))
         return 0
     rows = [(s.name, s.show(getattr(settings, s.name)), settings.sources[s.name]) for s in TABLE]
     width = min(44, max(len(value) for _, value, _ in rows))

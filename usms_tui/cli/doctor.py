@@ -8,11 +8,11 @@ SessionNo, with the round trip and this machine's clock skew against the server'
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from usms_tui.cli._common import formatter, load_settings
+from usms_tui.domain import json_safety
 from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ async def _doctor(settings: Settings) -> dict[str, Any]:
     from usms_tui.monitor.doctor import check_account
     from usms_tui.monitor.runtime import build_client
 
-    async with make_http_client(settings.timeout) as http:
+    async with make_http_client(settings.timeout, base_url=settings.base_url) as http:
         client = build_client(settings, http)
         check = await check_account(client)
         return report(settings, client, check)
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     settings.login()  # no credentials: one line naming every way to give them, exit 2
     document = asyncio.run(_doctor(settings))
     if args.json:
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json_safety.dumps(document, indent=2))
     else:
         print_text(document)
     for warning in document["warnings"]:

@@ -98,5 +98,7 @@ def run(args: argparse.Namespace) -> int:
         write_export(args.output, text)
     except OSError as error:
         raise UserError(f"cannot write {args.output}: {error.strerror or error}; nothing was written") from None
+    except ValueError as error:  # a NUL in the name: "embedded null byte"
+        raise UserError(f"cannot write {args.output}: {error}; nothing was written") from None
     print(f"exported {len(table)} row{'s' if len(table) != 1 else ''} to {safe(args.output)}", file=sys.stderr)
     return EXIT_OK

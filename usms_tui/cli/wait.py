@@ -7,7 +7,6 @@ simulator's manual clock and never really wait.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from usms_tui.cli._common import exit_code_for, formatter, parse_option, warn
 from usms_tui.config.table import SETTINGS, default
+from usms_tui.domain import json_safety
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
 from usms_tui.domain.timefmt import format_seconds
 
@@ -205,7 +205,7 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
             alerts=[a.to_dict() for a in alerts],
             timed_out=outcome.timed_out,
         )
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print(json_safety.dumps(doc, indent=2))
     else:
         print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
         if outcome.timed_out:

@@ -7,7 +7,6 @@ with no network at all) the user sees every session's last receipts.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -20,8 +19,9 @@ from usms_tui.cli._common import (
     parse_option,
     session_views,
 )
+from usms_tui.domain import json_safety
 from usms_tui.domain.errors import EXIT_OK, EXIT_USAGE, UserError
-from usms_tui.domain.text import safe
+from usms_tui.domain.text import decode_text, safe
 
 if TYPE_CHECKING:
     from usms_tui.store.watchlist import WatchedSession
@@ -48,8 +48,8 @@ both. SessionNos named as well are removed too.
 
 exit codes:
   0  done
-  2  bad flags, a named SessionNo that is not watched (the others were removed), or a
-     corrupt watchlist
+  2  bad flags, a named SessionNo that is not watched or an input that is not one (the
+     others were removed), or a corrupt watchlist
 """
 
 LIST_EPILOG = """\
@@ -130,6 +130,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 # -- add ---------------------------------------------------------------------------------
 
 
+def read_stdin() -> str:
+    """Standard input as text: binary data is one clear refusal, not a UnicodeDecodeError."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        return decode_text(buffer.read()) if buffer is not None else sys.stdin.read()
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = str(error) if not isinstance(error, UnicodeDecodeError) else f"not UTF-8 text (byte {error.start})"
+        raise UserError(f"cannot read standard input: {reason}; nothing was added") from None
+
+
+#: Refusals printed one a line; the rest are counted (a million bad lines must not become
+#: a million lines of stderr).
+MAX_REFUSAL_LINES = 20
+
+
+def print_limited(lines: list[str], *, what: str, hint: str = "") -> None:
+    """The first :data:`MAX_REFUSAL_LINES` of ``lines`` on stderr, then how many more."""
+    for line in lines[:MAX_REFUSAL_LINES]:
+        print(f"usms-tui: {line}", file=sys.stderr)
+    more = len(lines) - MAX_REFUSAL_LINES
+    if more > 0:
+        print(f"usms-tui: ... and {more} more {what} ({len(lines)} in all{hint})", file=sys.stderr)
+
+
 def _read_inputs(args: argparse.Namespace) -> tuple[list[WatchedSession], list[tuple[str, str]]]:
     from usms_tui.store.importer import parse_import
     from usms_tui.store.watchlist import WatchedSession, validate_session_no
@@ -150,16 +174,17 @@ def _read_inputs(args: argparse.Namespace) -> tuple[list[WatchedSession], list[t
         except ValueError as error:
             refused.append((repr(arg), str(error)))
     if "-" in args.session_nos:
-        found, bad = parse_import(sys.stdin.read(), "stdin")
+        found, bad = parse_import(read_stdin(), "stdin")
         sessions += found
         refused += bad
     for name in args.from_files:
         try:
-            with open(name, encoding="utf-8-sig") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            raise UserError(f"cannot read {name}: {reason}") from None
+            with open(name, "rb") as handle:
+                text = decode_text(handle.read())  # a BOM is dropped, as the watchlist drops one
+        except OSError as error:
+            raise UserError(f"cannot read {name}: {error.strerror or error}") from None
+        except ValueError as error:  # not UTF-8, or a NUL in the name ("embedded null byte")
+            raise UserError(f"cannot read {name}: {error}") from None
         found, bad = parse_import(text, name)
         sessions += found
         refused += bad
@@ -194,14 +219,13 @@ def run_add(args: argparse.Namespace) -> int:
     refused += report.refused
     if args.json:
         print(
-            json.dumps(
+            json_safety.dumps(
                 {
                     "added": report.added,
                     "updated": report.updated,
                     "unchanged": report.unchanged,
                     "refused": [{"input": i, "reason": r} for i, r in refused],
-                },
-                ensure_ascii=False,
+                }
             )
         )
     else:
@@ -209,8 +233,11 @@ def run_add(args: argparse.Namespace) -> int:
             f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
             f"refused {len(refused)} ({safe(watchlist.path)})"
         )
-    for where, why in refused:
-        print(f"usms-tui: refused {safe(where)}: {safe(why)}", file=sys.stderr)
+    print_limited(
+        [f"refused {safe(where)}: {safe(why)}" for where, why in refused],
+        what="refused",
+        hint="; --json lists every one",
+    )
     return EXIT_USAGE if refused else EXIT_OK
 
 
@@ -229,8 +256,9 @@ def run_remove(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(settings)
     text = "\n".join(s for s in args.session_nos if s != "-")
     if "-" in args.session_nos:
-        text += "\n" + sys.stdin.read()
-    named = [s.session_no for s in parse_import(text, "input")[0]]
+        text += "\n" + read_stdin()
+    found, refused = parse_import(text, "input")
+    named = [s.session_no for s in found]
     chosen = list(named)
     if args.settled or older_than is not None:
         cached = load_cached(settings) if args.settled else {}
@@ -243,9 +271,9 @@ def run_remove(args: argparse.Namespace) -> int:
     removed = watchlist.remove(chosen)
     print(f"removed {len(removed)} ({safe(watchlist.path)})")
     missing = [s for s in dict.fromkeys(named) if s not in removed]
-    for session_no in missing:
-        print(f"usms-tui: not watched: {safe(session_no)}", file=sys.stderr)
-    return EXIT_USAGE if missing else EXIT_OK
+    print_limited([f"not watched: {safe(session_no)}" for session_no in missing], what="not watched")
+    print_limited([f"refused {safe(where)}: {safe(why)}" for where, why in refused], what="refused")
+    return EXIT_USAGE if missing or refused else EXIT_OK
 
 
 # -- list --------------------------------------------------------------------------------

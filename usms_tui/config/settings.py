@@ -29,6 +29,7 @@ from usms_tui.config.values import Raw, convert
 from usms_tui.domain.base_url import base_url_problem
 from usms_tui.domain.credentials import Credentials, OAuthLogin
 from usms_tui.domain.errors import ConfigError
+from usms_tui.domain.secrets import remember_all
 
 
 def _from_table(name: str) -> Any:
@@ -151,6 +152,8 @@ def load_settings(
     except ConfigError as error:
         # Defence in depth: a key pasted into the wrong setting must not be echoed back either.
         raise ConfigError(scrub(str(error), secrets)) from None
+    finally:
+        remember_all(secrets)  # every later line the command line prints is scrubbed of them too
 
 
 Layer = dict[str, Raw]

@@ -86,6 +86,10 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
     except tomllib.TOMLDecodeError as error:
         message = _QUOTED_CHAR.sub(r"\1", str(error))
         raise ConfigError(f"config file {path} is not valid TOML: {message}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} is not usable TOML: nested too deeply") from None
+    except ValueError as error:  # tomllib's int() on a number past Python's 4,300-digit limit
+        raise ConfigError(f"config file {path} is not usable TOML: {error}") from None
 
     values: dict[str, tuple[Any, str]] = {}
     warnings: list[str] = []

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.config.toml_file import permission_warning
+from usms_tui.domain import json_safety
 from usms_tui.domain.errors import ConfigError
+from usms_tui.domain.secrets import remember_all
 
 #: key in config.json -> Settings field
 CONFIG_KEYS = {
@@ -39,6 +41,8 @@ CREDENTIAL_KEYS = {
     "refresh_token": "refresh_token",
     "expires_at": "expires_at",
 }
+#: Values in credential.json that are secrets.
+_SECRET_KEYS = ("private_key", "access_token", "refresh_token", "cookie", "csrf_token")
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,14 @@ def _read_array(path: Path) -> list[dict[str, Any]] | None:
     if not text.strip():
         return []  # the CLI can leave an empty file behind; it holds no profiles
     try:
-        document = json.loads(text)
+        document = json_safety.loads(text, unique_keys=False)  # the ucloud CLI's own file: read as it does
     except json.JSONDecodeError as error:
         # error.msg never quotes the document, so no secret can leak through it.
         raise ConfigError(
             f"ucloud file {path} is not valid JSON: {error.msg} (at line {error.lineno}, column {error.colno})"
         ) from None
+    except json_safety.JsonProblem as problem:
+        raise ConfigError(f"ucloud file {path} is not usable JSON: {problem}") from None
     if isinstance(document, dict):  # tolerate a single profile object
         document = [document]
     if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
@@ -110,6 +116,9 @@ def load_ucloud_profile(
         warning = permission_warning(credential_path, "UCloud API keys")
         if warning:
             warnings.append(warning)
+    # Every key and token of the file, not only the chosen profile's: one pasted as a profile
+    # name or a SessionNo must not come back in an error either.
+    remember_all(item.get(key) for item in credential_items or () for key in _SECRET_KEYS)
     configs, credentials = _by_profile(config_items), _by_profile(credential_items)
     available = tuple(sorted(set(configs) & set(credentials)))
     listed = ", ".join(repr(p) for p in available) if available else "none"

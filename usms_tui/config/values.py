@@ -145,7 +145,10 @@ class FilePath(Kind):
     def parse(self, value: Any) -> Path:
         if isinstance(value, Path):
             return value.expanduser()
-        return Path(super().parse(value)).expanduser()
+        text = super().parse(value)
+        if "\x00" in text:  # every os call would raise "embedded null byte"
+            raise ValueError("a path cannot hold a NUL character")
+        return Path(text).expanduser()
 
     def json(self, value: Any) -> Any:
         return str(value)

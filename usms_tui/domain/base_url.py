@@ -15,12 +15,24 @@ DEFAULT_OAUTH_BASE_URL = "https://oauth2.ucloud.cn"
 
 
 def _is_loopback(host: str) -> bool:
-    if host.lower().rstrip(".") == "localhost":
+    # Only names that never reach a resolver: a literal loopback address, or exactly
+    # "localhost" (which the system resolves from its hosts file). "localhost." is a fully
+    # qualified name a DNS server answers, and "localhost.example.com" is anybody's.
+    if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url``'s host is a literal loopback address or exactly ``localhost``."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return False
+    return host is not None and _is_loopback(host)
 
 
 def base_url_problem(url: str, allow_http: bool) -> str | None:

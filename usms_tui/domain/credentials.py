@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from usms_tui.domain.secrets import remember
+
 #: Refresh an access token this long before it expires, as the ``ucloud`` CLI does: a token
 #: that is about to lapse could expire between the check and the gateway reading it.
 TOKEN_EXPIRY_SKEW = 300.0
@@ -23,6 +25,9 @@ class Credentials:
     public_key: str
     private_key: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        remember(self.private_key)  # so no output line can repeat it (see domain.secrets)
+
     def __str__(self) -> str:
         return f"Credentials(public_key={self.public_key!r}, private_key=***)"
 
@@ -34,6 +39,9 @@ class OAuthTokens:
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
     expires_at: int = 0  #: Unix seconds; 0 when unknown (treated as expired, as the CLI does)
+
+    def __post_init__(self) -> None:
+        remember(self.access_token, self.refresh_token)  # a rotated pair is masked in output too
 
     def __str__(self) -> str:
         return f"OAuthTokens(access_token=***, refresh_token=***, expires_at={self.expires_at})"

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from usms_tui.domain.text import encodable
+
 #: UCloud's advice: if a message has no status 12 hours after sending, open a ticket.
 DEFAULT_WARN_AFTER = 12 * 3600.0
 
@@ -76,56 +78,74 @@ def shows_raw_result(status: Status, result: str) -> bool:
     return status is Status.OTHER or result.strip().casefold() in _UNDOCUMENTED_RESULTS
 
 
+#: Larger counts are not counts: a hostile or broken answer, read as "no value".
+_MAX_COUNT = 10**19  # a nanosecond timestamp fits; no count does
+
+
 def _as_int(value: Any, default: int | None = 0) -> int | None:
-    """Lenient int: accepts ints, integral floats and numeric strings; anything else -> default."""
+    """Lenient int: accepts ints, integral floats and numeric strings; anything else -> default.
+
+    So does a magnitude no count or time can have: a string of thousands of digits would cost
+    ``int()`` time (and past 4,300 digits raise), and an int that long overflows ``float()``.
+    """
     if isinstance(value, bool):
         return default
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else default
+    elif isinstance(value, str):
         text = value.strip()
+        if len(text) > 40:
+            return default
         try:
-            return int(text)
+            value = int(text)
         except ValueError:
             try:
                 number = float(text)
             except ValueError:
                 return default
-            return int(number) if number.is_integer() else default
+            value = int(number) if number.is_integer() else default
+    if isinstance(value, int) and -_MAX_COUNT <= value <= _MAX_COUNT:
+        return value
     return default
 
 
 def _as_str(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else encodable(str(value))
 
 
-#: A ReceiptTime this large is not Unix seconds (it would be past the year 5138) but
-#: milliseconds (or finer): UCloud documents the field only by an example in seconds.
-_FINER_THAN_SECONDS = 100_000_000_000
+#: The receipt times believed: 2000-01-01 .. 2100-01-01 UTC. Outside it a value is not a
+#: receipt time but a broken or hostile one, kept raw and shown as unknown, never turned
+#: into a plausible date. The window spans less than a factor of 1000, so a value in
+#: milliseconds (or micro-, nanoseconds) falls in it after exactly one scaling.
+_EARLIEST_RECEIPT = 946_684_800
+_LATEST_RECEIPT = 4_102_444_800
 
 
-def _as_timestamp(value: Any) -> int | None:
-    """Lenient ``ReceiptTime``: Unix seconds, or milliseconds/microseconds scaled down to them.
+def _as_timestamp(value: Any) -> tuple[int | None, str]:
+    """Lenient ``ReceiptTime``: Unix seconds, or milliseconds/micro/nanoseconds scaled down.
 
-    Zero, negative and unreadable values are "no time" rather than a date in 1970 or a
-    timestamp no formatter can show.
+    Returns ``(seconds, raw)``: ``raw`` is the value as text when it was given but is not a
+    usable time (negative, unreadable, before 2000 or past 2100 at every scale), else "".
+    Zero, empty and absent mean "no time yet" (raw "").
     """
-    if isinstance(value, float) and math.isfinite(value):
+    if value is None or value == "" or value == 0 or value is False:
+        return None, ""
+    if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e20:
         value = int(value)
-    seconds = _as_int(value, default=None)
-    if seconds is None and isinstance(value, str):
+    number = _as_int(value, default=None)
+    if number is None and isinstance(value, str) and len(value.strip()) <= 40:
         try:
-            number = float(value.strip())
+            parsed = float(value.strip())
         except ValueError:
-            return None
-        seconds = int(number) if math.isfinite(number) else None
-    if not seconds or seconds < 0:
-        return None
-    while seconds >= _FINER_THAN_SECONDS:
-        seconds //= 1000
-    return seconds
+            parsed = math.nan
+        number = int(parsed) if math.isfinite(parsed) else None
+    if number is not None and number > 0:
+        for scale in (1, 1000, 1_000_000, 1_000_000_000):
+            seconds = number // scale
+            if _EARLIEST_RECEIPT <= seconds < _LATEST_RECEIPT:
+                return seconds, ""
+    raw = value if isinstance(value, str) else repr(value)
+    return None, encodable(raw[:40])
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +160,13 @@ class Receipt:
     cost_count: int = 0
     receipt_time: int | None = None  # Unix seconds
     user_id: str = ""
+    time_raw: str = ""  # a ReceiptTime given but unusable (shown as unknown), else ""
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> Receipt:
         """Build from one ``ReceiptPerPhone`` object, tolerating strings for ints and extra fields."""
         result = _as_str(item.get("ReceiptResult"))
+        receipt_time, time_raw = _as_timestamp(item.get("ReceiptTime"))
         return cls(
             phone=_as_str(item.get("Phone")),
             result=result,
@@ -152,8 +174,9 @@ class Receipt:
             code=_as_str(item.get("ReceiptCode")),
             desc=_as_str(item.get("ReceiptDesc")),
             cost_count=_as_int(item.get("CostCount")) or 0,
-            receipt_time=_as_timestamp(item.get("ReceiptTime")),
+            receipt_time=receipt_time,
             user_id=_as_str(item.get("UserId")),
+            time_raw=time_raw,
         )
 
     @classmethod
@@ -162,8 +185,9 @@ class Receipt:
         return cls(phone=phone, result="", status=Status.PENDING)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape used by ``check --json``, ``export`` and the cache."""
-        return {
+        """The JSON shape used by ``check --json``, ``export`` and the cache (with
+        ``receipt_time_raw`` only for a ReceiptTime that was given but is not a usable time)."""
+        data: dict[str, Any] = {
             "phone": self.phone,
             "status": self.status.value,
             "result": self.result,
@@ -173,11 +197,15 @@ class Receipt:
             "receipt_time": self.receipt_time,
             "user_id": self.user_id,
         }
+        if self.time_raw:
+            data["receipt_time_raw"] = self.time_raw
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
         """Inverse of :meth:`to_dict` (status is re-derived from the raw result)."""
         result = _as_str(data.get("result"))
+        receipt_time, time_raw = _as_timestamp(data.get("receipt_time"))
         return cls(
             phone=_as_str(data.get("phone")),
             result=result,
@@ -185,30 +213,10 @@ class Receipt:
             code=_as_str(data.get("code")),
             desc=_as_str(data.get("desc")),
             cost_count=_as_int(data.get("cost_count")) or 0,
-            receipt_time=_as_timestamp(data.get("receipt_time")),
+            receipt_time=receipt_time,
             user_id=_as_str(data.get("user_id")),
+            time_raw=_as_str(data.get("receipt_time_raw")) or time_raw,
         )
-
-
-def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
-    """Parse a response's ``Data`` into {SessionNo: receipts}. Missing/odd ``Data`` = no receipts.
-
-    Sessions absent from the result are pending; so are sessions with an empty ReceiptSet.
-    """
-    sessions: dict[str, list[Receipt]] = {}
-    if not isinstance(data, list):
-        return sessions
-    for entry in data:
-        if not isinstance(entry, Mapping):
-            continue
-        session_no = _as_str(entry.get("SessionNo"))
-        if not session_no:
-            continue
-        receipt_set = entry.get("ReceiptSet")
-        receipts = sessions.setdefault(session_no, [])
-        if isinstance(receipt_set, list):
-            receipts.extend(Receipt.from_api(item) for item in receipt_set if isinstance(item, Mapping))
-    return sessions
 
 
 @functools.lru_cache(maxsize=1 << 16)  # summaries run every cycle over the same phones

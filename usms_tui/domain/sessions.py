@@ -34,13 +34,25 @@ MAX_LABEL_LENGTH = 200
 def validate_label(text: str) -> str:
     """Trim a label; raise ``ValueError(reason)`` when too long or holding control characters
     (they would be invisible in the UI's tables, or act on a terminal printing ``list``)."""
+    if not isinstance(text, str):
+        raise ValueError("not a string")
     label = text.strip()
     if len(label) > MAX_LABEL_LENGTH:
         raise ValueError(f"longer than {MAX_LABEL_LENGTH} characters ({len(label)})")
-    char = first_unsafe(label)
-    if char is not None:
-        raise ValueError(f"contains a control character (U+{ord(char):04X})")
+    _refuse_unsafe(label)
     return label
+
+
+def _refuse_unsafe(text: str) -> None:
+    """One rule for every field a person reads: what :func:`~usms_tui.domain.text.safe` would
+    have to escape is refused at the door (the watchlist then never holds it)."""
+    char = first_unsafe(text)
+    if char is None:
+        return
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        # What a byte that is not UTF-8 becomes in the command line (surrogateescape).
+        raise ValueError(f"contains a byte that is not UTF-8 text (U+{ord(char):04X})")
+    raise ValueError(f"contains a control character (U+{ord(char):04X})")
 
 
 def validate_session_no(text: str) -> str:
@@ -52,9 +64,7 @@ def validate_session_no(text: str) -> str:
         raise ValueError("empty")
     if len(value) > MAX_SESSION_NO_LENGTH:
         raise ValueError(f"longer than {MAX_SESSION_NO_LENGTH} characters ({len(value)})")
-    for char in value:
-        if char.isspace():
-            raise ValueError("contains whitespace")
-        if first_unsafe(char) is not None:
-            raise ValueError(f"contains a control character (U+{ord(char):04X})")
+    if any(char.isspace() for char in value):
+        raise ValueError("contains whitespace")
+    _refuse_unsafe(value)
     return value

@@ -27,8 +27,9 @@ from __future__ import annotations
 import re
 
 #: Every Cc, Cf, Zl, Zp and Cs code point (Unicode 15), as regex ranges.
-_UNSAFE_RANGES = (
-    "\x00-\x1f\x7f-\x9f"  # C0, DEL, C1
+_C0 = "\x00-\x1f"
+_OTHERS = (
+    "\x7f-\x9f"  # DEL, C1
     "\u00ad"  # soft hyphen
     "\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2"  # Arabic/Syriac format signs, ALM
     "\u180e"  # Mongolian vowel separator
@@ -41,7 +42,14 @@ _UNSAFE_RANGES = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f"  # language tag and tag characters
 )
-UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
+UNSAFE = re.compile(f"[{_C0}{_OTHERS}]")
+#: The same, except tab, newline and CR-before-LF: the layout of a whole table, CSV or message
+#: written to a stream (each field in it has been through :func:`safe` already).
+_UNSAFE_IN_LINES = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHERS}]")
+#: In JSON text C0 controls are already escaped by the encoder (any left are its own newlines
+#: and indentation); the rest must be escaped as ``\\uXXXX``.
+_UNSAFE_IN_JSON = re.compile(f"[{_OTHERS}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -53,6 +61,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\U{code:08x}"
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON has no 6-digit escape: a surrogate pair, as json.dumps writes one
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def safe(value: object) -> str:
     """``str(value)`` (``""`` for None) with every character above written as a visible escape."""
     return UNSAFE.sub(_escape, "" if value is None else str(value))
@@ -62,3 +78,38 @@ def first_unsafe(text: str) -> str | None:
     """The first character :func:`safe` would escape, or None: for inputs that refuse them."""
     found = UNSAFE.search(text)
     return found.group() if found else None
+
+
+def is_safe(text: str) -> bool:
+    """True when :func:`safe` would leave ``text`` unchanged."""
+    return UNSAFE.search(text) is None
+
+
+def safe_lines(text: str) -> str:
+    """:func:`safe` for a whole block of output: its newlines, tabs and CRLF line ends stay."""
+    return _UNSAFE_IN_LINES.sub(_escape, text)
+
+
+def safe_json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters a terminal
+    would act on escaped as ``\\uXXXX``: the document still decodes to exactly the same data."""
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 bytes from a file or stdin as text, one leading byte-order mark dropped (editors
+    on Windows write one). Raises ``ValueError("not UTF-8 text (byte N)")``."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {error.start})") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (a JSON ``"\\udcff"`` escape decodes to one) replaced by
+    U+FFFD: no file, database or terminal can take them as UTF-8, and each would raise
+    ``UnicodeEncodeError`` wherever the text is written."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)

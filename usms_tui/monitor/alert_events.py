@@ -12,15 +12,15 @@ reaches neither a terminal nor a shell script's ``read`` as anything but text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from usms_tui.domain import json_safety
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, mask_phone, phone_key
-from usms_tui.domain.text import UNSAFE, safe
+from usms_tui.domain.text import safe
 from usms_tui.domain.thresholds import Alert
 from usms_tui.store.reported import ReportKey
 
@@ -32,20 +32,10 @@ API_RECOVERED = "api_recovered"
 EVENT_KINDS = (PHONE_FAILED, SESSION_OVERDUE, THRESHOLD_CROSSED, API_FATAL, API_RECOVERED)
 
 
-def _json_escape(char: str) -> str:
-    code = ord(char)
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    code -= 0x10000  # outside the BMP, JSON spells a character as its UTF-16 surrogate pair
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
 def safe_json(document: Any) -> str:
     """``document`` as one line of JSON, readable UTF-8 (Chinese stays Chinese) but with every
-    character :func:`~usms_tui.domain.text.safe` escapes written ``\\uXXXX``. They can only
-    occur inside strings (JSON's own syntax is ASCII), so the document stays valid and equal."""
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return UNSAFE.sub(lambda match: _json_escape(match.group()), text)
+    unsafe character escaped as ``\\uXXXX``: the document stays valid and equal."""
+    return json_safety.dumps(document, separators=(",", ":"), allow_nan=False)
 
 
 def iso(at: float) -> str:

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event, PhoneFailed
-from usms_tui.domain.failures import BatchError
+from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
 from usms_tui.domain.thresholds import Alert, Figures, Thresholds, evaluate
+from usms_tui.monitor.cycle import refresh_within
 from usms_tui.monitor.notices import (
     AlertingTrouble,
     ApiFailing,
@@ -208,12 +209,15 @@ class RefreshController:
                     on_loaded()
                 if self.paused:
                     return Cycle(notices=tuple(notices))
-            report = await self.poller.refresh(force=force, only=only)
+            # Under a deadline: a stuck cycle is abandoned, and the next one runs on schedule.
+            report = await refresh_within(self.poller, force=force, only=only)
         except WatchlistError as error:
             notices += self._watchlist_failed(error)
             return Cycle(notices=tuple(notices), delay=self.schedule(self.interval))
         except Exception as error:  # a bug, not an API error: say so, keep the data, keep going
             self.failures += 1
+            # The status line must not keep saying "API ✓ ok" while every cycle crashes.
+            self.last_error = BatchError(ErrorKind.OTHER, f"refresh crashed: {error!r}")
             return Cycle(notices=(CycleCrashed(error),), delay=self.schedule(self.interval))
         finally:
             self.refreshing = False

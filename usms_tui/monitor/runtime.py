@@ -40,7 +40,7 @@ Warn = Callable[[str], None]
 
 def build_client(settings: Settings, http: httpx.AsyncClient | None = None, **kwargs: Any) -> ReceiptClient:
     """A client from effective settings (raises ConfigError when credentials are missing)."""
-    http = http if http is not None else make_http_client(settings.timeout)
+    http = http if http is not None else make_http_client(settings.timeout, base_url=settings.base_url)
     kwargs.setdefault("retry", RetryPolicy(max_attempts=settings.max_retry_times + 1))
     return ReceiptClient(
         http,
@@ -124,7 +124,7 @@ class Runtime:
         watchlist = Watchlist(settings.watchlist_path)
         watchlist.load()
         settings.login()  # before anything is opened that would need closing
-        http = make_http_client(settings.timeout)
+        http = make_http_client(settings.timeout, base_url=settings.base_url)
         client = build_client(settings, http)
         runtime = cls(settings, watchlist, client, cache=open_cache(settings.cache_path, note), warn=warn)
         runtime.notes = notes

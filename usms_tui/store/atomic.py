@@ -32,7 +32,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    # A file others may read (the metrics textfile, 0644) gets folders they can enter.
+    ensure_private_dir(folder, 0o755 if mode is not None and mode & 0o044 else 0o700)
     try:
         existing = os.stat(path).st_mode
     except FileNotFoundError:
@@ -60,6 +61,26 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
             os.unlink(temp_name)
         raise
     fsync_dir(folder)
+
+
+def ensure_private_dir(folder: Path, mode: int = 0o700) -> None:
+    """Create ``folder`` and any missing parents with ``mode`` (owner-only by default),
+    whatever the umask: under ``umask 000`` a plain ``mkdir`` makes them 0777, and the
+    watchlist's and cache's folders hold phone numbers. Folders that already exist are left
+    as they are."""
+    missing: list[Path] = []
+    current = Path(folder)
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, mode)
+        except FileExistsError:
+            continue  # made meanwhile by another process: theirs to set
+        os.chmod(part, mode)  # mkdir's mode is masked by the umask; chmod's is not
 
 
 def fsync_dir(folder: Path) -> None:

@@ -21,6 +21,7 @@ from typing import TypeVar
 from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
+from usms_tui.store.atomic import ensure_private_dir
 from usms_tui.store.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
 
 T = TypeVar("T")
@@ -85,7 +86,7 @@ class ReceiptCache:
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(self.path.parent)
             self._conn = self._open()
         except sqlite3.DatabaseError as error:
             if not _is_corruption(error):

@@ -16,9 +16,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from usms_tui.domain import json_safety
 from usms_tui.domain.explain import FIELDS as EXPLANATION_FIELDS
 from usms_tui.domain.explain import explain
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status
+from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_iso_utc
 from usms_tui.store.atomic import atomic_write_bytes
 
@@ -88,10 +90,11 @@ def _columns(rows: list[Mapping[str, Any]]) -> list[str]:
 
 
 def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
-    """The export's text: CSV with a header row (formulas defused, nested values as JSON),
-    or a JSON list of objects."""
+    """The export's text: CSV with a header row (formulas defused, control characters as
+    visible escapes, nested values as JSON), or a JSON list of objects (control characters
+    as JSON escapes: the data stays exact, and the file is safe to print)."""
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return json_safety.dumps(rows, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r} (use {' or '.join(FORMATS)})")
     buffer = io.StringIO()
@@ -102,6 +105,10 @@ def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
         for key, value in row.items():
             if isinstance(value, (dict, list, tuple)):
                 value = json.dumps(value, ensure_ascii=False)
+            if isinstance(value, str):
+                # CSV has no escapes of its own: a control character is written as a visible
+                # \x1b, so `cat export.csv` cannot retitle the terminal or set its clipboard.
+                value = safe(value)
             cells[key] = "" if value is None else defuse(value)
         writer.writerow(cells)
     return buffer.getvalue()

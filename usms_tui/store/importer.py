@@ -18,7 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from usms_tui.domain.sessions import WatchedSession, validate_session_no
+from usms_tui.domain import json_safety
+from usms_tui.domain.sessions import WatchedSession, validate_label, validate_session_no
 
 Refusal = tuple[str, str]  # (which input, why)
 
@@ -66,8 +67,13 @@ def _from_object(item: Mapping[str, Any], where: str) -> WatchedSession | Refusa
     if "session_no" in item:  # this tool's own format
         session_no = item.get("session_no")
         phones = _strings(item.get("phones")) or _strings(item.get("known_phones"))
-        label = item.get("label") if isinstance(item.get("label"), str) else ""
+        raw_label = item.get("label")
+        label = raw_label if isinstance(raw_label, str) else ""
         note = item.get("note") if isinstance(item.get("note"), str) else ""
+        try:
+            label = validate_label(label)  # the rule `add --label` and the dialogs apply
+        except ValueError as error:
+            return (where, f"label {_snippet(label)}: {error}")
         return _session(session_no, where, phones=phones, label=label, sent_at=_number(item.get("sent_at")), note=note)
     response, request = item, item
     if isinstance(item.get("response"), Mapping):
@@ -109,11 +115,20 @@ def _session(session_no: Any, where: str, **fields: Any) -> WatchedSession | Ref
     return WatchedSession(value, **fields)
 
 
-def _from_json_value(value: Any, where: str) -> list[WatchedSession | Refusal]:
+#: Lists inside lists are walked this deep (real inputs nest two levels at most); deeper is
+#: refused, so a hostile file cannot exhaust the stack.
+_MAX_LIST_DEPTH = 8
+
+
+def _from_json_value(value: Any, where: str, depth: int = 0) -> list[WatchedSession | Refusal]:
     if isinstance(value, Mapping) and isinstance(value.get("sessions"), list):
         value = value["sessions"]  # list --json output
     if isinstance(value, list):
-        return [item for i, element in enumerate(value) for item in _from_json_value(element, f"{where}[{i}]")]
+        if depth >= _MAX_LIST_DEPTH:
+            return [(where, f"lists nested more than {_MAX_LIST_DEPTH} deep")]
+        return [
+            item for i, element in enumerate(value) for item in _from_json_value(element, f"{where}[{i}]", depth + 1)
+        ]
     if isinstance(value, Mapping):
         return [_from_object(value, where)]
     if isinstance(value, str):
@@ -131,9 +146,13 @@ def parse_import(text: str, source: str = "input") -> tuple[list[WatchedSession]
     stripped = body.strip()
     if stripped[:1] in ("[", "{"):
         try:
-            results = _from_json_value(json.loads(stripped), source)
+            results = _from_json_value(json_safety.loads(stripped), source)
         except json.JSONDecodeError:
             results = []  # not one JSON document: JSON lines, handled below
+        except json_safety.JsonProblem as problem:
+            if _one_document(stripped):
+                return [], [(source, str(problem))]
+            # JSON lines whose first line holds the problem: each line is judged below.
         else:
             return _split(results)
     for lineno, line in enumerate(body.splitlines(), start=1):
@@ -143,14 +162,27 @@ def parse_import(text: str, source: str = "input") -> tuple[list[WatchedSession]
         where = f"{source} line {lineno}"
         if content[0] in "[{":
             try:
-                value = json.loads(content)
+                value = json_safety.loads(content)
             except json.JSONDecodeError as error:
                 results.append((where, f"not valid JSON ({error.msg})"))
+                continue
+            except json_safety.JsonProblem as problem:
+                results.append((where, str(problem)))
                 continue
             results += _from_json_value(value, where)
         else:
             results.append(_session(line, where))
     return _split(results)
+
+
+def _one_document(text: str) -> bool:
+    """Is ``text`` one JSON value (rather than JSON lines)? Only asked once a stricter parse
+    refused it, so a duplicated key in line 1 of JSON lines refuses line 1, not the file."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return True
+    return end >= len(text)
 
 
 def _split(results: list[WatchedSession | Refusal]) -> tuple[list[WatchedSession], list[Refusal]]:

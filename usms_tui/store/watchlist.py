@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import MAX_SESSION_NO_LENGTH, WatchedSession, validate_session_no
+from usms_tui.domain.sessions import MAX_SESSION_NO_LENGTH, WatchedSession, validate_label, validate_session_no
 from usms_tui.domain.timefmt import parse_time
 from usms_tui.store.atomic import atomic_write_bytes, remove_stale_temps
 from usms_tui.store.filelock import LockTimeout, locked
@@ -64,6 +64,13 @@ def _open_nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
+def _check_label(label: str) -> None:
+    try:
+        validate_label(label)
+    except ValueError as error:
+        raise ValueError(f"label: {error}") from None
+
+
 def _check_times(entry: WatchedSession) -> None:
     """Refuse a time the file could not hold or a later read would refuse (NaN, 1e300, ...):
     imported JSON (``list --json`` from elsewhere) carries ``sent_at`` numbers unchecked."""
@@ -72,7 +79,7 @@ def _check_times(entry: WatchedSession) -> None:
         if value is not None:
             try:
                 parse_time(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValueError(f"{name} {value!r} is not a usable time") from None
 
 
@@ -173,6 +180,7 @@ class Watchlist:
         for entry in entries:
             try:
                 session_no = validate_session_no(entry.session_no)
+                _check_label(entry.label)
                 _check_times(entry)
             except ValueError as error:
                 report.refused.append((str(entry.session_no), str(error)))

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from usms_tui.domain import json_safety
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.sessions import WatchedSession, validate_session_no
+from usms_tui.domain.text import decode_text, safe_json_text
 from usms_tui.domain.timefmt import parse_time
 
 FORMAT_VERSION = 1
@@ -22,6 +24,14 @@ _FIELDS = ("session_no", "label", "added_at", "sent_at", "phones", "note", "arch
 
 def _problem(path: Path, message: str) -> WatchlistError:
     return WatchlistError(f"watchlist {path}: {message}; the file was left as it was (fix or move it)")
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: a short repr of a scalar, only the type of a list or object
+    (the repr of one nested a thousand deep would itself overflow the stack)."""
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "an object"
+    return repr(value if not isinstance(value, str) else value[:40])
 
 
 def _check_type(value: Any, types: tuple[type, ...], where: str, what: str) -> None:
@@ -38,7 +48,7 @@ def _check_moment(value: Any, where: str, what: str) -> None:
     _check_type(value, (int, float), where, what)
     try:
         parse_time(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(f"{where}: {what} {value!r} is not a usable Unix time") from None
 
 
@@ -51,7 +61,7 @@ def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str,
     try:
         session_no = validate_session_no(item["session_no"])
     except ValueError as error:
-        raise ValueError(f"{where}: session_no {str(item['session_no'])[:40]!r} is invalid ({error})") from None
+        raise ValueError(f"{where}: session_no {_shown(item['session_no'])} is invalid ({error})") from None
     label = item.get("label", "")
     note = item.get("note", "")
     added_at = item.get("added_at", 0.0)
@@ -68,6 +78,9 @@ def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str,
         _check_type(phone, (str,), where, "each phone")
     _check_type(archived, (bool,), where, "archived")
     extras = {k: v for k, v in item.items() if k not in _FIELDS}
+    if json_safety.too_deep(extras):
+        # Kept as they are through every rewrite: they must encode again.
+        raise ValueError(f"{where}: an unknown key nests deeper than {json_safety.MAX_DEPTH} levels")
     session = WatchedSession(
         session_no=session_no,
         label=label,
@@ -103,16 +116,21 @@ class _Document:
 
 def _parse(path: Path, raw: bytes) -> _Document:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _problem(path, f"not UTF-8 text (byte {error.start})") from None
+        # A byte-order mark is dropped as `add --from` drops it (a rewrite then has none).
+        text = decode_text(raw)
+    except ValueError as error:
+        raise _problem(path, str(error)) from None
     if not text.strip():
         # An empty file (e.g. `touch`) holds no data to lose: it is an empty watchlist.
         return _Document({}, {}, {})
     try:
-        data = json.loads(text)
+        # Duplicated keys are refused, not resolved: of `"sessions"` twice, json.loads keeps
+        # the last one, and the next write would drop the first list for good.
+        data = json_safety.loads(text)
     except json.JSONDecodeError as error:
         raise _problem(path, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    except json_safety.JsonProblem as error:
+        raise _problem(path, str(error)) from None
     if not isinstance(data, dict):
         raise _problem(path, "the top level is not a JSON object")
     version = data.get("version")
@@ -121,7 +139,7 @@ def _parse(path: Path, raw: bytes) -> _Document:
             raise _problem(
                 path, f"written by a newer usms-tui (format version {version}; this one reads {FORMAT_VERSION})"
             )
-        raise _problem(path, f"unknown format version {version!r} (expected {FORMAT_VERSION})")
+        raise _problem(path, f"unknown format version {_shown(version)} (expected {FORMAT_VERSION})")
     items = data.get("sessions", [])
     if not isinstance(items, list):
         raise _problem(path, '"sessions" is not a list')
@@ -139,6 +157,8 @@ def _parse(path: Path, raw: bytes) -> _Document:
         if extra:
             extras[session.session_no] = extra
     top_extras = {k: v for k, v in data.items() if k not in ("version", "sessions")}
+    if json_safety.too_deep(top_extras):
+        raise _problem(path, f"an unknown key nests deeper than {json_safety.MAX_DEPTH} levels")
     return _Document(sessions, extras, top_extras)
 
 
@@ -157,4 +177,6 @@ def _serialize(doc: _Document) -> bytes:
         for s in doc.sessions.values()
     ]
     parts.append('  "sessions": [' + ("\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "]"))
-    return (",\n".join(parts) + "\n}\n").encode("utf-8")
+    # People open this file: a hand-edited label or an unknown key holding ESC or U+202E is
+    # written as a JSON escape (the same data on reading, inert in `cat` or an editor).
+    return safe_json_text(",\n".join(parts) + "\n}\n").encode("utf-8")

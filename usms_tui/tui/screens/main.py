@@ -145,6 +145,8 @@ class MainScreen(SessionActions, Screen[None]):
         parts += [value for value in (receipt.code, receipt.desc) if value]
         if receipt.receipt_time is not None:
             parts.append(f"received {format_local_time(receipt.receipt_time)}")  # the pane may show only the date
+        elif receipt.time_raw:
+            parts.append(f"receipt time unknown (ReceiptTime {receipt.time_raw})")
         if receipt.user_id:
             parts.append(f"UserId {receipt.user_id}")
         return " · ".join(parts)

@@ -90,7 +90,7 @@ class PhonePane(KeyedTable):
             # Cut to the column with "…" (DataTable crops silently: "用户接收成" looked whole).
             (clip(receipt.code, self._widths["code"]), ""),
             (clip(receipt.desc, self._widths["desc"]), ""),
-            (receipt_when(receipt.receipt_time, self._now(), self._wide), ""),
+            ("unknown" if receipt.time_raw else receipt_when(receipt.receipt_time, self._now(), self._wide), ""),
             (format_duration(latency) if latency is not None and latency >= 0 else "-", ""),
             (str(receipt.cost_count) if receipt.status.is_final else "-", ""),
             (clip(receipt.user_id, self._widths["user"]), ""),

@@ -1,0 +1,46 @@
+"""The UI under hostile files and failing refreshes: no traceback, and no false "API ✓ ok"."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import make_test_app, screen_text, settle
+
+SIZE = (100, 30)
+
+
+async def test_a_label_edit_while_the_watchlist_holds_a_huge_number_is_an_error_not_a_crash(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        path = app.watchlist.path
+        good = path.read_bytes()
+        # Someone saves the file with a 4,000-digit time: it parses, then overflows float().
+        hostile = good.replace(b'"added_at": ', b'"added_at": ' + b"1" * 4000 + b', "x": ', 1)
+        path.write_bytes(hostile)
+        await pilot.press("down", "l")
+        await pilot.pause()
+        await pilot.press(*"payroll", "enter")
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("label not changed" in m and "a number with 4000 digits" in m for m in messages), messages
+        assert path.read_bytes() == hostile  # refused, and left as it was
+        assert app.return_code is None and app.is_running
+
+
+async def test_the_status_line_never_says_ok_while_every_refresh_crashes(tmp_path, monkeypatch):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "API ✓ ok" in screen_text(app)
+
+        async def crash(**_):
+            raise RuntimeError("a bug in a refresh")
+
+        monkeypatch.setattr(app.poller, "refresh", crash)
+        for _ in range(2):
+            await pilot.press("r")
+            await settle(app, pilot)
+        app.screen.update_status()  # what its 1 s tick does
+        await pilot.pause()
+        text = screen_text(app)
+        assert "API ✓ ok" not in text and "API ✗" in text and "×2" in text
+        assert app.controller.next_at is not None  # and it keeps trying on schedule
