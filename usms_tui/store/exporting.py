@@ -8,6 +8,7 @@ and watchlist fields only: never a key or any other secret.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -91,8 +92,9 @@ def _columns(rows: list[Mapping[str, Any]]) -> list[str]:
 
 def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
     """The export's text: CSV with a header row (formulas defused, control characters as
-    visible escapes, nested values as JSON), or a JSON list of objects (control characters
-    as JSON escapes: the data stays exact, and the file is safe to print)."""
+    visible escapes, booleans and nested values as JSON writes them), or a JSON list of
+    objects (control characters as JSON escapes: the data stays exact, and the file is safe
+    to print)."""
     if fmt == "json":
         return json_safety.dumps(rows, indent=2) + "\n"
     if fmt != "csv":
@@ -103,7 +105,9 @@ def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
     for row in rows:
         cells = {}
         for key, value in row.items():
-            if isinstance(value, (dict, list, tuple)):
+            if isinstance(value, bool):  # as JSON writes them, not Python's True/False
+                value = "true" if value else "false"
+            elif isinstance(value, (dict, list, tuple)):
                 value = json.dumps(value, ensure_ascii=False)
             if isinstance(value, str):
                 # CSV has no escapes of its own: a control character is written as a visible
@@ -137,4 +141,8 @@ def write_export(path: Path | str, text: str) -> None:
         with open(target, "wb") as handle:
             handle.write(data)
         return
+    folder = Path(os.path.realpath(target)).parent
+    if not folder.is_dir():
+        # Said plainly: the bare ENOENT would not tell which part is missing.
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", str(target))
     atomic_write_bytes(target, data)
