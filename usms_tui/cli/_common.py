@@ -6,6 +6,7 @@ Imports here stay light (no httpx, no textual) so every command's ``--help`` sta
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -90,6 +91,17 @@ def close_cache(cache: ReceiptCache | None) -> None:
     if cache is not None:
         flush_cache_warnings(cache, warn)
         cache.close()
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None: in a pipe or a file nothing is
+    cut, so a SessionNo reaches a support ticket whole."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):  # no usable stdout
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def warn(message: str) -> None:

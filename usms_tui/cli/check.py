@@ -174,6 +174,7 @@ def prune_cache(runtime: Runtime, now: float) -> None:
 
 
 async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
     from usms_tui.domain.thresholds import crossed
     from usms_tui.monitor.alerting import open_alerting, thresholds_of
@@ -197,7 +198,14 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
             "('check --session NO' checks one anyway)."
         )
     else:
-        print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        print_table(
+            views(poller, names, now),
+            phones=False,
+            mask=settings.mask_phones,
+            now=now,
+            footer="",
+            width=terminal_width(),
+        )
         print(
             f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "
             f"in {report.requests} request{'s' if report.requests != 1 else ''}"

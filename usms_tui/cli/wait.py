@@ -176,6 +176,7 @@ def _report_of(cycle: Cycle) -> RefreshReport:
 
 
 async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
     from usms_tui.cli.check import named_sessions, print_errors, report_json, views
     from usms_tui.domain.thresholds import crossed
@@ -207,7 +208,8 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
         )
         print(json_safety.dumps(doc, indent=2))
     else:
-        print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        rows = views(poller, outcome.names, now)
+        print_table(rows, phones=False, mask=settings.mask_phones, now=now, footer="", width=terminal_width())
         if outcome.timed_out:
             print(f"timed out after {args.wait_timeout} with sessions still pending")
     print_errors(outcome.errors)

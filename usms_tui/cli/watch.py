@@ -292,6 +292,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the watchlist with the cache's last known state (no network)."""
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_json, print_table
 
     settings = load_settings(args)
@@ -301,5 +302,11 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(views)
     else:
         shown = views if args.archived else [v for v in views if not v.entry.archived]
-        print_table(shown, phones=args.phones, mask=settings.mask_phones, hidden=len(views) - len(shown))
+        print_table(
+            shown,
+            phones=args.phones,
+            mask=settings.mask_phones,
+            hidden=len(views) - len(shown),
+            width=terminal_width(),
+        )
     return EXIT_OK
