@@ -224,6 +224,7 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
+    from usms_tui.cli._signals import cancelled_by_signals
     from usms_tui.monitor.runtime import Runtime
 
     runtime = Runtime.open(load_settings(args), warn=warn)
@@ -236,7 +237,8 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
             finally:
                 prune_cache(runtime, time.time())
 
-    return asyncio.run(main())
+    # A hang-up or SIGTERM cancels the work, so the runtime and cache close before the exit.
+    return asyncio.run(cancelled_by_signals(main()))
 
 
 def run(args: argparse.Namespace) -> int:

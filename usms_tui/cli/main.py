@@ -10,10 +10,12 @@ import argparse
 import importlib
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 
 from usms_tui import __version__
+from usms_tui.cli._signals import Terminated, after_hangup, exits_cleanly
 from usms_tui.config.flags import setting_options
 from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UsmsError
 from usms_tui.domain.text import safe
@@ -106,7 +108,12 @@ def _main(argv: Sequence[str] | None) -> int:
         from usms_tui.domain.receipt_codes import check_installed  # here: --help stays light
 
         check_installed()  # a broken install says so now, naming the file, not mid-refresh
-        return int(args.run(args) or 0)
+        with exits_cleanly():
+            return int(args.run(args) or 0)
+    except Terminated as stopped:
+        if stopped.signum == signal.SIGHUP:
+            after_hangup()
+        return stopped.exit_code
     except UsmsError as error:
         # Every expected failure, whatever layer raised it: one line, its own exit code. The
         # message may quote a file or the API, so it is made safe for the terminal.

@@ -43,6 +43,7 @@ exit codes:
   3  timed out with some sessions still pending
   4  fatal API error: credentials, permission or project rejected
   6  another API error that waiting cannot fix (bad parameter, USMS 18xxx, ...)
+  129, 143  stopped by SIGHUP (the terminal hung up) or SIGTERM, after closing its files
 """
 
 
