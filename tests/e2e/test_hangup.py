@@ -183,3 +183,17 @@ def signal_until_exit(process: subprocess.Popen[bytes], sig: int, attempts: int 
             continue
     process.send_signal(sig)
     return process.wait(timeout=30)
+
+
+def test_monitor_stops_cleanly_on_sighup(cli, make_sim):
+    from tests.e2e.test_monitor import Monitor
+
+    server = make_sim(NEVER_SETTLES)
+    assert cli("add", server.simulator.send(["13800000001"])).returncode == 0
+    monitor = Monitor(cli)
+    try:
+        monitor.until("monitoring 1 sessions")  # the signals are its own from this line on
+        assert monitor.stop(signal.SIGHUP) == 0
+    finally:
+        monitor.kill()
+    assert monitor.lines[-1].endswith("info: stopped") and "Traceback" not in "\n".join(monitor.lines)

@@ -37,8 +37,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, make
     path = Path(os.path.realpath(path))
     folder = path.parent
     if make_parents:
-        # A file others may read (the metrics textfile, 0644) gets folders they can enter.
+        # A file others may read (0644) gets folders they can enter.
         ensure_private_dir(folder, 0o755 if mode is not None and mode & 0o044 else 0o700)
+    elif not folder.is_dir():
+        # Said plainly: the bare ENOENT of the temp file would not tell which part is missing.
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", str(path))
     try:
         existing = os.stat(path).st_mode
     except FileNotFoundError:

@@ -8,7 +8,6 @@ and watchlist fields only: never a key or any other secret.
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import os
@@ -141,8 +140,4 @@ def write_export(path: Path | str, text: str) -> None:
         with open(target, "wb") as handle:
             handle.write(data)
         return
-    folder = Path(os.path.realpath(target)).parent
-    if not folder.is_dir():
-        # Said plainly: the bare ENOENT would not tell which part is missing.
-        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", str(target))
     atomic_write_bytes(target, data)
