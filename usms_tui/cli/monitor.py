@@ -123,8 +123,12 @@ async def _monitor(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        # A closed terminal stops it as cleanly (its log lines from then on go to /dev/null).
-        loop.add_signal_handler(signal.SIGHUP, lambda: (after_hangup(), stop.set()))
+
+        def hung_up() -> None:  # a closed terminal stops it as cleanly; later lines go nowhere
+            after_hangup()
+            stop.set()
+
+        loop.add_signal_handler(signal.SIGHUP, hung_up)
         # Said once the signals are ours: from this line on, SIGTERM is a clean stop.
         log.info(f"monitoring {len(runtime.poller.states)} sessions of {settings.watchlist_path}")
         try:
