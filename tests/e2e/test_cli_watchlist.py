@@ -102,13 +102,16 @@ def test_import_json_array_of_batch_responses(cli):
 
 
 def test_list_json_round_trips_into_another_watchlist(cli, tmp_path):
-    cli("add", "a-1", "a-2", "--label", "L", "--phone", "1")
+    cli("add", "a-1", "a-2", "--label", "L", "--phone", "13800000001")
     exported = cli("list", "--json").stdout
     cli.env["USMS_TUI_WATCHLIST"] = str(tmp_path / "other.json")
     out = cli("add", "-", input=exported)
     assert out.returncode == 0, out.stderr
     copy = Watchlist(tmp_path / "other.json").load()
-    assert [(s.session_no, s.label, s.phones) for s in copy] == [("a-1", "L", ("1",)), ("a-2", "L", ("1",))]
+    assert [(s.session_no, s.label, s.phones) for s in copy] == [
+        ("a-1", "L", ("13800000001",)),
+        ("a-2", "L", ("13800000001",)),
+    ]
 
 
 def test_remove_named_settled_and_older_than(cli):
@@ -223,6 +226,7 @@ def test_export_csv_json_status_filter_and_formula_guard(cli, tmp_path):
     assert table[1]["desc"].startswith("'=HYPERLINK")
     assert table[0]["receipt_time"] == "2026-11-30T08:00:00Z" and table[0]["sent_at"] == "2026-11-30T07:50:00Z"
     target = tmp_path / "out" / "failed.json"
+    target.parent.mkdir()  # the user's folder: export never creates it
     out = cli("export", "--format", "json", "--status", "failed", "-o", target)
     assert out.returncode == 0, out.stderr
     rows = json.loads(target.read_text())

@@ -69,7 +69,7 @@ def test_show_from_env(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = {line.split()[0]: line for line in out.stdout.splitlines() if line.strip()}
     assert "pub-env" in lines["public_key"] and lines["public_key"].endswith("env UCLOUD_PUBLIC_KEY")
-    assert "****(40 chars)" in lines["private_key"] and lines["private_key"].endswith("env UCLOUD_PRIVATE_KEY")
+    assert "set (hidden)" in lines["private_key"] and lines["private_key"].endswith("env UCLOUD_PRIVATE_KEY")
     assert "20s" in lines["timeout"] and lines["timeout"].endswith("env UCLOUD_TIMEOUT_SECOND")
     assert lines["interval"].endswith("default") and lines["config_path"].endswith("env USMS_TUI_CONFIG")
     assert "credentials: ok" in out.stdout
@@ -77,8 +77,59 @@ def test_show_from_env(tmp_path):
 
     data = json.loads(usms(env, "config", "show", "--json").stdout)
     assert data["settings"]["region"] == {"value": "cn-bj2", "source": "env UCLOUD_REGION"}
-    assert data["settings"]["private_key"] == {"value": "****(40 chars)", "source": "env UCLOUD_PRIVATE_KEY"}
+    assert data["settings"]["private_key"] == {"value": "set (hidden)", "source": "env UCLOUD_PRIVATE_KEY"}
     assert data["settings"]["timeout"]["value"] == 20.0 and data["credentials"] == "ok"
+
+
+def test_show_says_the_key_is_set_and_where_from_but_not_its_length(tmp_path):
+    env = clean_env(tmp_path)
+    env.update(UCLOUD_PUBLIC_KEY="pub-env", UCLOUD_PRIVATE_KEY=SECRET)
+    text = usms(env, "config", "show").stdout
+    line = next(line for line in text.splitlines() if line.startswith("private_key"))
+    assert line.split() == ["private_key", "set", "(hidden)", "env", "UCLOUD_PRIVATE_KEY"]
+    assert "chars" not in text and "(40" not in text
+
+
+def _source_column_holds(text: str) -> None:
+    """Every row's source starts under SOURCE, on the row's line or (a long value) the next."""
+    lines = text.splitlines()
+    source_at = lines[0].index("SOURCE")
+    table = lines[1 : lines.index("")]
+    for i, line in enumerate(table):
+        if line[source_at - 2 : source_at] == "  " and line[source_at : source_at + 1].strip():
+            continue
+        if line[:source_at].strip() == "":  # the source line of the row above
+            assert i > 0 and len(table[i - 1]) > source_at, line
+            continue
+        assert table[i + 1][:source_at].strip() == "", (line, table[i + 1])
+
+
+def test_show_keeps_its_columns_with_a_long_path(tmp_path, monkeypatch, capsys):
+    env = clean_env(tmp_path)
+    deep = tmp_path / ("a-rather-long-folder-name-" * 4) / "watchlist.json"
+    env["USMS_TUI_WATCHLIST"] = str(deep)
+    piped = usms(env, "config", "show").stdout  # not a terminal: one line a row, all aligned
+    _source_column_holds(piped)
+    assert f"{deep}  " in piped and "env USMS_TUI_WATCHLIST" in piped.split(str(deep))[1].splitlines()[0]
+
+    from usms_tui.cli import _common
+
+    for name in [k for k in os.environ if k.startswith(("UCLOUD_", "USMS_TUI_", "XDG_"))]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(_common, "terminal_width", lambda: 100)
+    assert cli.main(["config", "show"]) == 0
+    shown = capsys.readouterr().out
+    _source_column_holds(shown)
+    lines = shown.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("watchlist_path"))
+    assert lines[row] == f"{'watchlist_path':<15} {deep}"  # whole, on its own line
+    assert lines[row + 1].strip() == "env USMS_TUI_WATCHLIST"
+    assert lines[row + 1].index("env") == lines[0].index("SOURCE")
+    source_at = lines[0].index("SOURCE")
+    for i, line in enumerate(lines[: lines.index("")]):
+        assert len(line) <= 100 or lines[i + 1][:source_at].strip() == "", line  # only a lone value is wider
 
 
 def test_show_from_a_ucloud_profile(tmp_path):
@@ -168,7 +219,7 @@ def test_config_show_never_prints_the_key_subprocess(tmp_path, source):
     for args in (["config", "show"], ["config", "show", "--json"]):
         out = usms(env, *args)
         assert out.returncode == 0, out.stderr
-        assert "****(40 chars)" in out.stdout and not leaked(out.stdout + out.stderr)
+        assert "set (hidden)" in out.stdout and not leaked(out.stdout + out.stderr)
     out = usms({**env, "UCLOUD_API_BASE_URL": SECRET}, "config", "show")  # key pasted in the wrong place
     assert out.returncode == 2 and not leaked(out.stdout + out.stderr)
 
@@ -203,7 +254,7 @@ def test_key_absent_from_repr_output_and_every_error(tmp_path, monkeypatch, caps
     assert cli.main(["config", "--json"]) == 0 and cli.main(["config", "--json", "show"]) == 0
     both = capsys.readouterr().out.split("\n}\n")
     assert json.loads(both[0] + "}") == json.loads(both[1] + "}")
-    assert "****(40 chars)" in captured.out and not leaked(captured.out + captured.err)
+    assert "set (hidden)" in captured.out and not leaked(captured.out + captured.err)
 
     messages = []
     for bad in BAD_OTHER_VALUES:

@@ -312,7 +312,7 @@ def test_under_umask_000_every_folder_and_file_is_owner_only(cli, tmp_path):
         USMS_TUI_CACHE=str(tmp_path / "new" / "state" / "c.sqlite3"),
     )
     script = "import os, sys\nos.umask(0)\nfrom usms_tui.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
-    for args in (["add", "s-1"], ["list"], ["export", "-o", str(tmp_path / "new" / "out" / "e.csv")]):
+    for args in (["add", "s-1"], ["list"], ["export", "-o", str(tmp_path / "new" / "data" / "e.csv")]):
         out = subprocess.run([sys.executable, "-c", script, *args], env=cli.env, capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
     modes = {

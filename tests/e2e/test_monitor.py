@@ -86,6 +86,7 @@ def test_monitor_serves_metrics_logs_events_and_stops_cleanly_on_sigterm(cli, ma
     server = make_sim(ALL_FAIL)
     nos = watch(cli, server, sessions=2, phones=2)
     textfile = tmp_path / "textfile" / "usms.prom"
+    textfile.parent.mkdir()  # node_exporter's folder: the user's, never made by us
     told = tmp_path / "events.jsonl"
     assert cli("metrics", "-o", str(textfile)).returncode == 0  # an older file, held open by a reader
     with open(textfile, "rb") as old:
@@ -172,6 +173,9 @@ def test_metrics_command_reads_the_store_without_network(cli, make_sim, closed_p
     assert value(parsed, "usms_api_requests_total", outcome="ok") == 1  # check's request, counted
     assert value(parsed, "usms_api_last_retcode") == 0
     target = tmp_path / "tf" / "usms.prom"
+    missing = cli("metrics", "-o", str(target))  # a folder is never made for it
+    assert missing.returncode == 2 and f"the folder {target.parent} does not exist" in missing.stderr
+    target.parent.mkdir()
     assert cli("metrics", "-o", str(target)).returncode == 0
     with open(target, "rb") as old:
         assert cli("check").returncode == 0  # nothing due: still counts as a good refresh

@@ -144,4 +144,4 @@ def test_tokens_never_appear_in_any_output(cli, make_sim):
         out = cli(*args)
         assert out.returncode in (0, 4), (args, out.stderr)  # 'spare' signs with a key the simulator refuses
         assert leaks(out.stdout + out.stderr, login) == [], args
-    assert "****(" in cli("config", "show").stdout
+    assert "set (hidden)" in cli("config", "show").stdout  # tokens: set, nothing of them (not even length)

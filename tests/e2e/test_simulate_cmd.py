@@ -151,3 +151,38 @@ def test_import_file_feeds_add_with_send_times_and_phones(cli):
     finally:
         assert stop(process) == 0
     assert not os.path.exists(info["import_file"])
+
+
+def test_without_sessions_flag_the_import_file_still_feeds_add(cli):
+    """A bare `usms-tui simulate` used to pre-create nothing: `add --from` added 0, exit 0."""
+    process, info = start()
+    try:
+        assert info["sessions"] > 0
+        added = cli("add", "--from", info["import_file"])
+        assert added.returncode == 0, added.stderr
+        assert f"added {info['sessions']}," in added.stdout
+    finally:
+        assert stop(process, signal.SIGHUP) == 0  # a closed terminal stops it cleanly too
+    assert not os.path.exists(info["import_file"]) and not os.path.exists(info["sessions_file"])
+
+
+def test_an_empty_import_file_says_nothing_to_add(cli):
+    process, info = start("--sessions", "0")
+    try:
+        added = cli("add", "--from", info["import_file"])
+    finally:
+        assert stop(process) == 0
+    assert added.returncode == 2 and added.stdout == ""
+    assert added.stderr.strip() == (
+        "usms-tui: error: nothing to add: the input held no SessionNo (an empty file or standard input?)"
+    )
+
+
+def test_help_lists_the_startup_line_keys():
+    out = subprocess.run(
+        [sys.executable, "-m", "usms_tui", "simulate", "--help"], capture_output=True, text=True, timeout=30
+    )
+    text = " ".join(out.stdout.split())
+    for key in ("base_url", "public_key", "sessions_file", "import_file", "pid"):
+        assert key in text
+    assert "usms-tui add --from" in text.replace("'", "")

@@ -19,6 +19,11 @@ def clean_env(monkeypatch, tmp_path):
         if name.startswith(("UCLOUD_", "USMS_TUI_", "XDG_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # As if run in a terminal: without one the UI commands refuse before anything else.
+    from usms_tui.cli import _common
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(_common, "stdout_is_terminal", lambda: True)
     monkeypatch.setenv("USMS_TUI_WATCHLIST", str(tmp_path / "mine" / "watchlist.json"))
     monkeypatch.setenv("USMS_TUI_CACHE", str(tmp_path / "mine" / "cache.sqlite3"))
     monkeypatch.setenv("USMS_TUI_CONFIG", str(tmp_path / "mine" / "config.toml"))

@@ -30,6 +30,7 @@ async def test_a_cycle_logs_hooks_counts_and_writes_the_textfile(tmp_path):
     registry, collector = make_registry()
     logged, notices = [], []
     events_file = tmp_path / "events.jsonl"
+    (tmp_path / "metrics").mkdir()  # node_exporter's folder: the user's, never made by us
     alerting = Alerting(
         tracker=world.tracker,
         hooks=HookRunner(f"cat >> {shlex.quote(str(events_file))}"),

@@ -16,8 +16,15 @@ def test_replaces_a_regular_file_keeping_its_mode(tmp_path):
     target.chmod(0o640)
     atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"new" and stat.S_IMODE(os.stat(target).st_mode) == 0o640
-    atomic_write_bytes(tmp_path / "sub" / "fresh.json", b"x")
+    atomic_write_bytes(tmp_path / "sub" / "fresh.json", b"x", make_parents=True)
     assert stat.S_IMODE(os.stat(tmp_path / "sub" / "fresh.json").st_mode) == 0o600
+
+
+def test_a_missing_folder_is_created_only_when_asked(tmp_path):
+    # Only the app's own data and state folders are made; a mistyped export path must fail.
+    with pytest.raises(FileNotFoundError):
+        atomic_write_bytes(tmp_path / "missing" / "x.csv", b"x")
+    assert not (tmp_path / "missing").exists()
 
 
 def test_a_fifo_or_folder_is_refused_not_replaced(tmp_path):

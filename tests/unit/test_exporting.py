@@ -121,3 +121,8 @@ def test_pending_phone_of_an_overdue_session_is_marked_overdue():
     new = summarize("new", [], now=50_000, added_at=49_000, known_phones=["3"])
     rows = phone_rows([old, new], {})
     assert [(r["phone"], r["overdue"]) for r in rows] == [("1", False), ("2", True), ("3", False)]
+
+
+def test_csv_booleans_are_written_as_json_writes_them():
+    text = render([{"overdue": True, "settled": False, "count": 1}], "csv")
+    assert text.splitlines()[1] == "true,false,1"  # not Python's True/False

@@ -130,6 +130,7 @@ def test_request_outcomes_of_a_cycle():
 
 def test_textfile_is_replaced_atomically_and_readable_by_node_exporter(tmp_path, monkeypatch):
     path = tmp_path / "textfile" / "usms.prom"
+    path.parent.mkdir()  # node_exporter's folder: the user's, never made by us
     registry, collector = make_registry()
     collector.update(snapshot(summaries()))
     write_textfile(path, exposition(registry))

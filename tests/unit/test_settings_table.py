@@ -180,4 +180,4 @@ def test_config_show_lists_the_table_in_order_with_secrets_masked(world, monkeyp
     assert config_cmd.run_show(argparse.Namespace(json=True)) == 0
     shown = json.loads(capsys.readouterr().out)["settings"]
     assert list(shown) == [setting.name for setting in TABLE]
-    assert shown["private_key"] == {"value": "****(40 chars)", "source": "env UCLOUD_PRIVATE_KEY"}
+    assert shown["private_key"] == {"value": "set (hidden)", "source": "env UCLOUD_PRIVATE_KEY"}

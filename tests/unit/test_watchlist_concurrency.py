@@ -47,7 +47,7 @@ KILLED_WRITER = textwrap.dedent(
     wl = Watchlist(path)
     for i in range(100000):
         # Batches of varying size so the kill lands in reads, writes, fsyncs and renames.
-        batch = [WatchedSession(f"{prefix}-{i}-{j}", label="x" * (i % 5) * 50) for j in range(1 + i % 5)]
+        batch = [WatchedSession(f"{prefix}-{i}-{j}", label="x" * (i % 5) * 15) for j in range(1 + i % 5)]
         wl.add(batch)
         print(" ".join(s.session_no for s in batch), flush=True)
     """

@@ -6,6 +6,8 @@ Imports here stay light (no httpx, no textual) so every command's ``--help`` sta
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +37,19 @@ exit codes:
      or a TLS certificate that fails verification
   5  transient failures (network, timeouts, HTTP 5xx/429, throttling) outlasted the retries
   6  another API error (bad parameter, USMS 18xxx, malformed answer)
+  129, 143  stopped by SIGHUP (the terminal hung up) or SIGTERM, after closing its files
+"""
+
+
+UI_EXIT_CODES_HELP = """\
+Needs a terminal: with standard output not a terminal (a pipe, a file) or TERM=dumb it refuses
+at once; scripts use 'usms-tui check' (one refresh) or 'usms-tui list' (the last known state).
+
+exit codes:
+  0    quit
+  2    no terminal, missing credentials, a bad setting, or a corrupt watchlist
+  129  the terminal hung up (SIGHUP: a closed window, a dropped SSH link)
+  143  terminated (SIGTERM)
 """
 
 
@@ -90,6 +105,35 @@ def close_cache(cache: ReceiptCache | None) -> None:
     if cache is not None:
         flush_cache_warnings(cache, warn)
         cache.close()
+
+
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (not a pipe, a file or closed)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no usable stdout
+        return False
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None: in a pipe or a file nothing is
+    cut, so a SessionNo reaches a support ticket whole."""
+    return shutil.get_terminal_size().columns if stdout_is_terminal() else None
+
+
+def require_terminal() -> None:
+    """Refuse to open the UI where it cannot work, before anything starts: into a pipe it
+    wrote escape codes until killed, and a ``TERM=dumb`` terminal cannot show it."""
+    if os.environ.get("TERM") == "dumb":
+        reason = "TERM=dumb cannot show it"
+    elif not stdout_is_terminal():
+        reason = "standard output is not a terminal"
+    else:
+        return
+    raise UserError(
+        f"the UI needs a terminal ({reason}); for scripts use 'usms-tui check' (one refresh) "
+        "or 'usms-tui list' (the last known state)"
+    )
 
 
 def warn(message: str) -> None:

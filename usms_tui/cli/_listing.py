@@ -1,4 +1,5 @@
-"""How ``list`` prints sessions: an 80-column table or JSON. Shared with ``check``."""
+"""How ``list`` prints sessions: a table fitted to the terminal (or whole, in a pipe) or JSON.
+Shared with ``check`` and ``wait``."""
 
 from __future__ import annotations
 
@@ -7,17 +8,33 @@ from collections.abc import Sequence
 
 from usms_tui.cli._common import SessionView, counts_dict, state_word
 from usms_tui.domain import json_safety
+from usms_tui.domain.cells import cell_width, clip, pad
 from usms_tui.domain.receipts import mask_phone, shows_raw_result
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 
-_HEADER = (
-    f"{'SESSION':<30} {'AGE':>6} {'DELIV':>5} {'FAIL':>4} {'UNKN':>4} {'PEND':>4} {'OTHR':>4}  {'STATE':<9} CHECKED"
-)
+#: Cells of a row after the name column: age, counts, state and "CHECKED" ("2d04h ago").
+_REST_WIDTH = 54
+#: Cells of a phone line before its description.
+_PHONE_PREFIX_WIDTH = 64
+MIN_NAME, MIN_DESC = 16, 20
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _header(name_width: int) -> str:
+    return (
+        f"{'SESSION':<{name_width}} {'AGE':>6} {'DELIV':>5} {'FAIL':>4} {'UNKN':>4} {'PEND':>4} {'OTHR':>4}"
+        f"  {'STATE':<9} CHECKED"
+    )
+
+
+def _clip(text: str, width: int | None) -> str:
+    return text if width is None else clip(text, width)
+
+
+def _name_width(views: Sequence[SessionView], width: int | None) -> int:
+    """The name column: as wide as the widest name, within a terminal's width when there is one."""
+    natural = max([len("SESSION"), *(cell_width(safe(v.entry.display_name)) for v in views)])
+    return natural if width is None else max(MIN_NAME, min(natural, width - _REST_WIDTH))
 
 
 def view_json(view: SessionView) -> dict[str, object]:
@@ -61,8 +78,14 @@ def print_table(
     hidden: int = 0,
     now: float | None = None,
     footer: str = FROM_CACHE,
+    width: int | None = None,
 ) -> None:
-    """A readable table, one line per session (plus one per phone with ``phones``)."""
+    """A readable table, one line per session (plus one per phone with ``phones``).
+
+    ``width`` is the terminal's (None: not a terminal, nothing is cut). Columns are measured in
+    terminal cells, so CJK labels line up. A SessionNo is always printed whole: in the name
+    column when it fits, else (and for a labelled session) on the line below, for support
+    tickets and copy-paste."""
     now = time.time() if now is None else now
     if not views:
         print(
@@ -71,19 +94,21 @@ def print_table(
             + " Add some with: usms-tui add SESSION_NO"
         )
         return
-    print(_HEADER)
+    name_width = _name_width(views, width)
+    desc_width = None if width is None else max(MIN_DESC, width - _PHONE_PREFIX_WIDTH)
+    print(_header(name_width))
     for view in views:
         summary, cached = view.summary, view.cached
         counts = counts_dict(summary)
         checked = cached.last_checked if cached else None
         ago = f"{format_duration(now - checked)} ago" if checked else "never"
-        name = _clip(safe(view.entry.display_name), 30)
+        name = clip(safe(view.entry.display_name), name_width)
         print(
-            f"{name:<30} {format_duration(summary.age_seconds):>6} {counts['delivered']:>5} {counts['failed']:>4}"
-            f" {counts['unknown']:>4} {counts['pending']:>4} {counts['other']:>4}  "
+            f"{pad(name, name_width)} {format_duration(summary.age_seconds):>6} {counts['delivered']:>5}"
+            f" {counts['failed']:>4} {counts['unknown']:>4} {counts['pending']:>4} {counts['other']:>4}  "
             f"{state_word(summary, checked is None):<9} {ago}"
         )
-        if view.entry.label:
+        if name != safe(view.entry.session_no):
             print(f"  {safe(view.entry.session_no)}")
         if cached and cached.last_error:
             print(
@@ -97,9 +122,10 @@ def print_table(
                     when = "unknown time"
                 status = receipt.status.value
                 if shows_raw_result(receipt.status, receipt.result):  # undocumented: show it raw
-                    status += f" ({safe(_clip(receipt.result, 20))})"
+                    status += f" ({clip(safe(receipt.result), 20)})"
                 print(
-                    f"    {safe(phone):<15} {status:<10} {safe(receipt.code):<11} {when}  {safe(_clip(receipt.desc, 40))}"
+                    f"    {pad(safe(phone), 15)} {pad(status, 10)} {pad(safe(receipt.code), 11)} {when}  "
+                    f"{_clip(safe(receipt.desc), desc_width)}".rstrip()
                 )
     total = len(views)
     extra = f", {hidden} archived hidden" if hidden else ""

@@ -174,6 +174,7 @@ def prune_cache(runtime: Runtime, now: float) -> None:
 
 
 async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
     from usms_tui.domain.thresholds import crossed
     from usms_tui.monitor.alerting import open_alerting, thresholds_of
@@ -197,7 +198,14 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
             "('check --session NO' checks one anyway)."
         )
     else:
-        print_table(views(poller, names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        print_table(
+            views(poller, names, now),
+            phones=False,
+            mask=settings.mask_phones,
+            now=now,
+            footer="",
+            width=terminal_width(),
+        )
         print(
             f"fetched {len(report.checked)} session{'s' if len(report.checked) != 1 else ''} "
             f"in {report.requests} request{'s' if report.requests != 1 else ''}"
@@ -216,6 +224,7 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
+    from usms_tui.cli._signals import cancelled_by_signals
     from usms_tui.monitor.runtime import Runtime
 
     runtime = Runtime.open(load_settings(args), warn=warn)
@@ -228,7 +237,8 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
             finally:
                 prune_cache(runtime, time.time())
 
-    return asyncio.run(main())
+    # A hang-up or SIGTERM cancels the work, so the runtime and cache close before the exit.
+    return asyncio.run(cancelled_by_signals(main()))
 
 
 def run(args: argparse.Namespace) -> int:

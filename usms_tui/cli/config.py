@@ -1,7 +1,7 @@
 """``usms-tui config show|path|example``: what the effective settings are and where they came from.
 
-A secret (the private key) is never printed: ``show`` gives only its length, and the whole
-output is scrubbed of it in case it was pasted into another setting. Which settings are
+A secret (the private key) is never printed: ``show`` says only that it is set and where it
+came from, and the whole output is scrubbed of it in case it was pasted into another setting. Which settings are
 listed, in what order and how, is the settings table.
 """
 
@@ -13,6 +13,9 @@ from typing import Any
 
 from usms_tui.domain import json_safety
 
+#: On a terminal, a value wider than what leaves room for SOURCE (a deep path) gets its own
+#: line, its source under SOURCE on the next; the column stays at least this wide.
+MIN_VALUE_WIDTH = 20
 PATH_NAMES = ("config", "watchlist", "cache", "ucloud-config", "ucloud-credential", "all")
 EPILOG = """\
 exit codes:
@@ -69,6 +72,7 @@ def _credentials_status(settings: Any) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print every effective setting with its source (text table or ``--json``)."""
+    from usms_tui.cli._common import terminal_width
     from usms_tui.config.settings import settings_from_args
     from usms_tui.config.table import TABLE
 
@@ -96,9 +100,16 @@ def run_show(args: argparse.Namespace) -> int:
         print(settings.scrub(json_safety.dumps(document, indent=2)))
         return 0
     rows = [(s.name, s.show(getattr(settings, s.name)), settings.sources[s.name]) for s in TABLE]
-    width = min(44, max(len(value) for _, value, _ in rows))
+    width = max(len(value) for _, value, _ in rows)
+    columns = terminal_width()
+    if columns is not None:  # on a terminal, keep SOURCE on screen: longer values get a line each
+        width = min(width, max(MIN_VALUE_WIDTH, columns - 18 - max(len(source) for _, _, source in rows)))
     lines = [f"{'SETTING':<15} {'VALUE':<{width}}  SOURCE"]
-    lines += [f"{name:<15} {value:<{width}}  {source}" for name, value, source in rows]
+    for name, value, source in rows:
+        if len(value) <= width:
+            lines.append(f"{name:<15} {value:<{width}}  {source}")
+        else:  # a long path: whole on its line, its source below in the SOURCE column
+            lines += [f"{name:<15} {value}", f"{'':<15} {'':<{width}}  {source}"]
     lines.append("")
     for name, path in files.items():
         state = "found" if path and path.exists() else "not found"

@@ -3,19 +3,22 @@
 The simulator runs in this process on a free loopback port with pre-created sessions in every
 state (including some sent more than 12 hours ago with phones still pending). The watchlist
 and cache live in a temporary folder that is removed on exit; the user's own files are never
-read or written. The simulator's clock is real time, so receipts keep arriving while you watch.
+read or written, and the folder goes also when the terminal is closed (SIGHUP) or on SIGTERM.
+The simulator's clock is real time, so receipts keep arriving while you watch.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from usms_tui.cli._common import UI_EXIT_CODES_HELP, formatter
 from usms_tui.domain.errors import UserError
 
 if TYPE_CHECKING:
@@ -45,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         parents=[common],
         help="open the UI on the built-in simulator (no account, no network)",
         description="Open the UI on the built-in simulator: sessions in every state, no account, no network.",
+        epilog="Its watchlist and cache live in a temporary folder, removed on quit, SIGHUP and SIGTERM.\n\n"
+        + UI_EXIT_CODES_HELP,
+        formatter_class=formatter(),
     )
     parser.add_argument("--sessions", type=int, default=24, metavar="N", help="sessions to pre-create (default 24)")
     parser.add_argument("--phones", type=int, default=4, metavar="M", help="phones per session (default 4)")
@@ -96,7 +102,11 @@ def demo_settings(args: argparse.Namespace, base_url: str, public_key: str, priv
 
 def run(args: argparse.Namespace) -> int:
     """Start the simulator, fill a temporary watchlist, open the UI; clean up on exit."""
+    from usms_tui.cli._common import require_terminal
+    from usms_tui.cli._signals import last_resort
     from usms_tui.cli.ui import run_app
+
+    require_terminal()
     from usms_tui.simulator import Simulator, SimulatorServer, parse_fault_specs
 
     if args.sessions < 1 or args.phones < 1:
@@ -109,7 +119,12 @@ def run(args: argparse.Namespace) -> int:
     session_nos = sim.precreate(args.sessions, args.phones)
     for kind, rate in faults:
         sim.add_fault(kind, rate)
-    with tempfile.TemporaryDirectory(prefix="usms-tui-demo-") as tmp, SimulatorServer(sim) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="usms-tui-demo-") as tmp,
+        # Removed also when a hang-up leaves the app unable to quit by itself.
+        last_resort(lambda: shutil.rmtree(tmp, ignore_errors=True)),
+        SimulatorServer(sim) as server,
+    ):
         folder = Path(tmp)
         fill_watchlist(folder / "watchlist.json", sim, session_nos)
         settings = demo_settings(args, server.base_url, sim.public_key, sim.private_key, folder)

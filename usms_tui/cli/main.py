@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from usms_tui import __version__
+from usms_tui.cli._signals import Terminated, after_hangup, exits_cleanly
 from usms_tui.config.flags import setting_options
 from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UsmsError
 from usms_tui.domain.text import safe
@@ -38,6 +41,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and every subcommand parser under it."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                yield from _parsers(sub)
+
+
+def _glue_negative_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``--timeout -5m`` -> ``--timeout=-5m``: argparse takes ``-5m`` for an option and says
+    "expected one argument"; glued, the value reaches its parser, which says what is wrong."""
+    takes_value = {
+        option
+        for each in _parsers(parser)
+        for action in each._actions
+        if action.nargs is None and action.option_strings
+        for option in action.option_strings
+    }
+    out: list[str] = []
+    for arg in argv:
+        if "--" in out:  # after "--" everything is positional
+            out.append(arg)
+        elif out and out[-1] in takes_value and _LOOKS_NEGATIVE.match(arg):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+_LOOKS_NEGATIVE = re.compile(r"^-\.?\d")
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse; an unknown option is reported with the usage of the command it was given to
+    (``list --bogus`` shows ``list``'s usage, ``config show --bogus`` that of ``show``)."""
+    args, extras = parser.parse_known_args(argv)
+    if args.command is None and not extras:
+        args, extras = parser.parse_known_args(["ui", *argv])
+    if extras:
+        culprit = parser
+        while True:
+            sub = next((a for a in culprit._actions if isinstance(a, argparse._SubParsersAction)), None)
+            chosen = getattr(args, sub.dest, None) if sub is not None and sub.dest else None
+            if sub is None or chosen not in sub.choices:
+                break
+            culprit = sub.choices[chosen]
+        culprit.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from usms_tui.cli._process import disable_core_dumps, safe_streams
 
@@ -48,14 +102,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["ui", *(argv if argv is not None else sys.argv[1:])])
+    given = list(argv if argv is not None else sys.argv[1:])
+    args = _parse(parser, _glue_negative_values(parser, given))
     try:
         from usms_tui.domain.receipt_codes import check_installed  # here: --help stays light
 
         check_installed()  # a broken install says so now, naming the file, not mid-refresh
-        return int(args.run(args) or 0)
+        with exits_cleanly():
+            return int(args.run(args) or 0)
+    except Terminated as stopped:
+        if stopped.signum == signal.SIGHUP:
+            after_hangup()
+        return stopped.exit_code
     except UsmsError as error:
         # Every expected failure, whatever layer raised it: one line, its own exit code. The
         # message may quote a file or the API, so it is made safe for the terminal.

@@ -1,6 +1,6 @@
 """``monitor``: the headless monitor for servers. The UI's refresh controller, forever, with
 a log line per event on stderr, the event hook, and Prometheus metrics (``/metrics`` and/or a
-textfile for node_exporter). SIGTERM and SIGINT end it cleanly with exit 0.
+textfile for node_exporter). SIGTERM, SIGINT and SIGHUP end it cleanly with exit 0.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ written out; --metrics-textfile PATH is replaced atomically after every cycle):
   usms_oldest_pending_age_seconds         age of the oldest session still waiting
 
 exit codes:
-  0  stopped by SIGTERM or SIGINT
+  0  stopped by SIGTERM, SIGINT or SIGHUP
   2  bad flag or config value, missing credentials, a corrupt watchlist, or a metrics
      address that cannot be listened on
 """
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 
 def run(args: argparse.Namespace) -> int:
-    """Monitor until SIGTERM or SIGINT."""
+    """Monitor until SIGTERM, SIGINT or SIGHUP."""
     import asyncio
     from pathlib import Path
 
@@ -88,6 +88,7 @@ async def _monitor(
     import asyncio
     import signal
 
+    from usms_tui.cli._signals import after_hangup
     from usms_tui.monitor.alerting import open_alerting
     from usms_tui.monitor.eventlog import StderrLog
     from usms_tui.monitor.headless import run_forever
@@ -122,12 +123,18 @@ async def _monitor(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+
+        def hung_up() -> None:  # a closed terminal stops it as cleanly; later lines go nowhere
+            after_hangup()
+            stop.set()
+
+        loop.add_signal_handler(signal.SIGHUP, hung_up)
         # Said once the signals are ours: from this line on, SIGTERM is a clean stop.
         log.info(f"monitoring {len(runtime.poller.states)} sessions of {settings.watchlist_path}")
         try:
             await run_forever(runtime.controller, stop, log)
         finally:
-            for signum in (signal.SIGTERM, signal.SIGINT):
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
                 loop.remove_signal_handler(signum)
             if server is not None:
                 server.close()

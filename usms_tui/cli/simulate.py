@@ -1,4 +1,4 @@
-"""``usms-tui simulate``: run the UCloud-compatible simulator until SIGINT/SIGTERM.
+"""``usms-tui simulate``: run the UCloud-compatible simulator until SIGINT, SIGTERM or SIGHUP.
 
 The first stdout line is one JSON object (base_url, public_key, sessions_file, pid, ...)
 so scripts and tests can start it with ``--port 0`` and read where it listens. The private
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from usms_tui.simulator import Fault
 
 
+#: Sessions pre-created by default, so that 'add --from <import_file>' has something to watch.
+DEFAULT_SESSIONS = 12
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``simulate`` subcommand."""
     parser = subparsers.add_parser(
@@ -29,15 +33,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         parents=[common],
         help="run a local UCloud-compatible USMS API simulator (for demos and tests)",
         description="Serve a UCloud-compatible GetUSMSSendReceipt/SendUSMSMessage API on loopback. "
-        "Prints one JSON line (base_url, public_key, sessions_file, pid), then serves until "
-        "interrupted. Default keys are fixed public demo values.",
+        "Prints one JSON line (base_url, public_key, demo_keys, sessions_file: the pre-created "
+        "SessionNos one a line, import_file: the same with send times and phones for "
+        "'usms-tui add --from', sessions, phones, seed, faults, pid), then serves until "
+        "interrupted (SIGINT, SIGTERM or SIGHUP; exit 0). Default keys are fixed public demo values.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--public-key", default=None, help="public key to accept (default: the demo key)")
     parser.add_argument("--private-key", default=None, help="private key to verify with (default: the demo key)")
     parser.add_argument("--seed", type=int, default=0, help="scenario seed: same seed, same SessionNos and receipts")
-    parser.add_argument("--sessions", type=int, default=0, metavar="N", help="pre-create N sessions")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=DEFAULT_SESSIONS,
+        metavar="N",
+        help=f"pre-create N sessions, in every state (default {DEFAULT_SESSIONS}; 0: none, an empty import_file)",
+    )
     parser.add_argument("--phones", type=int, default=3, metavar="M", help="phones per pre-created session (default 3)")
     parser.add_argument(
         "--sessions-file",
@@ -81,7 +93,7 @@ def _check(args: argparse.Namespace) -> list[tuple[Fault, float]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the simulator, print the startup line, serve until SIGINT/SIGTERM; exit 0."""
+    """Start the simulator, print the startup line, serve until SIGINT/SIGTERM/SIGHUP; exit 0."""
     import signal
     import threading
 
@@ -122,7 +134,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot write the sessions file {sessions_file}: {error.strerror}") from None
 
     stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # SIGHUP too: a simulator started from a terminal that is closed stops cleanly (its
+    # temporary files removed), as it does on Ctrl+C.
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in signals}
     server = SimulatorServer(sim, args.host, args.port, log=stderr_log if args.log_requests else None)
     try:
         try:

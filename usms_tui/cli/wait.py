@@ -43,6 +43,7 @@ exit codes:
   3  timed out with some sessions still pending
   4  fatal API error: credentials, permission or project rejected
   6  another API error that waiting cannot fix (bad parameter, USMS 18xxx, ...)
+  129, 143  stopped by SIGHUP (the terminal hung up) or SIGTERM, after closing its files
 """
 
 
@@ -176,6 +177,7 @@ def _report_of(cycle: Cycle) -> RefreshReport:
 
 
 async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
     from usms_tui.cli.check import named_sessions, print_errors, report_json, views
     from usms_tui.domain.thresholds import crossed
@@ -207,7 +209,8 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
         )
         print(json_safety.dumps(doc, indent=2))
     else:
-        print_table(views(poller, outcome.names, now), phones=False, mask=settings.mask_phones, now=now, footer="")
+        rows = views(poller, outcome.names, now)
+        print_table(rows, phones=False, mask=settings.mask_phones, now=now, footer="", width=terminal_width())
         if outcome.timed_out:
             print(f"timed out after {args.wait_timeout} with sessions still pending")
     print_errors(outcome.errors)

@@ -21,6 +21,7 @@ from usms_tui.cli._common import (
 )
 from usms_tui.domain import json_safety
 from usms_tui.domain.errors import EXIT_OK, EXIT_USAGE, UserError
+from usms_tui.domain.sessions import MAX_LABEL_LENGTH
 from usms_tui.domain.text import decode_text, safe
 
 if TYPE_CHECKING:
@@ -35,12 +36,15 @@ input formats (positional SessionNos, '-' for standard input, --from FILE; mixed
   or the output of 'usms-tui list --json'.
 A SessionNo is trimmed and refused when empty, longer than 128 characters, or containing
 whitespace or control characters. One already watched gets its label, send time and phones
-updated instead of being added twice.
+updated instead of being added twice. --label, --sent-at and --phone are checked as the UI's
+add dialog checks them: a label has at most @LABEL@ characters and no control characters, a
+send time is not in the future, a phone is digits with an optional + ( ) -.
 
 exit codes:
   0  everything given was added or updated
-  2  something was refused (the rest was still added), bad flags, or a corrupt watchlist
-"""
+  2  something was refused (the rest was still added), the input held no SessionNo at all
+     (an empty file or stdin), bad flags, or a corrupt watchlist
+""".replace("@LABEL@", str(MAX_LABEL_LENGTH))
 
 REMOVE_EPILOG = """\
 --settled and --older-than select from the watchlist; given together, a session must match
@@ -81,15 +85,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         metavar="FILE",
         help="read SessionNos from FILE (repeatable)",
     )
-    add.add_argument("--label", help="label for every session added")
-    add.add_argument("--sent-at", metavar="TIME", help="when they were sent (ISO 8601 or Unix seconds)")
+    add.add_argument("--label", help=f"label for every session added (at most {MAX_LABEL_LENGTH} characters)")
+    add.add_argument(
+        "--sent-at", metavar="TIME", help="when they were sent: ISO 8601, Unix seconds or e.g. '2h ago' (not future)"
+    )
     add.add_argument(
         "--phone",
         dest="phones",
         action="append",
         default=[],
         metavar="NUMBER",
-        help="a phone the message went to (repeatable)",
+        help="a phone the message went to (repeatable, or comma separated)",
     )
     add.add_argument("--json", action="store_true", help="print the report as JSON")
     add.set_defaults(run=run_add)
@@ -195,17 +201,22 @@ def run_add(args: argparse.Namespace) -> int:
     """Add SessionNos; report added, updated and refused (refusals on stderr)."""
     import dataclasses
 
-    from usms_tui.domain.sessions import validate_label
-    from usms_tui.domain.timefmt import parse_time
+    from usms_tui.domain.sessions import parse_phones, parse_sent_at, validate_label
 
     if not args.session_nos and not args.from_files:
         raise UserError("nothing to add: give SessionNos, '-' for standard input, or --from FILE")
-    sent_at = None if args.sent_at is None else parse_option(args.sent_at, parse_time, "--sent-at")
+    # The same rules, and the same reasons, as the UI's add and edit-label dialogs.
+    now = time.time()
+    sent_at = None if args.sent_at is None else parse_option(args.sent_at, lambda t: parse_sent_at(t, now), "--sent-at")
     label = None if args.label is None else parse_option(args.label, validate_label, "--label")
-    phones = tuple(p.strip() for p in args.phones if p.strip())
+    phones = tuple(dict.fromkeys(p for text in args.phones for p in parse_option(text, parse_phones, "--phone")))
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
     sessions, refused = _read_inputs(args)
+    if not sessions and not refused:
+        # `add --from today.jsonl` of an empty file: saying "added 0" and exit 0 hid that
+        # nothing at all was read (a wrong file, a sender that wrote nothing).
+        raise UserError("nothing to add: the input held no SessionNo (an empty file or standard input?)")
     sessions = [
         dataclasses.replace(
             s,
@@ -281,6 +292,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the watchlist with the cache's last known state (no network)."""
+    from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_json, print_table
 
     settings = load_settings(args)
@@ -290,5 +302,11 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(views)
     else:
         shown = views if args.archived else [v for v in views if not v.entry.archived]
-        print_table(shown, phones=args.phones, mask=settings.mask_phones, hidden=len(views) - len(shown))
+        print_table(
+            shown,
+            phones=args.phones,
+            mask=settings.mask_phones,
+            hidden=len(views) - len(shown),
+            width=terminal_width(),
+        )
     return EXIT_OK

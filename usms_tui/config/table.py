@@ -90,9 +90,14 @@ class Setting:
         return None if value is None else self.kind.json(value)
 
 
+#: What ``config show`` says of a secret that is set: that it is, and nothing of it (not
+#: even its length, which narrows a guess); the source column says where it came from.
+SECRET_SET = "set (hidden)"
+
+
 def mask_secret(secret: str | None) -> str | None:
-    """``****(40 chars)``: enough to see a key is set and not truncated, nothing of it."""
-    return None if not secret else f"****({len(secret)} chars)"
+    """:data:`SECRET_SET` when ``secret`` is set, else None."""
+    return None if not secret else SECRET_SET
 
 
 #: Every setting, in the order ``config show`` lists them.

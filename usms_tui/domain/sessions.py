@@ -1,10 +1,14 @@
-"""A watched session and the rule for what a SessionNo may be. Pure: no I/O."""
+"""A watched session and the rules for what the user may give about one: SessionNo, label,
+phones and send time. The CLI's flags and the UI's dialogs validate through these functions,
+so both accept and refuse the same input with the same reason. Pure: no I/O."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from usms_tui.domain.text import first_unsafe
+from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
 
 MAX_SESSION_NO_LENGTH = 128
 
@@ -27,8 +31,9 @@ class WatchedSession:
         return self.label or self.session_no
 
 
-#: Longest label accepted: a label names a session in a table, it is not a note.
-MAX_LABEL_LENGTH = 200
+#: Longest label accepted, here and in the UI's dialogs: a label names a session in one line of
+#: a table or a dialog; it is not a note.
+MAX_LABEL_LENGTH = 64
 
 
 def validate_label(text: str) -> str:
@@ -53,6 +58,47 @@ def _refuse_unsafe(text: str) -> None:
         # What a byte that is not UTF-8 becomes in the command line (surrogateescape).
         raise ValueError(f"contains a byte that is not UTF-8 text (U+{ord(char):04X})")
     raise ValueError(f"contains a control character (U+{ord(char):04X})")
+
+
+#: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
+#: international numbers as "(852)55311234"), at least 3 digits.
+_PHONE = re.compile(r"^\+?[0-9()\-]{3,32}$")
+_PHONE_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def validate_phone(text: str) -> str:
+    """Trim a phone number; raise ``ValueError(reason)`` when it cannot be one."""
+    phone = text.strip()
+    if not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3:
+        raise ValueError(f"{phone!r} is not a phone number (digits, with an optional + ( ) -)")
+    return phone
+
+
+def parse_phones(text: str) -> tuple[str, ...]:
+    """``"138..., 139..."`` (commas, semicolons or spaces) -> the phones in order without
+    duplicates; "" -> ``()``. Raises ``ValueError`` naming the first bad one."""
+    phones = [validate_phone(part) for part in _PHONE_SEPARATORS.split(text.strip()) if part]
+    return tuple(dict.fromkeys(phones))
+
+
+#: A send time may only be in the past; this much slack for clocks that disagree.
+FUTURE_SLACK = 300.0
+
+
+def parse_sent_at(text: str, now: float) -> float | None:
+    """When a message was sent: ISO 8601 (naive = local time), Unix seconds, or
+    ``<duration> ago`` (``2h ago``, ``1h30m ago``); "" -> None. Raises ``ValueError`` with the
+    reason, also for a time in the future (ages and the overdue warning count from it)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if raw.lower().endswith(" ago"):
+        return now - parse_duration(raw[:-4])
+    moment = parse_time(raw)
+    if moment > now + FUTURE_SLACK:
+        ahead = format_duration(moment - now)
+        raise ValueError(f"{raw!r} is {ahead} in the future (a send time must be in the past)")
+    return moment
 
 
 def validate_session_no(text: str) -> str:

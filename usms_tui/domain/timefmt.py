@@ -25,10 +25,19 @@ def parse_duration(text: str | float | int) -> float:
     else:
         return _checked_seconds(value, repr(raw))
     compact = raw.replace(" ", "")
-    parts = _DURATION.findall(compact)
-    if not parts or "".join(n + u for n, u in parts).lower() != compact.lower():
+    if compact.startswith("-") and _is_duration(compact[1:]):
+        raise ValueError(_NEGATIVE.format(repr(raw)))
+    if not _is_duration(compact):
         raise ValueError(f"{raw!r} is not a duration (use e.g. 90s, 10m, 12h, 3d or 1h30m)")
-    return float(sum(float(n) * _UNITS[u.lower()] for n, u in parts))
+    return float(sum(float(n) * _UNITS[u.lower()] for n, u in _DURATION.findall(compact)))
+
+
+_NEGATIVE = "{} is a negative duration, which is not allowed"
+
+
+def _is_duration(compact: str) -> bool:
+    parts = _DURATION.findall(compact)
+    return bool(parts) and "".join(n + u for n, u in parts).lower() == compact.lower()
 
 
 def _checked_seconds(value: float, shown: str) -> float:
@@ -37,7 +46,7 @@ def _checked_seconds(value: float, shown: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{shown} is not a duration (use e.g. 90s, 10m, 12h, 3d or 1h30m)")
     if value < 0:
-        raise ValueError(f"{shown} is negative")
+        raise ValueError(_NEGATIVE.format(shown))
     return value
 
 

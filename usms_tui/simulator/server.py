@@ -18,6 +18,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a held (timeout-fault) request never keeps the process alive
     owner: SimulatorServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-connection (the demo's app quitting, a test's client
+        # closing) is ordinary: socketserver's default printed a traceback into the terminal.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6

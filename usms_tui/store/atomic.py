@@ -22,8 +22,12 @@ def temp_prefix(path: Path) -> str:
 TEMP_SUFFIX = ".tmp"
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, make_parents: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically. Raises ``OSError``; ``path`` is untouched then.
+
+    A missing folder is created only with ``make_parents``, for folders the app owns (its data
+    and state folders): a mistyped ``export -o /mnt/usb/x.csv`` must fail, not create ``/mnt/usb``
+    on the wrong disk.
 
     ``mode`` defaults to the existing file's permission bits, or 0600 for a new file
     (``mkstemp``'s default: the user's data is nobody else's business). A symlink stays a
@@ -32,8 +36,12 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
-    # A file others may read (the metrics textfile, 0644) gets folders they can enter.
-    ensure_private_dir(folder, 0o755 if mode is not None and mode & 0o044 else 0o700)
+    if make_parents:
+        # A file others may read (0644) gets folders they can enter.
+        ensure_private_dir(folder, 0o755 if mode is not None and mode & 0o044 else 0o700)
+    elif not folder.is_dir():
+        # Said plainly: the bare ENOENT of the temp file would not tell which part is missing.
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", str(path))
     try:
         existing = os.stat(path).st_mode
     except FileNotFoundError:

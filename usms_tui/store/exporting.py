@@ -91,8 +91,9 @@ def _columns(rows: list[Mapping[str, Any]]) -> list[str]:
 
 def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
     """The export's text: CSV with a header row (formulas defused, control characters as
-    visible escapes, nested values as JSON), or a JSON list of objects (control characters
-    as JSON escapes: the data stays exact, and the file is safe to print)."""
+    visible escapes, booleans and nested values as JSON writes them), or a JSON list of
+    objects (control characters as JSON escapes: the data stays exact, and the file is safe
+    to print)."""
     if fmt == "json":
         return json_safety.dumps(rows, indent=2) + "\n"
     if fmt != "csv":
@@ -103,7 +104,9 @@ def render(rows: list[Mapping[str, Any]], fmt: str) -> str:
     for row in rows:
         cells = {}
         for key, value in row.items():
-            if isinstance(value, (dict, list, tuple)):
+            if isinstance(value, bool):  # as JSON writes them, not Python's True/False
+                value = "true" if value else "false"
+            elif isinstance(value, (dict, list, tuple)):
                 value = json.dumps(value, ensure_ascii=False)
             if isinstance(value, str):
                 # CSV has no escapes of its own: a control character is written as a visible

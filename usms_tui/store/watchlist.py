@@ -157,7 +157,7 @@ class Watchlist:
                 remove_stale_temps(target)
                 doc, signature = self._read()
                 if change(doc):
-                    atomic_write_bytes(target, _serialize(doc))
+                    atomic_write_bytes(target, _serialize(doc), make_parents=True)
                     signature = self._stat_signature()
                 self._sessions = list(doc.sessions.values())
                 self._signature = signature

@@ -3,7 +3,6 @@ the time it was sent and the phones it went to."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -11,48 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from usms_tui.domain.sessions import validate_label
-from usms_tui.domain.timefmt import parse_duration, parse_time
-from usms_tui.store.watchlist import WatchedSession, validate_session_no
+from usms_tui.domain.sessions import WatchedSession, parse_phones, parse_sent_at, validate_label, validate_session_no
 from usms_tui.tui.screens._dialog import Dialog, field
 
 if TYPE_CHECKING:
     from usms_tui.tui.app import UsmsApp
 
 T = TypeVar("T")
-
-#: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
-#: international numbers as "(852)55311234").
-_PHONE = re.compile(r"^\+?[0-9()\-]{3,32}$")
-_SPLIT = re.compile(r"[,;\s]+")
-#: Sent-at may be in the past only; a little slack for clocks that disagree.
-FUTURE_SLACK = 300.0
-
-
-def parse_phones(text: str) -> tuple[str, ...]:
-    """``"138..., 139..."`` -> a tuple without duplicates; raises ``ValueError`` naming the bad one."""
-    phones: list[str] = []
-    for part in _SPLIT.split(text.strip()):
-        if not part:
-            continue
-        if not _PHONE.match(part):
-            raise ValueError(f"{part!r} is not a phone number")
-        if part not in phones:
-            phones.append(part)
-    return tuple(phones)
-
-
-def parse_sent_at(text: str, now: float) -> float | None:
-    """ISO 8601, Unix seconds, or ``<duration> ago`` (``2h ago``); "" -> None. Raises ValueError."""
-    raw = text.strip()
-    if not raw:
-        return None
-    if raw.lower().endswith(" ago"):
-        return now - parse_duration(raw[:-4])
-    moment = parse_time(raw)
-    if moment > now + FUTURE_SLACK:
-        raise ValueError("that is in the future")
-    return moment
 
 
 class AddSessionDialog(Dialog[WatchedSession | None]):

@@ -13,6 +13,8 @@ from typing import Any
 
 from textual import events
 
+from usms_tui.domain.ordering import SORT_MODES as SORT_MODES  # the modes `s` cycles (main screen)
+from usms_tui.domain.ordering import sort_rank
 from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration
@@ -21,9 +23,6 @@ from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, 
 from usms_tui.tui.text import clip, shorten
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.table_base import Cell, Changes, Column, RowFilter, Values, in_chunks
-
-#: Sort modes cycled by ``s``, in order.
-SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")
 
 MIN_NAME, MAX_NAME = 16, 80
 _FIXED = (
@@ -44,27 +43,6 @@ def matches(session_no: str, label: str, needle: str) -> bool:
         return True
     needle = needle.casefold()
     return needle in session_no.casefold() or needle in label.casefold()
-
-
-def sort_rank(mode: str, summaries: Sequence[SessionSummary], labels: Mapping[str, str]) -> Callable[[str], Any]:
-    """A key function over SessionNos for a sort mode; ties keep the watchlist order."""
-    position = {s.session_no: i for i, s in enumerate(summaries)}
-    by_no = {s.session_no: s for s in summaries}
-
-    def rank(session_no: str) -> Any:
-        s = by_no.get(session_no)
-        pos = position.get(session_no, len(position))
-        if s is None or mode == "added":
-            return (pos,)
-        if mode == "age":
-            return (-s.age_seconds, pos)  # oldest first: they are the ones to worry about
-        if mode == "failed":
-            return (-(s.counts.get(Status.FAILED, 0) + s.counts.get(Status.UNKNOWN, 0)), pos)
-        if mode == "pending":
-            return (not s.overdue, -s.counts.get(Status.PENDING, 0), pos)
-        return ((labels.get(session_no) or session_no).casefold(), pos)
-
-    return rank
 
 
 def _name_cell(value: Any) -> Cell:
