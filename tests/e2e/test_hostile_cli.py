@@ -108,6 +108,7 @@ def test_an_export_file_is_as_safe_to_cat_as_stdout(run, tmp_path):
         ["add", "x", "--label", EVIL],
         ["add", "--from", f"/nonexistent/{EVIL}"],
         ["list", "--config", f"/nonexistent/{EVIL}/config.toml"],
+        ["list", "--watchlist", f"~{EVIL}/w.json"],  # ~user of no user: expanduser's RuntimeError
         ["check", "--session", EVIL],
         ["wait", "--timeout", EVIL],
         ["remove", "--older-than", EVIL],

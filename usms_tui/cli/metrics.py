@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from usms_tui.cli._common import formatter, load_cached, load_settings, open_watchlist, session_views, warn
+from usms_tui.cli._common import (
+    formatter,
+    load_cached,
+    load_settings,
+    open_watchlist,
+    parse_option,
+    session_views,
+    warn,
+)
 from usms_tui.domain.errors import EXIT_OK, UserError
 
 EPILOG = """\
@@ -41,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 def run(args: argparse.Namespace) -> int:
     """Build one snapshot from the cache and the counters; print or write it."""
+    from usms_tui.config.paths import expand_home
     from usms_tui.monitor.metrics import render, snapshot
     from usms_tui.monitor.metrics_export import write_textfile
     from usms_tui.store.api_stats import ApiStats, ApiStatsTable
@@ -64,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return EXIT_OK
-    path = Path(args.output).expanduser()
+    path = parse_option(args.output, expand_home, "-o")
     try:
         write_textfile(path, data)
     except OSError as error:

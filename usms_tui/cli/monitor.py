@@ -70,14 +70,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 def run(args: argparse.Namespace) -> int:
     """Monitor until SIGTERM, SIGINT or SIGHUP."""
     import asyncio
-    from pathlib import Path
 
     from usms_tui.cli._common import warn
+    from usms_tui.config.paths import expand_home
     from usms_tui.monitor.metrics_export import parse_listen
     from usms_tui.monitor.runtime import Runtime
 
     listen = parse_option(args.metrics_listen, parse_listen, "--metrics-listen") if args.metrics_listen else None
-    textfile = Path(args.metrics_textfile).expanduser() if args.metrics_textfile else None
+    textfile = parse_option(args.metrics_textfile, expand_home, "--metrics-textfile") if args.metrics_textfile else None
     runtime = Runtime.open(load_settings(args), warn=warn)
     return asyncio.run(_monitor(args, runtime, listen, textfile))
 

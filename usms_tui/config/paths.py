@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from usms_tui.domain.errors import ConfigError
+
 APP_NAME = "usms-tui"
 
 #: The ucloud CLI's variables that move its config.json and credential.json.
@@ -46,9 +48,23 @@ def cache_file() -> Path:
     return state_dir() / "receipts.sqlite3"
 
 
+def expand_home(path: str | Path) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded. Raises ``ValueError`` (not the
+    ``RuntimeError`` of ``Path.expanduser``) when there is no such user or no home."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        raise ValueError(f"{str(path).split('/')[0]!r}: no such user, so it cannot be expanded") from None
+
+
 def _shared_file(env: Mapping[str, str] | None, variable: str, home: Path | None, name: str) -> Path:
     override = (os.environ if env is None else env).get(variable, "").strip()
-    return Path(override).expanduser() if override else (home or Path.home()) / ".ucloud" / name
+    if not override:
+        return (home or Path.home()) / ".ucloud" / name
+    try:
+        return expand_home(override)
+    except ValueError as error:
+        raise ConfigError(f"{variable}: {error}") from None
 
 
 def ucloud_config_file(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:

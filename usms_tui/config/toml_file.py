@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from usms_tui.config.paths import expand_home
 from usms_tui.config.table import TABLE, toml_keys
 from usms_tui.config.values import FilePath
 from usms_tui.domain.errors import ConfigError
@@ -108,7 +109,10 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
                 continue
             if isinstance(setting.kind, FilePath) and isinstance(value, str) and value.strip():
                 # Relative paths follow the config file, not the current directory.
-                value = str(path.parent / Path(value.strip()).expanduser())
+                try:
+                    value = str(path.parent / expand_home(value.strip()))
+                except ValueError as error:
+                    raise ConfigError(f"config file {path}: [{section}] {key}: {error}") from None
             values[setting.name] = (value, setting.toml_name)
     if any(setting.secret and setting.name in values for setting in TABLE):
         warning = permission_warning(path, "a private key")

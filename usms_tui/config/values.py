@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from usms_tui.config.paths import expand_home
 from usms_tui.domain.errors import ConfigError
 from usms_tui.domain.thresholds import parse_percent
 from usms_tui.domain.timefmt import format_seconds, parse_duration
@@ -144,11 +145,11 @@ class FilePath(Kind):
 
     def parse(self, value: Any) -> Path:
         if isinstance(value, Path):
-            return value.expanduser()
+            return expand_home(value)
         text = super().parse(value)
         if "\x00" in text:  # every os call would raise "embedded null byte"
             raise ValueError("a path cannot hold a NUL character")
-        return Path(text).expanduser()
+        return expand_home(text)
 
     def json(self, value: Any) -> Any:
         return str(value)

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from usms_tui.config.paths import expand_home
 from usms_tui.tui.screens._dialog import Dialog, field
 
 FORMATS = ("csv", "json")
@@ -24,7 +25,7 @@ def check_path(text: str) -> Path:
     raw = text.strip()
     if not raw:
         raise ValueError("enter a file name")
-    path = Path(raw).expanduser()
+    path = expand_home(raw)  # ValueError for ~nosuchuser, shown like the others
     if path.is_dir():
         raise ValueError(f"{path} is a folder")
     if not path.parent.is_dir():
