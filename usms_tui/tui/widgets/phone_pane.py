@@ -29,7 +29,7 @@ _COLUMNS = (
     ("phone", "Phone", 11, 15),
     ("status", "Status", 11, 13),
     ("code", "Code", 7, 10),
-    ("desc", "Meaning / description", 0, 0),
+    ("desc", "Meaning", 0, 0),
     ("time", "Receipt", 8, 19),
     ("latency", "Delay", 5, 7),
     ("cost", "Cost", 4, 4),
