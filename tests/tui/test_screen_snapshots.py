@@ -54,3 +54,17 @@ def test_add_dialog_with_inline_error(snap_compare, tmp_path):
     app = make_test_app(tmp_path, sessions=8, phones=4)
     keys = (*"a b", "tab", *"[b]", "enter")
     assert snap_compare(app, terminal_size=SIZE, run_before=showing(app, AddSessionDialog, *keys))
+
+
+def test_phone_pane_with_a_meaning(snap_compare, tmp_path):
+    # The main screen with the pane focused on a failed phone: its meaning in the table, the
+    # cause, carrier and UCloud's advice whole in the detail line under it.
+    app = make_test_app(tmp_path, sessions=8, phones=4)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        app.clear_notifications()
+        await pilot.press("down", "down", "tab")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -38,16 +38,24 @@ SIZE = (80, 24)
 # -- failures view -------------------------------------------------------------------------
 
 
-async def test_failures_grouped_by_code_and_desc_biggest_first():
+async def test_failures_grouped_by_cause_then_code_biggest_first():
     app = HostApp(FailuresScreen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        rows = cells(app.screen.table)
-        assert rows[0][:5] == ["2", "✗ failed", "UNDELIV", "undeliverable", "2"]
-        assert len(rows) == 4
-        assert ["1", "? unknown", "-", "[bold red]carrier sil…", "1", "usms-7…-0002"] in rows  # literal
+        rows = [row[:4] for row in cells(app.screen.table)]
+        assert rows == [
+            # Both UNDELIV phones are China Mobile numbers: 用户欠费停机 there.
+            ["2", "account in arrears", "", "2"],
+            ["2", "  UNDELIV", "用户欠费停机", "2"],
+            # A code in no table keeps its raw description, shown literally.
+            ["2", "not in the table", "", "1"],
+            ["1", "  -", "[bold red]carri…", "1"],
+            ["1", "  X:1", "odd \\x1b[31mres…", "1"],
+            ["1", "number invalid or out of service", "", "1"],
+            ["1", "  MK:0001", "空号", "1"],
+        ]
         title = str(app.screen.query_one("#failures-title").render())
-        assert "5 phones not delivered" in title  # failed, unknown and the odd "Weird" and "4 groups" in title
+        assert "5 phones not delivered" in title and "3 causes" in title
 
 
 async def test_failures_refresh_updates_counts_and_reorders(monkeypatch):
@@ -63,24 +71,31 @@ async def test_failures_refresh_updates_counts_and_reorders(monkeypatch):
         screen.post_message(ReceiptsRefreshed(None))
         await pilot.pause()
         assert spy.count("add_row") == 0 and spy.count("clear") == 0
-        assert cells(screen.table)[0][:5] == ["4", "✗ failed", "MK:0001", "空号", "2"]
+        rows = cells(screen.table)
+        assert rows[0][:4] == ["4", "number invalid or out of service", "", "2"]
+        assert rows[1][:4] == ["4", "  MK:0001", "空号", "2"]
 
 
-async def test_failures_enter_opens_phones_of_that_group():
+async def test_failures_enter_opens_phones_of_that_cause_or_code():
     app = HostApp(FailuresScreen)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("enter")  # the cause "account in arrears"
         screen = app.screen
         assert isinstance(screen, PhonesScreen)
         assert screen.table.row_count == 2
         assert set(column(screen.table, 3)) == {"UNDELIV"}
+        assert "account in arrears" in str(screen.query_one("#phones-title").render())
         await pilot.press("escape")
         assert isinstance(app.screen, FailuresScreen)
+        await pilot.press("down", "down", "down", "down", "enter")  # the code X:1 under "not in the table"
+        assert isinstance(app.screen, PhonesScreen)
+        assert column(app.screen.table, 3) == ["X:1"]
+        await pilot.press("escape")
         await pilot.press("y")
-        assert app.clipboard == "usms-7a1c0f3e-0001"
+        assert app.clipboard == "usms-7a1c0f3e-0002"
         notes = list(app._notifications)
-        assert notes[-1].message == "copied SessionNo usms-7a1c0f3e-0001" and not notes[-1].markup
+        assert notes[-1].message == "copied SessionNo usms-7a1c0f3e-0002" and not notes[-1].markup
 
 
 async def test_failures_empty_says_so():
@@ -314,5 +329,5 @@ async def test_failures_e_exports_groups_as_csv(tmp_path, monkeypatch):
         target = tmp_path / "usms-failures.csv"
         await until(pilot, target.exists)
         lines = target.read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "code,desc,count,statuses,sessions,example_session_no"
-        assert lines[1].startswith("UNDELIV,undeliverable,2,")
+        assert lines[0] == "cause,code,meaning,count,sessions,example_session_no"
+        assert lines[1] == "arrears,UNDELIV,用户欠费停机,2,2,usms-7a1c0f3e-0001"

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from usms_tui.domain.causes import Cause
+from usms_tui.domain.explain import explain
 from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
@@ -46,6 +48,8 @@ class PhoneFilter:
     statuses: frozenset[Status] | None = None  # None: any status
     overdue: bool = False  # only pending phones past the warning age
     code_desc: tuple[str, str] | None = None  # only this (ReceiptCode, ReceiptDesc) group
+    cause: Cause | None = None  # only phones of this cause (from UCloud's code table)
+    code: str | None = None  # only this raw ReceiptCode
     text: str = ""  # casefolded search: in the (unmasked) phone, the code or the description
 
     def matches(self, receipt: Receipt, overdue: bool) -> bool:
@@ -55,6 +59,10 @@ class PhoneFilter:
         if self.statuses is not None and receipt.status not in self.statuses:
             return False
         if self.code_desc is not None and (receipt.code, receipt.desc) != self.code_desc:
+            return False
+        if self.code is not None and receipt.code != self.code:
+            return False
+        if self.cause is not None and explain(receipt).cause is not self.cause:
             return False
         if self.text:
             text = self.text
@@ -77,10 +85,18 @@ SORTS: tuple[str, ...] = ("session", "status", "time", "latency", "phone")
 
 
 def filters_for(
-    status_filter: set[Status] | frozenset[Status] | None, code_desc: tuple[str, str] | None = None
+    status_filter: set[Status] | frozenset[Status] | None,
+    code_desc: tuple[str, str] | None = None,
+    *,
+    cause: Cause | None = None,
+    code: str | None = None,
 ) -> list[PhoneFilter]:
     """The filter cycle, starting at the one asked for (a custom set or group goes first)."""
     cycle = list(STANDARD_FILTERS)
+    if cause is not None or code is not None:
+        statuses = frozenset(status_filter) if status_filter else None
+        label = f"code {safe(code) or '-'}" if code is not None else f"cause {cause.label}" if cause else ""
+        return [PhoneFilter(label, statuses, cause=cause, code=code), *cycle]
     if code_desc is not None:
         code, desc = code_desc
         statuses = frozenset(status_filter) if status_filter else None

@@ -1,107 +1,102 @@
-"""The failures view: failed, unknown and odd receipts grouped by (ReceiptCode, ReceiptDesc).
+"""The failures view: failed, unknown and odd receipts grouped by cause, then by code.
 
-One row per group with its count, how many sessions it touched and one example SessionNo,
-worst first; Enter opens the phones of that group.
+A row per cause (this project's own, e.g. "account in arrears") and under it a row per raw
+ReceiptCode with UCloud's published meaning, each with its count, how many sessions it
+touched and one example SessionNo, biggest first; Enter opens the phones of that row.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from usms_tui.domain.receipts import SessionSummary, Status
-from usms_tui.domain.text import safe
+from usms_tui.domain.cause_groups import CauseGroup, group_by_cause
+from usms_tui.domain.causes import Cause
+from usms_tui.domain.explain import EXPLAINED_STATUSES
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
-from usms_tui.tui.statuses import status_class, status_label
-from usms_tui.tui.text import fit, shorten
+from usms_tui.tui.text import clip, shorten
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.status_bar import StatusBar
 from usms_tui.tui.widgets.table_base import Cell, Column
 
 #: Receipts that count as failures: a final answer other than delivered.
-FAILURE_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
+FAILURE_STATUSES = EXPLAINED_STATUSES
 
-#: Widths follow the content (there are few groups). The count reads from the left like the
-#: rest of the row's start; the sessions count is right-aligned under a left header.
+#: Widths follow the content (there are few groups). A cause's row carries its label in
+#: "what"; the code rows under it carry the raw ReceiptCode and UCloud's meaning.
 COLUMNS: tuple[Column, ...] = (
     Column("count", "Count"),
-    Column("status", "Status"),
-    Column("code", "Code"),
-    Column("desc", "Description"),
+    Column("what", "Cause / code"),
+    Column("meaning", "Meaning"),
     Column("sessions", "Sess", justify="right", label_justify="left"),
     Column("example", "Example"),
 )
-DESC_WIDTH = 22
+WHAT_WIDTH = 32
+MEANING_WIDTH = 16
 EXAMPLE_WIDTH = 12  # shortened for 80 columns; y copies the whole SessionNo
 
 
-@dataclass
-class FailureGroup:
-    """All failed/unknown/other receipts sharing one (ReceiptCode, ReceiptDesc)."""
+@dataclass(frozen=True)
+class Group:
+    """One row: a cause, or one code under it, with the phones it counts."""
 
-    code: str
-    desc: str
-    count: int = 0
-    statuses: Counter[Status] = field(default_factory=Counter)  # Status -> phones
-    results: dict[Status, str] = field(default_factory=dict)  # Status -> one raw ReceiptResult (for "other")
-    sessions: dict[str, int] = field(default_factory=dict)  # SessionNo -> phones, in first-seen order
-
-    @property
-    def main_status(self) -> Status:
-        return self.statuses.most_common(1)[0][0]
+    cause: Cause
+    code: str | None  # None: the cause's own row
+    count: int
+    sessions: tuple[str, ...]  # SessionNos in first-seen order
+    meaning: str = ""
 
     @property
     def example(self) -> str:
-        return next(iter(self.sessions))
+        return self.sessions[0]
 
 
-def group_failures(summaries: Iterable[SessionSummary]) -> dict[str, FailureGroup]:
-    """Groups keyed by ``code + NUL + desc``, in first-seen order."""
-    groups: dict[str, FailureGroup] = {}
-    for summary in summaries:
-        for receipt in summary.phones:
-            if receipt.status not in FAILURE_STATUSES:
-                continue
-            key = f"{receipt.code}\x00{receipt.desc}"
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = FailureGroup(receipt.code, receipt.desc)
-            group.count += 1
-            group.statuses[receipt.status] += 1
-            group.results.setdefault(receipt.status, receipt.result)
-            group.sessions[summary.session_no] = group.sessions.get(summary.session_no, 0) + 1
-    return groups
+def _sessions(pairs: Iterable[tuple[str, object, object]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(session_no for session_no, _, _ in pairs))
+
+
+def failure_rows(groups: Iterable[CauseGroup]) -> dict[str, Group]:
+    """The rows in display order: each cause (biggest first), then its codes (biggest first)."""
+    rows: dict[str, Group] = {}
+    for group in groups:
+        codes = group.by_size()
+        every = [phone for code in codes for phone in code.phones]
+        rows[f"cause\x00{group.cause.value}"] = Group(group.cause, None, group.count, _sessions(every))
+        for code in codes:
+            # The meaning most phones got; the raw description when the table has none.
+            meaning = code.meaning or code.phones[0][1].desc
+            key = f"code\x00{group.cause.value}\x00{code.code}"
+            rows[key] = Group(group.cause, code.code, code.count, _sessions(code.phones), meaning)
+    return rows
 
 
 def render_cell(column: str, value: Any) -> Cell:
     """One cell of the failures table from its value (texts are shown literally)."""
-    if column == "status":
-        status, result, mixed = value
-        return status_label(status, result) + (" +" if mixed else ""), status_class(status)
+    if column == "what":
+        is_cause, text = value
+        # Codes sit indented under their cause; a cause reads like a failure (its colour).
+        return (clip(text, WHAT_WIDTH), "-failed") if is_cause else ("  " + clip(text or "-", WHAT_WIDTH - 2), "")
     if column in ("count", "sessions"):
         return f"{value:,}", ""
-    if column == "desc":
-        text = safe(value)
-        return (fit(text, DESC_WIDTH) if cell_len(text) > DESC_WIDTH else text), ""
+    if column == "meaning":
+        return clip(value, MEANING_WIDTH), ""
     if column == "example":
         return shorten(value, EXAMPLE_WIDTH), ""
     return str(value or "-"), ""
 
 
 class FailuresScreen(LiveView, ExportsView, Screen[None]):
-    """Failed and unknown receipts grouped by carrier code and description, biggest first."""
+    """Failed and unknown receipts grouped by cause, then code, biggest first."""
 
     EXPORT_NAME = "usms-failures.csv"
 
@@ -128,8 +123,8 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
         self.table = KeyedTable(COLUMNS, render_cell, id="failures-table")
-        self._groups: dict[str, FailureGroup] = {}
-        self._sorted_on: list[tuple[int, str, str, str]] | None = None
+        self._groups: dict[str, Group] = {}
+        self._sorted_on: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         if host_status(self.app) is not None:
@@ -144,13 +139,13 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
         app = self.app
         table = self.table
-        self._groups = groups = group_failures(app.poller.summaries(app.clock()))
+        causes = group_by_cause(app.poller.summaries(app.clock()))
+        self._groups = groups = failure_rows(causes)
         wanted = {
             key: (
                 g.count,
-                (g.main_status, g.results[g.main_status], len(g.statuses) > 1),
-                g.code,
-                g.desc,
+                (g.code is None, g.cause.label if g.code is None else g.code),
+                g.meaning,
                 len(g.sessions),
                 g.example,
             )
@@ -159,24 +154,24 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         with app.batch_update():
             first_fill = not table.row_count
             table.update(wanted)
-            order = [(-g.count, g.code, g.desc, key) for key, g in groups.items()]
+            order = list(groups)
             if order != self._sorted_on:
-                rank = {key: position for position, (*_, key) in enumerate(sorted(order))}
+                rank = {key: position for position, key in enumerate(order)}
                 table.order_by(lambda key: rank.get(key, len(rank)))
                 self._sorted_on = order
             if first_fill and table.row_count:
                 # order_by keeps the cursor on its row, which on a first fill is whichever
-                # group was seen first; the view opens on the biggest group, at the top.
+                # group was seen first; the view opens on the biggest cause, at the top.
                 table.move_cursor(row=0, animate=False)
         self.set_class(not groups, "-empty")
-        phones = sum(g.count for g in groups.values())
+        phones = sum(group.count for group in causes)
         sessions = len({no for g in groups.values() for no in g.sessions})
         # "not delivered": the count includes undocumented results (• SubmitFail...), not only
         # failed and unknown ones.
-        title = f"Failures · {phones:,} phones not delivered · {len(groups):,} groups · {sessions:,} sessions"
+        title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
         self.query_one("#failures-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
 
-    def _current_group(self) -> FailureGroup | None:
+    def _current_group(self) -> Group | None:
         key = self.table.selected_key
         return self._groups.get(key) if key is not None else None
 
@@ -185,13 +180,13 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         self.action_open_group()
 
     def action_open_group(self) -> None:
-        """Open the phones view filtered to the group under the cursor."""
+        """Open the phones view filtered to the cause or code under the cursor."""
         group = self._current_group()
         if group is None:
             return
         from usms_tui.tui.screens.phones import PhonesScreen
 
-        self.app.push_screen(PhonesScreen(set(FAILURE_STATUSES), code_desc=(group.code, group.desc)))
+        self.app.push_screen(PhonesScreen(set(FAILURE_STATUSES), cause=group.cause, code=group.code))
 
     def action_copy_example(self) -> None:
         """Copy the example SessionNo of the group (OSC 52) for a support ticket."""
@@ -205,18 +200,18 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         self.dismiss(None)
 
     def export_rows(self) -> list[Mapping[str, Any]]:
-        """The groups as shown (biggest first), for export."""
+        """The code groups as shown (by cause, biggest first), for export."""
         rows: list[Mapping[str, Any]] = []
         for key in self.table.keys:
             group = self._groups.get(key)
-            if group is None:
+            if group is None or group.code is None:  # a cause's row only sums its codes
                 continue
             rows.append(
                 {
+                    "cause": group.cause.value,
                     "code": group.code,
-                    "desc": group.desc,
+                    "meaning": group.meaning or None,
                     "count": group.count,
-                    "statuses": {s.value: n for s, n in group.statuses.items()},
                     "sessions": len(group.sessions),
                     "example_session_no": group.example,
                 }

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
-from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.receipts import Receipt, SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
@@ -24,6 +24,7 @@ from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
+from usms_tui.tui.widgets.phone_detail import PhoneDetail
 from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
@@ -62,6 +63,7 @@ class MainScreen(SessionActions, Screen[None]):
         yield SessionTable()
         yield AdviceLine()
         yield PhonePane()
+        yield PhoneDetail()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -133,11 +135,15 @@ class MainScreen(SessionActions, Screen[None]):
         )
         with app.batch_update():
             pane.show(summary, entry.sent_at if entry else None)
+            self.query_one(PhoneDetail).show(self._pane_receipt(summary) if pane.has_focus else None, summary)
+
+    def _pane_receipt(self, summary: SessionSummary | None) -> Receipt | None:
+        phone = self.query_one(PhonePane).selected_key
+        return next((r for r in summary.phones if r.phone == phone), None) if summary else None
 
     def _phone_detail(self, summary: SessionSummary) -> str:
         """The phone under the pane's cursor in one line, description in full."""
-        phone = self.query_one(PhonePane).selected_key
-        receipt = next((r for r in summary.phones if r.phone == phone), None)
+        receipt = self._pane_receipt(summary)
         if receipt is None:
             return ""
         shown = self.app.display_phone(receipt.phone)

@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from usms_tui.domain.cause_groups import group_by_cause
+from usms_tui.domain.causes import Cause
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Status
 from usms_tui.domain.text import safe
 from usms_tui.store.exporting import phone_row
@@ -52,6 +54,7 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
 
     BINDINGS = [
         Binding("f", "cycle_filter", "filter"),
+        Binding("c", "cycle_cause", "cause"),
         field_key("search", "search"),
         Binding("s", "cycle_sort", "sort"),
         Binding("y", "copy_session", "copy SessionNo"),
@@ -73,10 +76,13 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         status_filter: set[Status] | None = None,
         *,
         code_desc: tuple[str, str] | None = None,
+        cause: Cause | None = None,
+        code: str | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
-        self._filters = filters_for(status_filter, code_desc)
+        self._filters = filters_for(status_filter, code_desc, cause=cause, code=code)
+        self._cause: Cause | None = None  # what c picked, on top of the f filter
         self._filter_index = 0
         self._sort_index = 0
         self._rows = PhoneRows({}, {}, 0)
@@ -96,6 +102,8 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
     def phone_filter(self) -> PhoneFilter:
         """The filter in use (the ``f`` choice plus the ``/`` search)."""
         chosen = self._filters[self._filter_index]
+        if self._cause is not None:
+            chosen = replace(chosen, cause=self._cause)
         return replace(chosen, text=self._search) if self._search else chosen
 
     @property
@@ -179,6 +187,7 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         parts = [
             "Phones",
             f"filter: {self.phone_filter.name}",
+            *([f"cause: {self._cause.label}"] if self._cause is not None else []),
             *([f"search: {safe(self._search)}"] if self._search else []),
             f"sort: {self.sort_mode}",
             f"{len(self._rows.values):,} of {self._rows.total:,}",
@@ -190,6 +199,16 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         self._filter_index = (self._filter_index + 1) % len(self._filters)
         self.refresh_data()
         self.table.action_jump(0)  # a new set of rows: start at its top
+
+    def action_cycle_cause(self) -> None:
+        """Next cause among the phones not delivered now (biggest first), then every cause."""
+        app = self.app
+        present = [group.cause for group in group_by_cause(app.poller.summaries(app.clock()))]
+        cycle: list[Cause | None] = [None, *present]
+        position = cycle.index(self._cause) if self._cause in cycle else 0
+        self._cause = cycle[(position + 1) % len(cycle)]
+        self.refresh_data()
+        self.table.action_jump(0)
 
     def action_cycle_sort(self) -> None:
         """Next sort order: session → status → receipt time → latency → phone."""

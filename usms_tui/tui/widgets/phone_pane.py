@@ -16,6 +16,7 @@ from typing import Any
 
 from textual import events
 
+from usms_tui.domain.explain import explain
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import status_class, status_label
@@ -28,7 +29,7 @@ _COLUMNS = (
     ("phone", "Phone", 11, 15),
     ("status", "Status", 11, 13),
     ("code", "Code", 7, 10),
-    ("desc", "Description", 0, 0),
+    ("desc", "Meaning", 0, 0),
     ("time", "Receipt", 8, 19),
     ("latency", "Delay", 5, 7),
     ("cost", "Cost", 4, 4),
@@ -48,6 +49,12 @@ def receipt_when(timestamp: float | None, now: float, wide: bool) -> str:
     if moment.date() != datetime.fromtimestamp(now).date():
         return moment.strftime("%m-%d")
     return format_local_time(timestamp, with_date=False)
+
+
+def meaning_or_desc(receipt: Receipt) -> str:
+    """The description column: UCloud's published meaning of a failed phone's code when the
+    table has one, else the receipt's own ``ReceiptDesc``."""
+    return explain(receipt).meaning or receipt.desc
 
 
 def _fixed_width(wide: bool) -> int:
@@ -89,7 +96,9 @@ class PhonePane(KeyedTable):
             (status_label(receipt.status, receipt.result, overdue), status_class(receipt.status, overdue)),
             # Cut to the column with "…" (DataTable crops silently: "用户接收成" looked whole).
             (clip(receipt.code, self._widths["code"]), ""),
-            (clip(receipt.desc, self._widths["desc"]), ""),
+            # A failed phone's meaning from UCloud's table reads better than the carrier's raw
+            # description (often just the code again); the detail line has the rest.
+            (clip(meaning_or_desc(receipt), self._widths["desc"]), ""),
             ("unknown" if receipt.time_raw else receipt_when(receipt.receipt_time, self._now(), self._wide), ""),
             (format_duration(latency) if latency is not None and latency >= 0 else "-", ""),
             (str(receipt.cost_count) if receipt.status.is_final else "-", ""),
