@@ -83,3 +83,15 @@ def test_no_command_line_ends_in_a_traceback_a_raw_escape_or_the_key(world, comm
     for stream in (result.stdout.replace("\r\n", "\n"), result.stderr):
         assert RAW.search(stream) is None, stream[-300:]
         assert SECRET not in stream
+
+
+@pytest.mark.parametrize("flag", ["--region", "--profile", "--base-url"])
+@pytest.mark.parametrize("value", ["\udc80", "cn\x1b]0;t\x07", "c\x85n"])
+def test_a_text_flag_that_is_not_utf8_or_holds_a_control_is_refused_by_name(world, flag, value):
+    # Found by the fuzz target above: --region '\udc80' once reached the signer, whose
+    # UnicodeEncodeError carried the whole string to sign, private key included.
+    result = run_main(["check", flag, value], world, b"", cwd=world["HOME"])
+    assert result.error is None, f"traceback: {result.error!r}"
+    assert result.returncode == 2
+    assert flag in result.stderr
+    assert SECRET not in result.stderr and RAW.search(result.stderr) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ucloud.core.auth import Credential
@@ -76,3 +77,13 @@ def test_agrees_with_official_sdk(params, private_key):
     ours["PublicKey"] = PUBLIC
     assert ours == {**sdk_form, "PublicKey": PUBLIC}
     assert signature(ours, private_key) == sdk_signature
+
+
+def test_text_utf8_cannot_hold_is_refused_without_the_key_in_the_error():
+    from usms_tui.api.signing import signature
+
+    secret = "SECRETprivatekey0123456789abcdef"
+    with pytest.raises(ValueError) as caught:
+        signature({"Region": "\udc80", "Action": "X"}, secret)
+    assert "Region" in str(caught.value)
+    assert secret not in repr(caught.value.args) and secret not in repr(caught.value.__context__)

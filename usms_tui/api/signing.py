@@ -63,7 +63,27 @@ def string_to_sign(flat: Mapping[str, str]) -> str:
 
 def signature(flat: Mapping[str, str], private_key: str) -> str:
     """SHA-1 hex of the string to sign followed by the private key."""
-    return hashlib.sha1((string_to_sign(flat) + private_key).encode("utf-8")).hexdigest()
+    digest = hashlib.sha1()
+    # Encoded apart so that text UTF-8 cannot hold (a lone surrogate) raises an error that
+    # names the parameters only: the private key never enters an exception's payload.
+    try:
+        digest.update(string_to_sign(flat).encode("utf-8"))
+    except UnicodeEncodeError:
+        bad = sorted(key for key, value in flat.items() if not _encodable(key + value))
+        raise ValueError(f"not valid UTF-8 text in {', '.join(bad)}") from None
+    try:
+        digest.update(private_key.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValueError("the private key is not valid UTF-8 text") from None
+    return digest.hexdigest()
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def sign(params: Mapping[str, Any], credentials: Credentials) -> dict[str, str]:

@@ -20,6 +20,10 @@ from usms_tui.domain.thresholds import parse_percent
 from usms_tui.domain.timefmt import format_seconds, parse_duration
 
 
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class Raw:
     """One candidate value and where it came from."""
@@ -39,6 +43,18 @@ class Kind:
 
     def parse(self, value: Any) -> Any:
         """The typed value, or ``ValueError(what is allowed)``."""
+        text = self.text(value)
+        # A region, key or command is sent, signed or run as UTF-8: a lone surrogate (argv or
+        # an environment variable that was not UTF-8) or a control character is never meant.
+        if _NOT_UTF8.search(text):
+            raise ValueError("is not valid UTF-8 text")
+        if _CONTROL.search(text):
+            raise ValueError("holds a control character")
+        return text
+
+    @staticmethod
+    def text(value: Any) -> str:
+        """``value`` stripped, when it is a string at all."""
         if not isinstance(value, str):
             raise ValueError("must be text (a quoted string)")
         return value.strip()
@@ -146,7 +162,8 @@ class FilePath(Kind):
     def parse(self, value: Any) -> Path:
         if isinstance(value, Path):
             return expand_home(value)
-        text = super().parse(value)
+        # A file name may be any bytes but NUL on POSIX: argv's surrogate escapes are kept.
+        text = self.text(value)
         if "\x00" in text:  # every os call would raise "embedded null byte"
             raise ValueError("a path cannot hold a NUL character")
         return expand_home(text)
