@@ -223,7 +223,7 @@ async def test_sort_and_filter_show_in_the_header(test_app):
         table, _, _ = parts(test_app)
         await pilot.press("s", "slash", *"[b]")
         await pilot.pause()
-        assert table.columns["name"].label.plain == "Session ↓age /[b]"
+        assert table.columns["name"].label.plain == "Session ↓oldest /[b]"
 
 
 async def test_phone_pane_focus_shows_the_full_description(test_app):

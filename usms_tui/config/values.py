@@ -19,7 +19,6 @@ from usms_tui.domain.errors import ConfigError
 from usms_tui.domain.thresholds import parse_percent
 from usms_tui.domain.timefmt import format_seconds, parse_duration
 
-
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 

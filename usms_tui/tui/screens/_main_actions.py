@@ -131,6 +131,13 @@ class SessionActions(AppScreen):
             return
         self.notify(f"exported {count} phones to {path}", timeout=5, markup=False)
 
+    def action_open_session(self) -> None:
+        """Enter: the selected session in full (every phone, its refresh history)."""
+        session_no = self._need_selection()
+        screen = self.app.screen_class("SessionDetailScreen")
+        if session_no is not None and screen is not None:
+            self.app.push_screen(screen(session_no))
+
     def action_phones(self) -> None:
         screen = self.app.screen_class("PhonesScreen")
         if screen is not None:

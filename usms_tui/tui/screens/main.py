@@ -26,7 +26,7 @@ from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.phone_detail import PhoneDetail
 from usms_tui.tui.widgets.phone_pane import PhonePane
-from usms_tui.tui.widgets.session_table import SORT_MODES, SessionTable
+from usms_tui.tui.widgets.session_table import SORT_MODES, SORT_WORDS, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
 from usms_tui.tui.widgets.table_base import in_chunks
 
@@ -50,6 +50,7 @@ class MainScreen(SessionActions, Screen[None]):
         Binding("s", "sort", "sort"),
         Binding("e", "export", "export"),
         Binding("y", "copy", "copy SessionNo"),
+        Binding("enter", "open_session", "detail", show=False),
         Binding("v", "phones", "phones"),
         Binding("f", "failures", "failures"),
         Binding("escape", "clear_filter", "clear filter", show=False),
@@ -161,6 +162,11 @@ class MainScreen(SessionActions, Screen[None]):
         if isinstance(event.data_table, PhonePane):
             self.show_selected()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, SessionTable):  # Enter drills down into the session
+            event.stop()
+            self.action_open_session()
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.show_selected()
 
@@ -220,4 +226,4 @@ class MainScreen(SessionActions, Screen[None]):
         table.sort_mode = SORT_MODES[(SORT_MODES.index(table.sort_mode) + 1) % len(SORT_MODES)]
         with self.app.batch_update():
             await table.redraw_chunked()
-        self.notify(f"sorted by {table.sort_mode}", timeout=2, markup=False)
+        self.notify(f"sorted by {SORT_WORDS[table.sort_mode]}", timeout=2, markup=False)

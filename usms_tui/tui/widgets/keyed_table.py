@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from rich.console import JustifyMethod
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -53,6 +54,12 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
     DEFAULT_CSS = """
     KeyedTable { scrollbar-size-vertical: 1; }
     """
+
+    # DataTable's own home/end scroll sideways; in a row table they move the cursor.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", "first row", show=False),
+        Binding("end", "last_row", "last row", show=False),
+    ]
 
     def __init__(self, columns: Sequence[Column], render: Render, **kwargs: Any) -> None:
         kwargs.setdefault("cursor_type", "row")
@@ -116,6 +123,14 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
         index = self.get_row_index(key)
         if index != self.cursor_row:
             self.move_cursor(row=index, animate=False)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
 
     def clear(self, columns: bool = False) -> Self:
         """Empty the table (and forget what it showed, so the next update adds every row)."""

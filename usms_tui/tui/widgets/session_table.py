@@ -24,6 +24,23 @@ from usms_tui.tui.text import clip, shorten
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.table_base import Cell, Changes, Column, RowFilter, Values, in_chunks
 
+#: What each sort mode puts first, short for the name column's header (the symbols are the
+#: count columns' headers) and in words for the notice after ``s``.
+SORT_HEADERS: dict[str, str] = {
+    "added": "(as added)",
+    "age": "↓oldest",
+    "failed": f"↓{STATUS_SYMBOLS[Status.FAILED]}+{STATUS_SYMBOLS[Status.UNKNOWN]}",
+    "pending": f"↓overdue,{STATUS_SYMBOLS[Status.PENDING]}",
+    "name": "A→Z",
+}
+SORT_WORDS: dict[str, str] = {
+    "added": "the order they were added",
+    "age": "age, oldest first",
+    "failed": "failed + unknown phones, most first",
+    "pending": "overdue first, then most pending",
+    "name": "name, A to Z",
+}
+
 MIN_NAME, MAX_NAME = 16, 80
 _FIXED = (
     Column("age", "Age", 7),
@@ -101,7 +118,7 @@ class SessionTable(KeyedTable):
     """Sessions keyed by SessionNo. Call :meth:`show` with the poller's summaries."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__([Column("name", "Session", MIN_NAME), *_FIXED], render_cell, **kwargs)
+        super().__init__([Column("name", f"Session {SORT_HEADERS['added']}", MIN_NAME), *_FIXED], render_cell, **kwargs)
         self.filter_text = ""
         self.sort_mode = "added"
         self._name_width = MIN_NAME
@@ -183,9 +200,7 @@ class SessionTable(KeyedTable):
     def _update_header(self) -> None:
         # The name column's header says how the rows are sorted and filtered, so the state
         # of `s` and `/` stays visible after their notification is gone.
-        label = "Session"
-        if self.sort_mode != "added":
-            label += f" ↓{self.sort_mode}"
+        label = f"Session {SORT_HEADERS[self.sort_mode]}"
         if self.filter_text:
             label += f" /{safe(self.filter_text)}"  # literal: the filter is typed text
         self.set_header("name", label)
