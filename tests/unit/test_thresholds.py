@@ -82,6 +82,7 @@ def test_overdue_rule_and_json_shape():
         {"rule": "overdue_above", "value": 3, "threshold": 2},
     ]
     assert alerts[1].describe() == "3 sessions overdue (above 2)"
+    assert Alert(OVERDUE_ABOVE, 1, 0).describe() == "1 session overdue (above 0)"
     assert crossed(summaries, Thresholds(overdue_above=3)) == []
 
 

@@ -84,7 +84,8 @@ class Alert:
         """One line for a status line or a log: what is above what."""
         if self.rule == FAIL_ABOVE:
             return f"{self.value:g}% of final receipts not delivered (above {self.threshold:g}%)"
-        return f"{self.value:g} sessions overdue (above {self.threshold:g})"
+        noun = "session" if self.value == 1 else "sessions"
+        return f"{self.value:g} {noun} overdue (above {self.threshold:g})"
 
 
 @dataclass(frozen=True)
