@@ -33,3 +33,35 @@ async def test_the_table_comes_back_when_a_session_is_added(tmp_path):
         table, _, _ = parts(app)
         assert table.display and table.has_focus
         assert "Three ways to add them" not in screen_text(app)
+
+
+async def test_a_200_character_label_keeps_the_delete_question_short(tmp_path):
+    from usms_tui.domain.sessions import MAX_LABEL_LENGTH
+
+    from .conftest import NOW
+
+    # Only a hand-edited watchlist file can hold it: the CLI and the dialogs refuse it.
+    label = "night batch " * 17  # 204 characters
+    import json
+
+    item = {"session_no": "long-1", "label": label, "added_at": NOW}
+    (tmp_path / "watchlist.json").write_text(json.dumps({"version": 1, "sessions": [item]}))
+    app = make_test_app(tmp_path, sessions=0, fresh=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        question = app.screen.query_one("#question")
+        assert "long-1" in str(question.render())
+        assert question.size.height <= 3
+        assert len(label.strip()) > MAX_LABEL_LENGTH
+
+
+def test_the_cli_and_the_dialogs_share_one_label_limit():
+    import pytest
+
+    from usms_tui.domain.sessions import MAX_LABEL_LENGTH, validate_label
+
+    assert validate_label("x" * MAX_LABEL_LENGTH)
+    with pytest.raises(ValueError, match=f"longer than {MAX_LABEL_LENGTH}"):
+        validate_label("x" * 200)
