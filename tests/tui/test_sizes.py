@@ -65,3 +65,58 @@ def test_the_cli_and_the_dialogs_share_one_label_limit():
     assert validate_label("x" * MAX_LABEL_LENGTH)
     with pytest.raises(ValueError, match=f"longer than {MAX_LABEL_LENGTH}"):
         validate_label("x" * 200)
+
+
+def _keys_visible(app) -> bool:
+    from usms_tui.tui.widgets.key_bar import KeyBar
+
+    bar = app.screen.query_one(KeyBar)
+    return (
+        bar.region.height >= 1 and bar.region.bottom <= app.size.height and bar.region.height == bar.virtual_size.height
+    )
+
+
+async def test_at_60_by_15_both_panes_and_every_key_fit(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(app, pilot)
+        table, pane, _ = parts(app)
+        for widget in (table, pane):
+            assert widget.region.height >= 3  # a header and rows
+            assert widget.virtual_size.width <= widget.scrollable_content_region.width  # no sideways scrolling
+        text = screen_text(app)
+        assert "^p palette" in text and "? help" in text and "q quit" in text
+
+
+async def test_at_200_by_50_the_space_goes_to_rows_and_descriptions(tmp_path):
+    from usms_tui.tui.widgets.session_table import MAX_NAME
+
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        table, pane, _ = parts(app)
+        assert table.columns[table._column_keys[0]].width == MAX_NAME  # capped, not 130 blanks
+        assert table.region.height >= 25  # more rows than at 80x24
+        desc = next(c for c in pane.columns.values() if c.key.value == "desc")
+        assert desc.width >= 90
+
+
+async def test_delivery_median_column_from_100_columns(tmp_path):
+    from usms_tui.domain.delivery import session_stats
+    from usms_tui.domain.timefmt import format_duration
+
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        table, _, _ = parts(app)
+        session_no = app.rig.session_nos[0]
+        p50 = session_stats(app.poller.summary(session_no, app.clock())).p50
+        assert p50 is not None
+        assert table.get_cell(session_no, "p50").plain.strip() == format_duration(p50)
+        assert "p50" in screen_text(app).splitlines()[2]
+        fresh = app.rig.session_nos[-1]  # nothing delivered yet
+        assert table.get_cell(fresh, "p50").plain.strip() == "-"
+    app = make_test_app(tmp_path / "narrow")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "p50" not in screen_text(app).splitlines()[2]  # no room: the detail line has it
