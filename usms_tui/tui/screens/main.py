@@ -207,6 +207,19 @@ class MainScreen(SessionActions, Screen[None]):
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
         self.show_selected()
 
+    def select_session(self, session_no: str) -> None:
+        """Put the cursor on a session (Enter on a phone in the phones view), clearing a filter
+        that hides it."""
+        table = self.query_one(SessionTable)
+        if not table.has_key(session_no) and table.filter_text:
+            self.query_one("#filter", Input).value = ""
+            self.query_one("#filter", Input).remove_class("-active")
+            table.filter_text = ""
+            table.redraw()
+        table.select_key(session_no)
+        table.focus()
+        self.show_selected()
+
     @property
     def selected(self) -> str | None:
         """The SessionNo under the cursor."""
