@@ -18,7 +18,7 @@ async def test_status_line_keeps_totals_and_api_health_at_60_columns(tmp_path):
         assert "overdue" in lines[1] and "API ✓ ok" in lines[1]
 
 
-async def test_overdue_advice_is_cut_with_an_ellipsis_at_80_columns(tmp_path):
+async def test_overdue_advice_fits_whole_at_80_columns(tmp_path):
     app = make_test_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -27,7 +27,21 @@ async def test_overdue_advice_is_cut_with_an_ellipsis_at_80_columns(tmp_path):
         _, _, advice = parts(app)
         assert "contact UCloud support" in advice.plain
         line = advice.render_line(0).text.rstrip()
-        assert line.endswith("…") and "contact UCloud" in line
+        # Shorter words, not a cut: the whole SessionNo and what to do with it.
+        assert not line.endswith("…") and "ask UCloud support" in line
+        session_no = app.screen.selected
+        assert f"{session_no}: no receipt in 12 h" in line
+
+
+async def test_overdue_advice_in_full_when_wide(tmp_path):
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        _, _, advice = parts(app)
+        line = advice.render_line(0).text.rstrip()
+        assert "contact UCloud support with this SessionNo (y copies it)" in line
 
 
 def test_receipt_column_shows_the_date_for_another_day():

@@ -50,6 +50,12 @@ def test_help(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=SIZE, run_before=showing(app, HelpScreen))
 
 
+def test_help_searched_at_200x50(snap_compare, tmp_path):
+    # Centred, and filtered to what holds the typed text.
+    app = make_test_app(tmp_path, sessions=8, phones=4)
+    assert snap_compare(app, terminal_size=(200, 50), run_before=showing(app, HelpScreen, *"sort"))
+
+
 def test_add_dialog_with_inline_error(snap_compare, tmp_path):
     app = make_test_app(tmp_path, sessions=8, phones=4)
     keys = (*"a b", "tab", *"[b]", "enter")

@@ -331,3 +331,34 @@ async def test_failures_e_exports_groups_as_csv(tmp_path, monkeypatch):
         lines = target.read_text(encoding="utf-8").splitlines()
         assert lines[0] == "cause,code,meaning,count,sessions,example_session_no"
         assert lines[1] == "arrears,UNDELIV,用户欠费停机,2,2,usms-7a1c0f3e-0001"
+
+
+async def test_help_filters_as_you_type():
+    app = HostApp(HelpScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e", "x", "p")
+        await pilot.pause()
+        assert app.screen.query_one("#help-search").value == "exp"  # the first letter kept
+        body = help_body(app)
+        assert "xport" in body.lower()
+        assert "Refresh now" not in body and "12-hour rule" not in body  # what does not match is gone
+        await pilot.press("q")  # in the search, q is a letter, not "close"
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "nothing in help matches" in help_body(app)
+        await pilot.press("escape")  # clears the search
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and "Refresh now" in help_body(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HostScreen)
+
+
+async def test_help_is_centred_at_200_columns():
+    app = HostApp(HelpScreen)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        left, right = box.region.x, 200 - box.region.right
+        assert abs(left - right) <= 1 and box.region.width <= 100

@@ -30,3 +30,14 @@ def test_main_screen_overdue_session_selected(snap_compare, tmp_path):
         await pilot.press("down", "down", "down")  # the session sent 36 h ago, a phone still pending
 
     assert snap_compare(make_test_app(tmp_path), terminal_size=(80, 24), run_before=select_overdue)
+
+
+def test_main_screen_200x50(snap_compare, tmp_path):
+    # The Session column capped, the delivery median shown, the meanings wide, more rows.
+    app = make_test_app(tmp_path, sessions=14)
+    assert snap_compare(app, terminal_size=(200, 50), run_before=_ready)
+
+
+def test_main_screen_60x15(snap_compare, tmp_path):
+    # Both panes without sideways scrolling and every key of the footer.
+    assert snap_compare(make_test_app(tmp_path), terminal_size=(60, 15), run_before=_ready)

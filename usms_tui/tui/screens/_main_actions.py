@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from usms_tui.domain.errors import UserError
 from usms_tui.domain.receipts import SessionSummary
-from usms_tui.domain.sessions import WatchedSession
+from usms_tui.domain.sessions import MAX_LABEL_LENGTH, WatchedSession
 from usms_tui.tui.screens._app_screen import AppScreen
+from usms_tui.tui.text import clip
 from usms_tui.tui.widgets.session_table import SessionTable
 
 
@@ -75,6 +76,9 @@ class SessionActions(AppScreen):
             return
         state = self.app.poller.states.get(session_no)
         name = state.entry.display_name if state else session_no
+        # A label from a hand-edited watchlist file may be longer than the dialogs accept: cut
+        # to that limit, so the question stays a few lines and the SessionNo stays whole.
+        name = clip(name, MAX_LABEL_LENGTH) if name != session_no else name
         question = f"Stop watching {name}?" if name == session_no else f"Stop watching {name} ({session_no})?"
 
         async def confirmed(yes: bool | None) -> None:

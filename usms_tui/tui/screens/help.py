@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
@@ -115,33 +116,52 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:g}"
 
 
-def help_text(sections: list[Section], warn_after: float) -> Text:
-    """The whole help page as plain Text (no markup: descriptions are shown as written)."""
+def _found(needle: str, *texts: str) -> bool:
+    return not needle or any(needle in t.casefold() for t in texts)
+
+
+def help_text(sections: list[Section], warn_after: float, needle: str = "") -> Text:
+    """The whole help page as plain Text (no markup: descriptions are shown as written).
+
+    With ``needle``, only the keys, statuses and paragraphs holding it (in any case)."""
+    needle = needle.strip().casefold()
     text = Text(no_wrap=False, end="")
     width = max((len(keys) for _title, rows in sections for keys, _d in rows), default=4)
     width = min(max(width, 6), 18)
-    for title, rows in sections:
+    for title, all_rows in sections:
+        rows = all_rows if _found(needle, title) else [r for r in all_rows if _found(needle, *r)]
+        if not rows:
+            continue
         text.append(f"{title}\n", style="bold underline")
         for keys, description in rows:
             text.append(f"  {keys:<{width}} ", style="bold")
             text.append(f"{description}\n")
         text.append("\n")
-    text.append("Statuses\n", style="bold underline")
-    for status in STATUS_ORDER:
-        word = "<raw value>" if status is Status.OTHER else status.value
-        text.append(f"  {STATUS_SYMBOLS[status]} {word:<11} ", style="bold")
-        text.append(f"{STATUS_MEANINGS[status]}\n")
     hours = _hours(warn_after)
     age = f"{hours} hours" if hours != "1" else "1 hour"
-    text.append(f"  {OVERDUE_SYMBOL} {'overdue':<11} ", style="bold")
-    text.append(f"still pending {age} after sending\n\n")
-    text.append(f"The {hours}-hour rule\n", style="bold underline")
-    text.append(
+    statuses = [
+        ("<raw value>" if status is Status.OTHER else status.value, STATUS_SYMBOLS[status], STATUS_MEANINGS[status])
+        for status in STATUS_ORDER
+    ]
+    statuses.append(("overdue", OVERDUE_SYMBOL, f"still pending {age} after sending"))
+    shown = statuses if _found(needle, "Statuses") else [row for row in statuses if _found(needle, *row)]
+    if shown:
+        text.append("Statuses\n", style="bold underline")
+        for word, symbol, meaning in shown:
+            text.append(f"  {symbol} {word:<11} ", style="bold")
+            text.append(f"{meaning}\n")
+        text.append("\n")
+    rule = (
         "  UCloud's advice: receipts can take a while; if none came right after sending, "
         "look again 5-10 minutes later. If there is still no status 12 hours after sending, "
         "contact UCloud support with the SessionNo (press y on a session to copy it). "
         f"Sessions and phones past {age} are marked overdue ({OVERDUE_SYMBOL}).\n"
     )
+    if _found(needle, rule, f"The {hours}-hour rule"):
+        text.append(f"The {hours}-hour rule\n", style="bold underline")
+        text.append(rule)
+    if not text.plain:
+        text.append("nothing in help matches (escape clears the search)")
     return text
 
 
@@ -152,20 +172,32 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close", "close help"),
         Binding("question_mark", "close", "close help", show=False),
         Binding("q", "close", "close help", show=False),
+        Binding("slash", "search", "search", show=False),
     ]
 
+    # Centred both ways: at 200 columns a help page glued to the top edge reads as a stray pane.
     DEFAULT_CSS = """
-    HelpScreen { align: center top; }
+    HelpScreen { align: center middle; }
+    HelpScreen #help-search { width: 100%; max-width: 100; height: 1; border: none; padding: 0 1; display: none; }
+    HelpScreen #help-search.-active { display: block; }
     HelpScreen #help-box {
-        width: 100%; max-width: 100; height: 1fr;
+        width: 100%; max-width: 100; height: auto; max-height: 1fr;
         border: round $primary; border-title-color: $primary; background: $surface;
     }
     HelpScreen #help-body { padding: 0 1; }
+    HelpScreen KeyBar { dock: bottom; }
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._sections: list[Section] = []
+        self._warn_after = DEFAULT_WARN_AFTER
+
     def compose(self) -> ComposeResult:
+        # Not selected on focus: the first typed letter is already in it and must stay.
+        yield Input(placeholder="search help (escape clears)", id="help-search", select_on_focus=False)
         box = VerticalScroll(Static(id="help-body"), id="help-box")
-        box.border_title = "Help · esc closes"
+        box.border_title = "Help · type to search · esc closes"
         yield box
         yield KeyBar()
 
@@ -181,9 +213,48 @@ class HelpScreen(ModalScreen[None]):
         found = getattr(getattr(app, "poller", None), "warn_after", None)
         if found is None:
             found = getattr(getattr(app, "settings", None), "warn_after", None)
-        warn_after = DEFAULT_WARN_AFTER if found is None else float(found)
-        self.query_one("#help-body", Static).update(help_text(sections, warn_after))
+        self._warn_after = DEFAULT_WARN_AFTER if found is None else float(found)
+        self._sections = sections
+        self._show("")
         self.query_one("#help-box").focus()
 
+    def _show(self, needle: str) -> None:
+        self.query_one("#help-body", Static).update(help_text(self._sections, self._warn_after, needle))
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing starts the search (q and ? still close, / opens the field empty): no key to
+        # learn first. Once the field has the focus, every character goes into it.
+        field = self.query_one("#help-search", Input)
+        if field.has_focus or event.character is None or not event.character.isprintable():
+            return
+        if event.key in ("q", "question_mark", "slash", "space"):
+            return
+        event.stop()
+        event.prevent_default()
+        self.action_search()
+        field.value = event.character
+        field.cursor_position = len(field.value)
+
+    def action_search(self) -> None:
+        field = self.query_one("#help-search", Input)
+        field.add_class("-active")
+        field.focus()
+
+    @on(Input.Changed, "#help-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+        self.query_one("#help-box", VerticalScroll).scroll_home(animate=False)
+
+    @on(Input.Submitted, "#help-search")
+    def _search_kept(self, event: Input.Submitted) -> None:
+        self.query_one("#help-box").focus()  # arrows scroll what was found
+
     def action_close(self) -> None:
+        field = self.query_one("#help-search", Input)
+        if field.has_focus or field.value:
+            # Escape in the search clears it first; the next one closes help.
+            field.value = ""
+            field.remove_class("-active")
+            self.query_one("#help-box").focus()
+            return
         self.dismiss(None)

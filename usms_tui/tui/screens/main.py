@@ -14,7 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from usms_tui.domain.receipts import Receipt, SessionSummary
 from usms_tui.domain.timefmt import format_local_time
@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
 CHUNKED_OVER = 1000
+
+#: Shown in the sessions table's place while nothing is watched: a first start should say how
+#: to begin, here and from a shell, not show empty headers.
+EMPTY_WATCHLIST = """No sessions watched yet. Three ways to add them:
+  a                          here, in a dialog
+  usms-tui add SESSION_NO    from a shell (--label, --sent-at, --phone)
+  usms-tui add --from FILE   SendUSMSMessage responses (- reads stdin)"""
 
 
 class MainScreen(SessionActions, Screen[None]):
@@ -62,6 +69,7 @@ class MainScreen(SessionActions, Screen[None]):
         yield StatusBar()
         yield Input(placeholder="filter by label or SessionNo (enter: keep, escape: clear)", id="filter")
         yield SessionTable()
+        yield Static(EMPTY_WATCHLIST, id="empty-watchlist", markup=False)
         yield AdviceLine()
         yield PhonePane()
         yield PhoneDetail()
@@ -92,9 +100,21 @@ class MainScreen(SessionActions, Screen[None]):
         else:
             with app.batch_update():
                 table.show(summaries, labels, stale)
+        self._show_empty(not summaries)
         self.show_selected({s.session_no: s for s in summaries})
         app.controller.recount(summaries)
         self.update_status()
+
+    def _show_empty(self, empty: bool) -> None:
+        """The ways to add sessions in the table's place while the watchlist is empty."""
+        table = self.query_one(SessionTable)
+        hint = self.query_one("#empty-watchlist", Static)
+        if hint.display == empty:
+            return
+        hint.display = empty
+        table.display = not empty
+        if not empty and self.focused is None:
+            table.focus()
 
     async def _summaries(self, now: float) -> list[SessionSummary]:
         """The poller's summaries; for big watchlists in chunks, so keys are read in between."""
@@ -185,6 +205,19 @@ class MainScreen(SessionActions, Screen[None]):
         await self.refresh_data()
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
+        self.show_selected()
+
+    def select_session(self, session_no: str) -> None:
+        """Put the cursor on a session (Enter on a phone in the phones view), clearing a filter
+        that hides it."""
+        table = self.query_one(SessionTable)
+        if not table.has_key(session_no) and table.filter_text:
+            self.query_one("#filter", Input).value = ""
+            self.query_one("#filter", Input).remove_class("-active")
+            table.filter_text = ""
+            table.redraw()
+        table.select_key(session_no)
+        table.focus()
         self.show_selected()
 
     @property

@@ -146,6 +146,19 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         self._update_title()
         self._show_advice()
 
+    def on_virtual_table_row_selected(self, message: VirtualTable.RowSelected) -> None:
+        """Enter on a phone: back to the main screen, on that phone's session."""
+        message.stop()
+        session_no = message.key.partition("\x00")[0]
+        # The main screen, under this view and maybe the failures view (found by what it can
+        # do, so this view needs no import of it).
+        target = next((s for s in reversed(self.app.screen_stack) if hasattr(s, "select_session")), None)
+        if target is None:
+            return
+        while self.app.screen is not target:
+            self.app.pop_screen()
+        target.select_session(session_no)  # type: ignore[attr-defined]
+
     def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
         self._show_advice()
 

@@ -30,6 +30,12 @@ def overdue_advice(session_no: str, warn_after: float) -> str:
     return f"{safe(session_no)}: no receipt after {hours(warn_after)}, contact UCloud support with this SessionNo"
 
 
+def short_overdue_advice(session_no: str, warn_after: float) -> str:
+    """:func:`overdue_advice` in the 78 cells an 80-column terminal leaves: the whole SessionNo
+    (36 characters from UCloud) and what to do must both be seen, so the words give way."""
+    return f"{safe(session_no)}: no receipt in {hours(warn_after)}: ask UCloud support"
+
+
 class AdviceLine(Widget):
     """Shows :meth:`show`'s session in one line (``y`` copies the SessionNo it names)."""
 
@@ -49,6 +55,7 @@ class AdviceLine(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._text = Text("")
+        self._short: Text | None = None  # shown instead when the line is too narrow for _text
         self._args: tuple[object, ...] = ()
         self._style_name = "dim"
 
@@ -71,6 +78,7 @@ class AdviceLine(Widget):
             return
         self._args = args
         style = "dim"
+        short = ""
         if summary is None:
             text = empty_hint
         elif detail:
@@ -82,6 +90,7 @@ class AdviceLine(Widget):
             text, style = f"{WARNING_MARK} refresh failed: {safe(error)}", "error"
         elif summary.overdue:
             text, style = f"{WARNING_MARK} {overdue_advice(summary.session_no, warn_after)} (y copies it)", "overdue"
+            short = f"{WARNING_MARK} {short_overdue_advice(summary.session_no, warn_after)}"
         else:
             parts = [safe(summary.session_no)]
             if label:
@@ -90,6 +99,7 @@ class AdviceLine(Widget):
             parts.append(f"{summary.total} phones" if summary.total != 1 else "1 phone")
             text = " · ".join(parts)
         self._text = Text(text, no_wrap=True, overflow="ellipsis", end="")
+        self._short = Text(short, no_wrap=True, overflow="ellipsis", end="") if short else None
         self._style_name = style
         self.refresh()
 
@@ -100,6 +110,9 @@ class AdviceLine(Widget):
 
     def render(self) -> Text:
         # Styled at render time so a theme change recolours it.
-        text = self._text.copy()
+        text = self._text
+        if self._short is not None and text.cell_len > self.content_size.width:
+            text = self._short
+        text = text.copy()
         text.stylize(self.get_component_rich_style(f"advice-line--{self._style_name}", partial=True))
         return text

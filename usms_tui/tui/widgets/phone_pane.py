@@ -37,6 +37,10 @@ _COLUMNS = (
 )
 _RIGHT = ("latency", "cost")
 WIDE = 120  # from this width on, show dates and longer codes
+#: Below this width only phone, status, code and meaning are shown (the others get width 0):
+#: at 60 columns the pane fits without a sideways scrollbar, and the detail line has the rest.
+NARROW = 80
+_NARROW_HIDDEN = ("time", "latency", "cost", "user")
 
 
 def receipt_when(timestamp: float | None, now: float, wide: bool) -> str:
@@ -57,8 +61,8 @@ def meaning_or_desc(receipt: Receipt) -> str:
     return explain(receipt).meaning or receipt.desc
 
 
-def _fixed_width(wide: bool) -> int:
-    widths = [c[3] if wide else c[2] for c in _COLUMNS]
+def _fixed_width(wide: bool, narrow: bool = False) -> int:
+    widths = [0 if narrow and c[0] in _NARROW_HIDDEN else c[3] if wide else c[2] for c in _COLUMNS]
     return sum(widths) + 2 * len(_COLUMNS) + 1
 
 
@@ -132,11 +136,13 @@ class PhonePane(KeyedTable):
         if not self.columns:
             return
         wide = event.size.width >= WIDE
-        desc = max(10, event.size.width - _fixed_width(wide))
+        tight = event.size.width < NARROW
+        desc = max(10, event.size.width - _fixed_width(wide, tight))
         changed = wide != self._wide
         self._wide = wide
         self._widths = {
-            key: desc if key == "desc" else (wide_width if wide else narrow) for key, _, narrow, wide_width in _COLUMNS
+            key: desc if key == "desc" else 0 if tight and key in _NARROW_HIDDEN else (wide_width if wide else narrow)
+            for key, _, narrow, wide_width in _COLUMNS
         }
         if self.set_widths(self._widths) or changed:
             self.redraw()

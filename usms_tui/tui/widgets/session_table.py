@@ -1,7 +1,8 @@
 """The sessions table: one row per watched session, keyed by SessionNo, diff-updated.
 
 Columns: name (label or shortened SessionNo, ⚠ when overdue or when its last refresh
-failed), age since sent (``!`` when overdue), counts per status, a delivery bar and the cost.
+failed), age since sent (``!`` when overdue), counts per status, a delivery bar, the cost and,
+from 100 columns, the median delivery time of its delivered phones.
 The name column takes whatever width is left, so a wide terminal shows more of each name.
 Each row's values are what its cells are made of, so a refresh renders only what changed.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from textual import events
 
+from usms_tui.domain.delivery import session_stats
 from usms_tui.domain.ordering import SORT_MODES as SORT_MODES  # the modes `s` cycles (main screen)
 from usms_tui.domain.ordering import sort_rank
 from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
@@ -41,15 +43,31 @@ SORT_WORDS: dict[str, str] = {
     "name": "name, A to Z",
 }
 
-MIN_NAME, MAX_NAME = 16, 80
+#: The name column's width: at least MIN_NAME, at most MAX_NAME (a label and a whole
+#: SessionNo), so at 200 columns the room goes to the delivery column, not to blanks in names.
+MIN_NAME, MAX_NAME = 12, 60
 _FIXED = (
     Column("age", "Age", 7),
     *(Column(s.value, STATUS_SYMBOLS[s], 4, "right") for s in STATUS_ORDER),
     Column("bar", "Delivered", 11),
     Column("cost", "Cost", 4, "right"),
+    Column("p50", "p50", 6, "right"),
 )
+#: Columns shown only from a terminal width on (below it their width is 0): the delivery
+#: time's median needs room; the bar and cost give way so that 60 columns fit without a
+#: sideways scrollbar.
+SHOWN_FROM = {"p50": 100, "bar": 72, "cost": 72}
 #: Room taken by everything but the name: fixed widths, 2 cells of padding a column, scrollbar.
-_OTHER_WIDTH = sum(c.width or 0 for c in _FIXED) + 2 * (len(_FIXED) + 1) + 1
+_PADDING = 2 * (len(_FIXED) + 1) + 1
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Every column's width in a table ``width`` cells wide."""
+    widths = {c.key: (c.width or 0) if width >= SHOWN_FROM.get(c.key, 0) else 0 for c in _FIXED}
+    widths["name"] = max(MIN_NAME, min(MAX_NAME, width - _PADDING - sum(widths.values())))
+    return widths
+
+
 #: Above this many sessions, redraws after a resize, filter or sort yield to the event loop.
 BIG = 1000
 
@@ -80,6 +98,10 @@ def _age_cell(value: Any) -> Cell:
     return (f"{OVERDUE_SYMBOL}{age}", "-overdue") if overdue else (age, "")
 
 
+def _p50_cell(value: Any) -> Cell:
+    return ("-", "-dim") if value is None else (format_duration(value), "")
+
+
 def _bar_cell(value: Any) -> Cell:
     delivered, total, settled = value
     if not total:
@@ -105,6 +127,7 @@ _CELLS: dict[str, Callable[[Any], Cell]] = {
     **{status.value: _count_cell(status) for status in STATUS_ORDER},
     "bar": _bar_cell,
     "cost": lambda cost: (str(cost), ""),
+    "p50": _p50_cell,
 }
 _PENDING = 2 + STATUS_ORDER.index(Status.PENDING)
 
@@ -136,6 +159,7 @@ class SessionTable(KeyedTable):
         row += [counts.get(status, 0) for status in STATUS_ORDER]
         row[_PENDING] = (row[_PENDING], overdue)
         row += [(counts.get(Status.DELIVERED, 0), sum(counts.values()), s.settled), s.cost_count]
+        row.append(session_stats(s).p50)
         return tuple(row)
 
     # -- data -----------------------------------------------------------------------------
@@ -226,11 +250,15 @@ class SessionTable(KeyedTable):
     # -- events ---------------------------------------------------------------------------
 
     async def on_resize(self, event: events.Resize) -> None:
-        width = max(MIN_NAME, min(MAX_NAME, event.size.width - _OTHER_WIDTH))
-        if width != self._name_width and self.columns:
-            self._name_width = width
-            self.set_widths({"name": width})
+        if not self.columns:
+            return
+        widths = column_widths(event.size.width)
+        changed = self.set_widths(widths)
+        if widths["name"] != self._name_width:
+            self._name_width = widths["name"]
             await self.redraw_chunked()  # every name is rebuilt at the new width
+        elif changed:
+            self.refresh()
 
     def on_data_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
         event.stop()

@@ -197,12 +197,18 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         if self.selected_key != self._highlighted:
             self._highlighted = self.selected_key
             self.post_message(self.RowHighlighted(self, self._highlighted))
-        body = max(1, self.size.height - 1)
+        # The rows' room without the header and a sideways scrollbar (it covers the last row).
+        body = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
         if index < top:
             self.scroll_to(y=index, animate=False, immediate=True)
         elif index >= top + body:
             self.scroll_to(y=index - body + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        # A smaller window can leave the cursor's row out of sight: bring it back.
+        if self._order:
+            self.call_after_refresh(self._move, self._cursor)
 
     def action_cursor(self, step: int) -> None:
         self._move(self._cursor + step)
