@@ -27,7 +27,6 @@ from usms_tui.domain.receipts import (
 )
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
-
 if TYPE_CHECKING:
     from usms_tui.api.client import FetchResult
     from usms_tui.store.cache import ReceiptCache
