@@ -95,3 +95,23 @@ def batched(items: Sequence[str], size: int) -> list[list[str]]:
 def unique(items: Iterable[str]) -> list[str]:
     """Drop repeats, keep first-seen order: asking twice for a session costs quota for nothing."""
     return list(dict.fromkeys(items))
+
+
+def by_project(session_nos: Iterable[str], project_of: Callable[[str], str | None]) -> dict[str | None, list[str]]:
+    """Group SessionNos by the project each was sent under, in first-seen order; ``None`` is
+    the configured project. One request names one ``ProjectId``, and the API answers a
+    session only under its own, so a batch must never mix projects."""
+    groups: dict[str | None, list[str]] = {}
+    for session_no in session_nos:
+        groups.setdefault(project_of(session_no), []).append(session_no)
+    return groups
+
+
+def merge_results(results: Iterable[FetchResult]) -> FetchResult:
+    """One :class:`FetchResult` of several fetches (one per project)."""
+    merged = FetchResult()
+    for result in results:
+        merged.receipts.update(result.receipts)
+        merged.errors.extend(result.errors)
+        merged.requests += result.requests
+    return merged

@@ -47,6 +47,7 @@ def view_json(view: SessionView) -> dict[str, object]:
         "sent_at": entry.sent_at,
         "note": entry.note,
         "archived": entry.archived,
+        "project_id": entry.project_id,
         "known_phones": list(entry.phones),
         "last_checked": cached.last_checked if cached else None,
         "last_error": cached.last_error.to_dict() if cached and cached.last_error else None,
@@ -95,6 +96,8 @@ def print_table(
         )
         return
     name_width = _name_width(views, width)
+    # Only when sessions span projects: otherwise every line would repeat the same one.
+    show_project = len({v.entry.project_id for v in views}) > 1
     desc_width = None if width is None else max(MIN_DESC, width - _PHONE_PREFIX_WIDTH)
     print(_header(name_width))
     for view in views:
@@ -110,6 +113,8 @@ def print_table(
         )
         if name != safe(view.entry.session_no):
             print(f"  {safe(view.entry.session_no)}")
+        if show_project:
+            print(f"  project {safe(view.entry.project_id or 'configured')}")
         if cached and cached.last_error:
             print(
                 f"  last error {format_duration(now - (cached.error_at or now))} ago: {safe(cached.last_error.describe(retrying=False))}"

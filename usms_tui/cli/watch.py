@@ -33,7 +33,9 @@ input formats (positional SessionNos, '-' for standard input, --from FILE; mixed
   JSON lines or a JSON array of SendUSMSMessage / SendBatchUSMSMessage responses: their
   SessionNo, plus PhoneNumbers when the object also carries the request, e.g.
     {"request": {"PhoneNumbers": ["13800000000"]}, "response": {"RetCode": 0, "SessionNo": "..."}}
-  or the output of 'usms-tui list --json'.
+  or the output of 'usms-tui list --json'. A request's ProjectId (or the response's) is kept.
+--project-id ID: the sessions were sent under project ID, and are always asked for under it
+(without it, and without a ProjectId in the input, the configured project is used).
 A SessionNo is trimmed and refused when empty, longer than 128 characters, or containing
 whitespace or control characters. One already watched gets its label, send time and phones
 updated instead of being added twice. --label, --sent-at and --phone are checked as the UI's
@@ -201,7 +203,7 @@ def run_add(args: argparse.Namespace) -> int:
     """Add SessionNos; report added, updated and refused (refusals on stderr)."""
     import dataclasses
 
-    from usms_tui.domain.sessions import parse_phones, parse_sent_at, validate_label
+    from usms_tui.domain.sessions import parse_phones, parse_sent_at, validate_label, validate_project_id
 
     if not args.session_nos and not args.from_files:
         raise UserError("nothing to add: give SessionNos, '-' for standard input, or --from FILE")
@@ -209,6 +211,13 @@ def run_add(args: argparse.Namespace) -> int:
     now = time.time()
     sent_at = None if args.sent_at is None else parse_option(args.sent_at, lambda t: parse_sent_at(t, now), "--sent-at")
     label = None if args.label is None else parse_option(args.label, validate_label, "--label")
+    # The common --project-id, on `add`, names the project these sessions were sent under:
+    # each is then always asked for under it (`add` itself sends no request).
+    project_id = (
+        None
+        if getattr(args, "project_id", None) is None
+        else parse_option(args.project_id, validate_project_id, "--project-id")
+    )
     phones = tuple(dict.fromkeys(p for text in args.phones for p in parse_option(text, parse_phones, "--phone")))
     settings = load_settings(args)
     watchlist = open_watchlist(settings)
@@ -223,6 +232,7 @@ def run_add(args: argparse.Namespace) -> int:
             label=label if label is not None else s.label,
             sent_at=sent_at if sent_at is not None else s.sent_at,
             phones=tuple(s.phones) + phones,
+            project_id=project_id if project_id is not None else s.project_id,
         )
         for s in sessions
     ]

@@ -24,6 +24,9 @@ class WatchedSession:
     phones: tuple[str, ...] = ()  # phones the message went to, shown pending until a receipt
     note: str = ""
     archived: bool = False  # kept, but not polled
+    # The UCloud project it was sent under; None: the configured one. The API answers a
+    # session only under its own project, so one sent elsewhere would stay pending for ever.
+    project_id: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -99,6 +102,26 @@ def parse_sent_at(text: str, now: float) -> float | None:
         ahead = format_duration(moment - now)
         raise ValueError(f"{raw!r} is {ahead} in the future (a send time must be in the past)")
     return moment
+
+
+#: Longest project id accepted (UCloud's look like ``org-abc123``; this is generous).
+MAX_PROJECT_ID_LENGTH = 64
+
+
+def validate_project_id(text: str) -> str:
+    """Trim a project id; raise ``ValueError(reason)`` when it cannot be one (it goes into
+    every request for the session, and is shown in ``list`` and the UI)."""
+    if not isinstance(text, str):
+        raise ValueError("not a string")
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    if len(value) > MAX_PROJECT_ID_LENGTH:
+        raise ValueError(f"longer than {MAX_PROJECT_ID_LENGTH} characters ({len(value)})")
+    if any(char.isspace() for char in value):
+        raise ValueError("contains whitespace")
+    _refuse_unsafe(value)
+    return value
 
 
 def validate_session_no(text: str) -> str:

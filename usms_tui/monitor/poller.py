@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from usms_tui.api.batching import by_project, merge_results
 from usms_tui.config.table import default
 from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
@@ -37,7 +38,7 @@ _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
 
 
 class ReceiptFetcher(Protocol):
-    async def fetch(self, session_nos: Iterable[str]) -> FetchResult: ...
+    async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult: ...
 
 
 @dataclass
@@ -221,7 +222,7 @@ class Poller:
         else:
             targets = self.pollable(now) if force else self.due(now)
         if targets:
-            result = await self.client.fetch(targets)
+            result = await self._fetch_by_project(targets)
             report.requests = result.requests
             report.errors = list(result.errors)
             now = self.clock()
@@ -235,6 +236,18 @@ class Poller:
                 await asyncio.to_thread(self._store, result, now)
         self._note_overdue(self.clock(), report)
         return report
+
+    async def _fetch_by_project(self, targets: list[str]) -> FetchResult:
+        """One fetch per project the targets were sent under (the configured one for those
+        without): a request names one ``ProjectId``, and the API answers a session only there."""
+        groups = by_project(targets, lambda no: self.states[no].entry.project_id)
+        results = []
+        for project_id, session_nos in groups.items():
+            if project_id is None:
+                results.append(await self.client.fetch(session_nos))
+            else:
+                results.append(await self.client.fetch(session_nos, project_id=project_id))
+        return results[0] if len(results) == 1 else merge_results(results)
 
     def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
         for session_no, receipts in fetched.items():

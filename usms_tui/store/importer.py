@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from usms_tui.domain import json_safety
-from usms_tui.domain.sessions import WatchedSession, validate_label, validate_session_no
+from usms_tui.domain.sessions import WatchedSession, validate_label, validate_project_id, validate_session_no
 
 Refusal = tuple[str, str]  # (which input, why)
 
@@ -74,7 +74,16 @@ def _from_object(item: Mapping[str, Any], where: str) -> WatchedSession | Refusa
             label = validate_label(label)  # the rule `add --label` and the dialogs apply
         except ValueError as error:
             return (where, f"label {_snippet(label)}: {error}")
-        return _session(session_no, where, phones=phones, label=label, sent_at=_number(item.get("sent_at")), note=note)
+        project = item.get("project_id")
+        return _session(
+            session_no,
+            where,
+            phones=phones,
+            label=label,
+            sent_at=_number(item.get("sent_at")),
+            note=note,
+            project_id=project if isinstance(project, str) and project.strip() else None,
+        )
     response, request = item, item
     if isinstance(item.get("response"), Mapping):
         response = item["response"]
@@ -100,7 +109,10 @@ def _from_object(item: Mapping[str, Any], where: str) -> WatchedSession | Refusa
                 f"SendBatchUSMSMessage response without SessionNo: no message was accepted (SuccessCount {count})",
             )
         return (where, "no SessionNo in this object")
-    return _session(session_no, where, phones=_request_phones(request))
+    # The project the message was sent under: the API answers its receipts only there.
+    project = request.get("ProjectId") or response.get("ProjectId")
+    project_id = project if isinstance(project, str) and project.strip() else None
+    return _session(session_no, where, phones=_request_phones(request), project_id=project_id)
 
 
 def _session(session_no: Any, where: str, **fields: Any) -> WatchedSession | Refusal:
@@ -110,6 +122,11 @@ def _session(session_no: Any, where: str, **fields: Any) -> WatchedSession | Ref
         value = validate_session_no(session_no)
     except ValueError as error:
         return (f"{where}: {_snippet(session_no)}", str(error))
+    if fields.get("project_id") is not None:
+        try:
+            fields["project_id"] = validate_project_id(fields["project_id"])
+        except ValueError as error:
+            return (f"{where}: {_snippet(session_no)}", f"ProjectId {_snippet(fields['project_id'])}: {error}")
     if "phones" in fields:
         fields["phones"] = tuple(fields["phones"])
     return WatchedSession(value, **fields)

@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import MAX_SESSION_NO_LENGTH, WatchedSession, validate_label, validate_session_no
+from usms_tui.domain.sessions import (
+    MAX_SESSION_NO_LENGTH,
+    WatchedSession,
+    validate_label,
+    validate_project_id,
+    validate_session_no,
+)
 from usms_tui.domain.timefmt import parse_time
 from usms_tui.store.atomic import atomic_write_bytes, remove_stale_temps
 from usms_tui.store.filelock import LockTimeout, locked
@@ -69,6 +75,13 @@ def _check_label(label: str) -> None:
         validate_label(label)
     except ValueError as error:
         raise ValueError(f"label: {error}") from None
+
+
+def _check_project(project_id: str) -> str:
+    try:
+        return validate_project_id(project_id)
+    except ValueError as error:
+        raise ValueError(f"project_id: {error}") from None
 
 
 def _check_times(entry: WatchedSession) -> None:
@@ -182,11 +195,12 @@ class Watchlist:
                 session_no = validate_session_no(entry.session_no)
                 _check_label(entry.label)
                 _check_times(entry)
+                project_id = None if entry.project_id is None else _check_project(entry.project_id)
             except ValueError as error:
                 report.refused.append((str(entry.session_no), str(error)))
                 continue
             phones = tuple(p.strip() for p in entry.phones if p and p.strip())
-            cleaned.append(dataclasses.replace(entry, session_no=session_no, phones=phones))
+            cleaned.append(dataclasses.replace(entry, session_no=session_no, phones=phones, project_id=project_id))
 
         def change(doc: _Document) -> bool:
             now = self._clock()
@@ -204,6 +218,7 @@ class Watchlist:
                     sent_at=entry.sent_at if entry.sent_at is not None else old.sent_at,
                     phones=_merge_phones(old.phones, entry.phones),
                     note=entry.note or old.note,
+                    project_id=entry.project_id or old.project_id,
                     # Adding a session means "watch it": an archived one comes back.
                     archived=old.archived and entry.archived,
                 )

@@ -13,13 +13,13 @@ from typing import Any
 
 from usms_tui.domain import json_safety
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import WatchedSession, validate_session_no
+from usms_tui.domain.sessions import WatchedSession, validate_project_id, validate_session_no
 from usms_tui.domain.text import decode_text, safe_json_text
 from usms_tui.domain.timefmt import parse_time
 
 FORMAT_VERSION = 1
 
-_FIELDS = ("session_no", "label", "added_at", "sent_at", "phones", "note", "archived")
+_FIELDS = ("session_no", "label", "added_at", "sent_at", "phones", "note", "archived", "project_id")
 
 
 def _problem(path: Path, message: str) -> WatchlistError:
@@ -77,6 +77,13 @@ def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str,
     for phone in phones:
         _check_type(phone, (str,), where, "each phone")
     _check_type(archived, (bool,), where, "archived")
+    project_id = item.get("project_id")
+    if project_id is not None:
+        _check_type(project_id, (str,), where, "project_id")
+        try:
+            project_id = validate_project_id(project_id)
+        except ValueError as error:
+            raise ValueError(f"{where}: project_id {_shown(project_id)} is invalid ({error})") from None
     extras = {k: v for k, v in item.items() if k not in _FIELDS}
     if json_safety.too_deep(extras):
         # Kept as they are through every rewrite: they must encode again.
@@ -89,6 +96,7 @@ def _session_from_json(item: Any, index: int) -> tuple[WatchedSession, dict[str,
         phones=tuple(phones),
         note=note,
         archived=archived,
+        project_id=project_id,
     )
     return session, extras
 
@@ -103,6 +111,9 @@ def _session_to_json(session: WatchedSession, extras: dict[str, Any]) -> dict[st
         "note": session.note,
         "archived": session.archived,
     }
+    if session.project_id is not None:
+        # Only when set: a file of sessions under the configured project reads as before.
+        data["project_id"] = session.project_id
     data.update(extras)
     return data
 
