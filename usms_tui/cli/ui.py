@@ -47,6 +47,7 @@ def run_app(settings: Settings) -> int:
     # Counters for `usms-tui metrics`, and with a hook the events nobody was told; what goes
     # wrong there is shown in the app (notice=None), whose screen covers stderr.
     runtime.use_alerting(open_alerting(settings, tell=bool(settings.on_event)))
+    runtime.check_account_at_start()
 
     received: list[int] = []
 

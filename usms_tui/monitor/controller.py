@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from usms_tui.monitor.poller import Poller, RefreshReport
 
 if TYPE_CHECKING:
     from usms_tui.monitor.alerting import Alerting
+    from usms_tui.monitor.doctor import AccountCheck
 
 #: Refresh intervals offered by :meth:`RefreshController.step_interval` (seconds): 10 s .. 10 min.
 INTERVALS: tuple[float, ...] = (10, 15, 20, 30, 45, 60, 120, 300, 600)
@@ -92,6 +93,9 @@ class RefreshController:
         self.alerts: list[Alert] = []  # the rules crossed at the last recount
         #: What the end of every cycle does for people not watching (hooks, metrics), if anything.
         self.alerting: Alerting | None = None
+        #: Asked once, after a first cycle that needed no request (every session settled, or
+        #: none watched): a wrong key or a revoked login is seen at start-up, not at the next send.
+        self.account_check: Callable[[], Awaitable[AccountCheck]] | None = None
 
     # -- settings the user changes while it runs ------------------------------------------
 
@@ -221,6 +225,7 @@ class RefreshController:
             return Cycle(notices=(CycleCrashed(error),), delay=self.schedule(self.interval))
         finally:
             self.refreshing = False
+        await self._check_account_if_idle(report)
         notices += self._watchlist_read()
         notices += self._note(report)
         alert = self._alert(report.events)
@@ -228,6 +233,16 @@ class RefreshController:
             notices.append(alert)
         notices += await self._tell_others(report)
         return Cycle(report, tuple(notices), self.schedule(self.next_delay(report)))
+
+    async def _check_account_if_idle(self, report: RefreshReport) -> None:
+        """The account check, once, when the first cycle asked the API nothing: its failure
+        counts as that cycle's, so health, polling stopped and advice follow as for a refresh."""
+        check, self.account_check = self.account_check, None
+        if check is None or report.requests or report.errors:
+            return
+        result = await check()
+        if result.error is not None:
+            report.errors.append(result.error)
 
     async def _tell_others(self, report: RefreshReport) -> tuple[Notice, ...]:
         """Hooks, metrics and counters for this cycle; hooks that failed since the last one."""

@@ -27,6 +27,7 @@ from usms_tui.config.settings import Settings
 from usms_tui.monitor.alerting import Alerting, thresholds_of
 from usms_tui.monitor.controller import RefreshController
 from usms_tui.monitor.credentials import build_auth
+from usms_tui.monitor.doctor import AccountCheck, check_account
 from usms_tui.monitor.poller import Poller, ReceiptFetcher
 from usms_tui.store.cache import CacheError, ReceiptCache
 from usms_tui.store.watchlist import Watchlist
@@ -100,6 +101,7 @@ class Runtime:
         self.poller = Poller(
             watchlist, cache, fetcher, warn_after=settings.warn_after, interval=settings.interval, clock=clock
         )
+        self._fetcher = fetcher
         self.controller = RefreshController(self.poller, clock=clock)
         self.controller.thresholds = thresholds_of(settings)
         #: Warnings given while opening (the UI shows them again: its screen hides stderr).
@@ -152,6 +154,19 @@ class Runtime:
         runtime = cls(settings, watchlist, client, clock=clock)
         runtime._closers.append(http.aclose)
         return runtime
+
+    def check_account_at_start(self) -> None:
+        """Have the first cycle probe the account when it needs no request (as ``doctor`` does):
+        with every session settled a bad key would otherwise go unseen. Only for a real client."""
+        client = self._fetcher
+        if not isinstance(client, ReceiptClient):
+            return
+        project_id = self.settings.project_id
+
+        async def probe() -> AccountCheck:
+            return await check_account(client, project_id=project_id, clock=self.clock)
+
+        self.controller.account_check = probe
 
     def use_alerting(self, alerting: Alerting) -> Alerting:
         """Have every cycle of the controller end with ``alerting`` (closed with the runtime,

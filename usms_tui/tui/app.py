@@ -56,7 +56,7 @@ class UsmsApp(App[None]):
         self.mask_phones = runtime.settings.mask_phones
         self.startup_notes: list[str] = list(runtime.notes)  # printed before the screen took over
         self._timer: Timer | None = None
-        self._account = account_label(runtime.settings.public_key, runtime.settings.project_id)
+        self._account = account_label(runtime.settings)
 
     def on_mount(self) -> None:
         theme = self.settings.theme

@@ -149,6 +149,8 @@ class MainScreen(SessionActions, Screen[None]):
             summary,
             label=entry.label if entry else "",
             sent_at=entry.sent_at if entry else None,
+            # Only a project other than the configured one is news (requests for it differ).
+            project=(entry.project_id or "") if entry and entry.project_id != app.settings.project_id else "",
             error=error,
             warn_after=app.poller.warn_after,
             empty_hint=hint,

@@ -88,6 +88,7 @@ class SessionDetailScreen(Screen[None]):
 
         field("SessionNo", self.session_no)
         field("Label", entry.label or "—")
+        field("Project", entry.project_id or "the configured one")
         field("Sent", format_local_time(entry.sent_at) if entry.sent_at is not None else "unknown")
         field("Added", format_local_time(entry.added_at))
         field("Age", format_duration(summary.age_seconds) + ("  overdue" if summary.overdue else ""))

@@ -65,6 +65,7 @@ class AdviceLine(Widget):
         *,
         label: str = "",
         sent_at: float | None = None,
+        project: str = "",
         error: str = "",
         warn_after: float,
         empty_hint: str = "no sessions: press a to add one",
@@ -73,7 +74,7 @@ class AdviceLine(Widget):
         """Describe the selected session (``None``: nothing selected), or ``detail`` (the phone
         under the cursor of the focused phone pane: its full description, which a narrow
         terminal cuts short in the table)."""
-        args = (summary, label, sent_at, error, warn_after, empty_hint, detail)
+        args = (summary, label, sent_at, project, error, warn_after, empty_hint, detail)
         if args == self._args:
             return
         self._args = args
@@ -95,6 +96,8 @@ class AdviceLine(Widget):
             parts = [safe(summary.session_no)]
             if label:
                 parts.append(safe(label))
+            if project:
+                parts.append(f"project {safe(project)}")
             parts.append(f"sent {format_local_time(sent_at)}" if sent_at is not None else "send time unknown")
             parts.append(f"{summary.total} phones" if summary.total != 1 else "1 phone")
             text = " · ".join(parts)

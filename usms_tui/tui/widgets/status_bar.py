@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from usms_tui.config.login import OAUTH
 from usms_tui.domain.receipts import Status
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.text import shorten
+
+if TYPE_CHECKING:
+    from usms_tui.config.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,16 @@ class BarState:
     loading: bool = False
 
 
-def account_label(public_key: str | None, project_id: str | None) -> str:
-    """``4E9U…3x0Q/org-abc``: enough of the key to tell accounts apart, never all of it."""
-    key = shorten(public_key or "", 10) if public_key else "no key"
+def account_label(settings: Settings) -> str:
+    """``4E9U…3x0Q/org-abc``: enough of the key to tell accounts apart, never all of it.
+
+    A ``ucloud auth login`` profile signs with no key: it shows as ``oauth:NAME``, never its token.
+    """
+    if settings.auth_mode == OAUTH:
+        key = f"oauth:{shorten(safe(settings.profile or 'default'), 12)}"
+    else:
+        key = shorten(settings.public_key, 10) if settings.public_key else "no key"
+    project_id = settings.project_id
     return f"{key}/{safe(project_id)}" if project_id else key
 
 
