@@ -32,7 +32,8 @@ NOW = 1_796_025_600.0
 #: (file name, terminal size, keys pressed after the first refresh)
 SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
     ("main-80x24.svg", (80, 24), ()),
-    ("main-wide.svg", (160, 45), ("down", "down", "down", "down", "down", "down")),
+    ("main-wide.svg", (200, 50), ("down", "down", "down", "down", "down", "down")),
+    ("main-60x15.svg", (60, 15), ()),
     ("phones.svg", (120, 32), ("v",)),
     ("failures.svg", (120, 32), ("f",)),
     ("help.svg", (100, 40), ("question_mark",)),
