@@ -309,6 +309,15 @@ class Poller:
             # receipts for one phone (a long message reported per part) collapse by the
             # model's rule, so the poller, summaries and the cache agree on which one counts.
             receipts = merge_phones(receipts)
+            if not state.receipts:  # the first answer for this session (every one, cold): all news
+                if receipts:
+                    report.changed.add(session_no)
+                    for receipt in receipts:
+                        state.first_seen[receipt.phone] = now
+                        if receipt.status in _ALERT_STATUSES:
+                            report.events.append(PhoneFailed(session_no, receipt))
+                    state.set_receipts(receipts)
+                continue
             before = {r.phone: r for r in state.receipts}
             merged = dict(before)
             merged.update((r.phone, r) for r in receipts)
