@@ -111,16 +111,26 @@ def main() -> None:
                 "usms-tui check --json": [sys.executable, "-m", "usms_tui", "check", "--json"],
                 "naive httpx script": [sys.executable, str(HERE / "naive_check.py"), *keys],
             }
+            # The same command with no receipt cache (an unusable cache path: check warns and
+            # goes on without it): the fetch and the output alone, without the store's cost.
+            (folder / "a-file").write_text("")
+            no_cache = {**env, "USMS_TUI_CACHE": str(folder / "a-file" / "cache.sqlite3")}
+            contenders["check --json, no cache"] = contenders["usms-tui check --json"]
+            envs = {"check --json, no cache": no_cache}
             if not args.no_sdk:
                 contenders["official SDK, batches in turn"] = [sys.executable, str(HERE / "sdk_check.py"), *keys]
             # One untimed pass: the gateway encodes each session's answer once, as a real one
             # has it at hand; every contender then meets the same warm gateway.
             timed(contenders["naive httpx script"], env, folder / "cache.sqlite3")
+            check_check = subprocess.run(
+                contenders["usms-tui check --json"], env=no_cache, capture_output=True, check=False
+            )
+            assert b"without the cache" in check_check.stderr, check_check.stderr
             runs: dict[str, list[float]] = {name: [] for name in contenders}
             sizes: dict[str, int] = {}
             for _ in range(args.rounds):
                 for name, command in contenders.items():
-                    seconds, sizes[name] = timed(command, env, folder / "cache.sqlite3")
+                    seconds, sizes[name] = timed(command, envs.get(name, env), folder / "cache.sqlite3")
                     runs[name].append(seconds)
             per_request = server_ms(info, session_nos)
         finally:

@@ -176,8 +176,10 @@ def write_report_json(
 
     table = default_table()
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    # Explanations are shared objects: one dict each (the object is held, so its id stays its own).
-    explained: dict[int, tuple[object, dict[str, object]]] = {}
+    # Explanations are shared objects: one dict each, and whether its texts are clean (the
+    # object is held, so its id stays its own).
+    explained: dict[int, tuple[object, dict[str, object], bool]] = {}
+    by_prefix: dict[tuple[str, str, str], tuple[dict[str, object], bool]] = {}
     clean: dict[str, bool] = {}  # non-ASCII text -> holds nothing to escape
 
     def is_clean(text: str) -> bool:
@@ -194,18 +196,41 @@ def write_report_json(
         entry = poller.states[no].entry
         texts = {text for text in (no, entry.label) if text and not text.isascii()}
         phones = []
+        dirty = False  # an explanation's text needs escaping
         for receipt in summary.phones:
-            explanation = explain(receipt, table)
-            known = explained.get(id(explanation))
-            if known is None:
-                fields = explanation.to_dict()
-                known = explained[id(explanation)] = (explanation, fields)
-                texts.update(v for v in fields.values() if isinstance(v, str) and not v.isascii())
-            for text in (receipt.phone, receipt.result, receipt.code, receipt.desc, receipt.user_id, receipt.time_raw):
+            number = receipt.phone
+            # A plain eleven-digit number's carrier is its prefix's: one explanation per
+            # prefix, status and code (see explain), not one lookup per phone.
+            key = (number[:4], receipt.status, receipt.code) if len(number) == 11 and number.isdigit() else None
+            found = by_prefix.get(key) if key is not None else None
+            if found is None:
+                explanation = explain(receipt, table)
+                known = explained.get(id(explanation))
+                if known is None:
+                    fields = explanation.to_dict()
+                    fine = all(is_clean(v) for v in fields.values() if isinstance(v, str) and not v.isascii())
+                    known = explained[id(explanation)] = (explanation, fields, fine)
+                found = (known[1], known[2])
+                if key is not None:
+                    by_prefix[key] = found
+            dirty = dirty or not found[1]
+            for text in (number, receipt.result, receipt.code, receipt.desc, receipt.user_id, receipt.time_raw):
                 if not text.isascii():
                     texts.add(text)
-            phone = receipt.to_dict()
-            phone.update(known[1])
+            # Receipt.to_dict's keys, inline; a status is a str enum, encoded as its value.
+            phone = {
+                "phone": number,
+                "status": receipt.status,
+                "result": receipt.result,
+                "code": receipt.code,
+                "desc": receipt.desc,
+                "cost_count": receipt.cost_count,
+                "receipt_time": receipt.receipt_time,
+                "user_id": receipt.user_id,
+            }
+            if receipt.time_raw:
+                phone["receipt_time_raw"] = receipt.time_raw
+            phone.update(found[0])
             phones.append(phone)
         counted = histogram(summary)
         delivered.update(counted)
@@ -222,7 +247,7 @@ def write_report_json(
             "phones": phones,
         }
         text = encode(session)
-        if not all(map(is_clean, texts)):
+        if dirty or not all(map(is_clean, texts)):
             text = safe_json_text(text)
         pending.append(("\n" if index == 0 else ",\n") + text)
         size += len(text)
