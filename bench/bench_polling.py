@@ -34,10 +34,10 @@ class CountingClient:
         self.requests = 0
         self.lookups = 0
 
-    async def fetch(self, session_nos):
+    async def fetch(self, session_nos, **options):
         nos = list(session_nos)
         self.lookups += len(nos)
-        result = await self.client.fetch(nos)
+        result = await self.client.fetch(nos, **options)
         self.requests += result.requests
         return result
 

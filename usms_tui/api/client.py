@@ -39,6 +39,7 @@ from usms_tui.domain.base_url import DEFAULT_BASE_URL, base_url_problem
 from usms_tui.domain.credentials import Credentials
 from usms_tui.domain.errors import ConfigError
 from usms_tui.domain.failures import BatchError, ErrorKind
+from usms_tui.domain.receipts import Receipt
 
 __all__ = [
     "MAX_BATCH",
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 RECEIPT_ACTION = "GetUSMSSendReceipt"
+#: Awaited with one batch's receipts, {SessionNo: receipts}, as soon as that batch is read.
+BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
 CHANNEL_KEY_HEADER = "channel-key"
 
 
@@ -115,7 +118,12 @@ class ReceiptClient:
         return cycle_seconds(batches, self.concurrency, self.retry.max_total, self.request_timeout)
 
     async def fetch(
-        self, session_nos: Iterable[str], *, project_id: str | None = None, budget: float | None = None
+        self,
+        session_nos: Iterable[str],
+        *,
+        project_id: str | None = None,
+        budget: float | None = None,
+        on_batch: BatchHandler | None = None,
     ) -> FetchResult:
         """Fetch receipts for ``session_nos`` in batches, concurrently, with retries.
 
@@ -125,6 +133,10 @@ class ReceiptClient:
         fatal answer no further batch is sent. The whole fetch ends within ``budget`` seconds
         (default :meth:`cycle_budget`): a batch still unanswered then, or not yet sent, fails
         as transient.
+
+        ``on_batch`` is awaited with each successful batch's receipts as soon as that batch is
+        read, while the others are still in flight (a streaming refresh merges and stores
+        as the answers land; after the last one only the last batch is left to do).
         """
         result = FetchResult()
         batches = batched(unique(session_nos), self.batch_size)
@@ -136,32 +148,38 @@ class ReceiptClient:
         deadline = self._clock() + budget
 
         async def run(batch: list[str]) -> None:
+            answer = None
             async with gate:
                 if stop.reason is not None:
                     result.errors.append(_skipped(batch, stop.reason))
                     return
                 params = {"Action": RECEIPT_ACTION, "SessionNoSet": batch, "ProjectId": project_id or None}
-                answer = None
                 try:
                     remaining = deadline - self._clock()
                     if remaining <= 0:
                         raise TimeoutError
                     async with asyncio.timeout(remaining):
-                        answer = await self._call_with_retries(params, batch, result, stop, deadline)
-                    found = receipts_of(answer.body)
+                        answer = await self._call_with_retries(params, batch, result, stop, deadline, defer=True)
                 except ApiError as error:
                     result.errors.append(error.error)
                     return
                 except TimeoutError:
                     result.errors.append(_late(batch, budget))
                     return
-                except MalformedAnswer as problem:
-                    message = f"{RECEIPT_ACTION}: malformed response, {problem}"
-                    request_id = answer.request_id if answer is not None else None
-                    result.errors.append(BatchError(ErrorKind.OTHER, message, tuple(batch), request_id=request_id))
-                    return
-                for session_no in batch:
-                    result.receipts[session_no] = found.get(session_no, [])
+            # The slot is free again: the next request goes out while this answer is read.
+            try:
+                found = receipts_of(answer.document(RECEIPT_ACTION, tuple(batch)))
+            except ApiError as error:
+                result.errors.append(error.error)
+                return
+            except MalformedAnswer as problem:
+                message = f"{RECEIPT_ACTION}: malformed response, {problem}"
+                result.errors.append(BatchError(ErrorKind.OTHER, message, tuple(batch), request_id=answer.request_id))
+                return
+            mine = {session_no: found.get(session_no, []) for session_no in batch}
+            result.receipts.update(mine)
+            if on_batch is not None:
+                await on_batch(mine)
 
         await asyncio.gather(*(run(batch) for batch in batches))
         return result
@@ -219,12 +237,14 @@ class ReceiptClient:
         counter: FetchResult,
         stop: _Stop,
         deadline: float | None = None,
+        *,
+        defer: bool = False,
     ) -> Answer:
         started = self._clock()
         attempt = 0
         while True:
             try:
-                return await self._attempt(params, session_nos, counter)
+                return await self._attempt(params, session_nos, counter, defer=defer)
             except ApiError as exc:
                 error = exc.error
                 attempt += 1
@@ -245,7 +265,9 @@ class ReceiptClient:
                 if stop.reason is not None:
                     raise ApiError.from_error(error) from None
 
-    async def _attempt(self, params: Mapping[str, Any], session_nos: Sequence[str], counter: FetchResult) -> Answer:
+    async def _attempt(
+        self, params: Mapping[str, Any], session_nos: Sequence[str], counter: FetchResult, *, defer: bool = False
+    ) -> Answer:
         """One request (two when an OAuth token is refused, renewed and replayed)."""
         full = {key: value for key, value in params.items() if value is not None}
         if self.project_id:
@@ -256,12 +278,12 @@ class ReceiptClient:
         batch = tuple(session_nos)
         authorized = await self.auth.authorize(full)
         try:
-            return await self._exchange(action, authorized.form, authorized.headers, batch, counter)
+            return await self._exchange(action, authorized.form, authorized.headers, batch, counter, defer)
         except ApiError as exc:
             if exc.error.ret_code != TOKEN_REFUSED or not await self.auth.recover(authorized):
                 raise
         replay = await self.auth.authorize(full)
-        return await self._exchange(action, replay.form, replay.headers, batch, counter)
+        return await self._exchange(action, replay.form, replay.headers, batch, counter, defer)
 
     async def _exchange(
         self,
@@ -270,6 +292,7 @@ class ReceiptClient:
         auth_headers: dict[str, str],
         batch: tuple[str, ...],
         counter: FetchResult,
+        defer: bool = False,
     ) -> Answer:
         """One HTTP request. Raises :class:`ApiError` classified by what went wrong."""
         headers = {"User-Agent": USER_AGENT, "U-Timestamp-Ms": str(int(time.time() * 1000)), **auth_headers}
@@ -287,7 +310,7 @@ class ReceiptClient:
             raise failure(ErrorKind.TRANSIENT, message, batch) from None
         except httpx.TransportError as exc:
             raise transport_failure(exc, action, batch) from None
-        return read_answer(response, action, batch, round_trip=time.monotonic() - sent)
+        return read_answer(response, action, batch, round_trip=time.monotonic() - sent, defer=defer)
 
 
 def _with_attempts(error: BatchError, attempts: int) -> BatchError:

@@ -7,6 +7,8 @@ or a header (they hold the signature or the Bearer token).
 
 from __future__ import annotations
 
+import json
+import re
 import ssl
 import time
 from collections.abc import Mapping
@@ -39,6 +41,35 @@ class Answer:
     request_id: str | None
     date: str | None = None  #: the server's ``Date`` header, as sent
     round_trip: float = 0.0  #: seconds from sending the request to reading the answer
+    #: A success whose document is not parsed yet (see :func:`read_answer`); ``body`` is empty.
+    raw: bytes | None = None
+
+    def document(self, action: str, batch: tuple[str, ...]) -> dict[str, Any]:
+        """The answer's JSON object, parsing a deferred success now; raises :class:`ApiError`."""
+        if self.raw is None:
+            return self.body
+        try:
+            body = json.loads(self.raw)
+        except RecursionError:
+            raise _malformed(action, "nested too deeply", batch, self.request_id) from None
+        except ValueError:  # cannot be "not JSON": the success sniff saw an object; a huge number
+            raise _malformed(action, "not JSON, or a number too long", batch, self.request_id) from None
+        if not isinstance(body, dict) or parse_ret_code(body) != 0:
+            raise _malformed(action, "not a JSON object with RetCode 0", batch, self.request_id)
+        return body
+
+
+def _malformed(action: str, problem: str, batch: tuple[str, ...], request_id: str | None) -> ApiError:
+    return failure(ErrorKind.OTHER, f"{action}: malformed response, {problem}", batch, request_id=request_id)
+
+
+#: A success as the gateway writes it: one ``"RetCode"`` key (a quote inside a string is
+#: escaped, so text cannot look like one) with the value 0, and one ``"Data"``.
+_SUCCESS = re.compile(rb'"RetCode"\s*:\s*0\s*[,}]')
+
+
+def _plain_success(content: bytes) -> bool:
+    return content.count(b'"RetCode"') == 1 and content.count(b'"Data"') <= 1 and _SUCCESS.search(content) is not None
 
 
 def parse_ret_code(body: Mapping[str, Any]) -> int | None:
@@ -64,14 +95,28 @@ def failure(kind: ErrorKind, message: str, session_nos: tuple[str, ...], **extra
 
 
 def read_answer(
-    response: httpx.Response, action: str, batch: tuple[str, ...], *, round_trip: float = 0.0, now: float | None = None
+    response: httpx.Response,
+    action: str,
+    batch: tuple[str, ...],
+    *,
+    round_trip: float = 0.0,
+    now: float | None = None,
+    defer: bool = False,
 ) -> Answer:
     """The JSON body of a RetCode-0 answer; raises :class:`ApiError` classified by what went wrong.
 
     ``Retry-After`` (seconds or an HTTP date, relative to ``now``) is kept on a 429 and a
     RetCode 153 so the retry loop can wait as long as the server asked.
+
+    With ``defer``, a plain success (one RetCode, 0; one Data) is not parsed here but by
+    :meth:`Answer.document`, once the caller has let go of its concurrency slot: parsing a
+    large answer should not keep the next request waiting. That parse is the C decoder's
+    alone: a receipt's key given twice is not refused there (the last wins); the top-level
+    keys that decide the answer, ``RetCode`` and ``Data``, are counted above.
     """
     request_id = response.headers.get(REQUEST_ID_HEADER)
+    if defer and response.status_code == 200 and _plain_success(response.content):
+        return Answer({}, request_id, response.headers.get("Date"), round_trip, raw=response.content)
     # An HTTP-date in Retry-After is the server's time: measured against its own Date header,
     # our clock's skew does not matter.
     wall = http_date(response.headers.get("Date"))

@@ -57,6 +57,12 @@ class SafeStream:
         self._stream.write(scrub(shown))
         return len(text)
 
+    def write_safe(self, text: str) -> int:
+        """Write text its producer has already made safe to show (``check --json``'s
+        document): only the secrets are masked, the escaping is not done a second time."""
+        self._stream.write(scrub(text))
+        return len(text)
+
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)

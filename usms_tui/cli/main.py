@@ -10,23 +10,28 @@ import argparse
 import importlib
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterator, Sequence
 
 from usms_tui import __version__
-from usms_tui.cli._signals import Terminated, after_hangup, exits_cleanly
-from usms_tui.config.flags import setting_options
-from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UsmsError
-from usms_tui.domain.text import safe
 
 #: Subcommand modules under ``usms_tui.cli``; each has ``register(subparsers, common)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "simulate", "config", "watch", "export", "ui", "demo", "check", "wait", "doctor", "monitor", "metrics",
 )  # fmt: skip
+#: Which module registers each command, so ``usms-tui check --help`` (or any ``check``) imports
+#: that module alone; a test holds this to what the modules really register.
+COMMAND_MODULE_OF: dict[str, str] = {
+    "simulate": "simulate", "config": "config", "add": "watch", "remove": "watch", "list": "watch",
+    "export": "export", "ui": "ui", "demo": "demo", "check": "check", "wait": "wait", "doctor": "doctor",
+    "monitor": "monitor", "metrics": "metrics",
+}  # fmt: skip
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The whole command line (or only the commands of ``modules``)."""
+    from usms_tui.config.flags import setting_options
+
     common = setting_options()  # the flags every command takes, before or after its name
     parser = argparse.ArgumentParser(
         prog="usms-tui",
@@ -35,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"usms-tui {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         module = importlib.import_module(f"usms_tui.cli.{name}")
         module.register(subparsers, common)
     return parser
@@ -74,6 +79,16 @@ def _glue_negative_values(parser: argparse.ArgumentParser, argv: list[str]) -> l
 _LOOKS_NEGATIVE = re.compile(r"^-\.?\d")
 
 
+def _value_before_command(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
+    """The first word that is not an option is the value of the option before it (``--config
+    check``): then it is not the command, and the partial parser is the wrong one."""
+    takes_value = {option for action in parser._actions if action.nargs is None for option in action.option_strings}
+    for before, arg in zip(["", *argv], argv, strict=False):
+        if not arg.startswith("-"):
+            return before in takes_value
+    return False
+
+
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
     """Parse; an unknown option is reported with the usage of the command it was given to
     (``list --bogus`` shows ``list``'s usage, ``config show --bogus`` that of ``show``)."""
@@ -92,18 +107,40 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+def _modules_for(argv: Sequence[str]) -> Sequence[str]:
+    """The command modules a command line needs: the named command's alone, else all (the
+    UI by default, the top-level help's list of commands, a misspelt command's suggestions)."""
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    module = COMMAND_MODULE_OF.get(command or "")
+    return (module,) if module is not None else COMMAND_MODULES
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(argv if argv is not None else sys.argv[1:])
+    if given == ["--version"]:  # the one answer that needs no parser, no settings, no command
+        sys.stdout.write(f"usms-tui {__version__}\n")
+        return 0
     from usms_tui.cli._process import disable_core_dumps, safe_streams
 
     disable_core_dumps()
     with safe_streams():
-        return _main(argv)
+        return _main(given)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    given = list(argv if argv is not None else sys.argv[1:])
-    args = _parse(parser, _glue_negative_values(parser, given))
+def _main(given: list[str]) -> int:
+    import signal
+
+    from usms_tui.cli._signals import Terminated, after_hangup, exits_cleanly
+    from usms_tui.domain.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, UsmsError
+    from usms_tui.domain.text import safe
+
+    modules = _modules_for(given)
+    parser = build_parser(modules)
+    glued = _glue_negative_values(parser, given)
+    if modules != COMMAND_MODULES and _value_before_command(parser, glued):
+        parser = build_parser()  # the first word was an option's value, not the command
+        glued = _glue_negative_values(parser, given)
+    args = _parse(parser, glued)
     try:
         from usms_tui.domain.receipt_codes import check_installed  # here: --help stays light
 

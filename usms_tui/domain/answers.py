@@ -57,12 +57,15 @@ def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
         elif not isinstance(receipt_set, list):
             raise MalformedAnswer(f"{where}.ReceiptSet is {_kind(receipt_set)}, not a list")
         receipts = sessions.setdefault(session_no, [])
+        read = Receipt.from_api
         for number, item in enumerate(receipt_set):
-            spot = f"{where}.ReceiptSet[{number}]"
-            if not isinstance(item, Mapping):
-                raise MalformedAnswer(f"{spot} is {_kind(item)}, not an object")
-            _phone(item, spot)
-            receipts.append(Receipt.from_api(item))
+            # The usual receipt (an object with a phone) is read without naming its place.
+            if type(item) is not dict or type(phone := item.get("Phone")) is not str or not phone.strip():
+                spot = f"{where}.ReceiptSet[{number}]"
+                if not isinstance(item, Mapping):
+                    raise MalformedAnswer(f"{spot} is {_kind(item)}, not an object")
+                _phone(item, spot)
+            receipts.append(read(item))
     return sessions
 
 

@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from usms_tui.domain.text import encodable
 
@@ -148,9 +148,35 @@ def _as_timestamp(value: Any) -> tuple[int | None, str]:
     return None, encodable(raw[:40])
 
 
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    """One phone's delivery receipt within a session (or a pending placeholder)."""
+#: ``ReceiptResult`` -> (the same text, shared; its status) for the words answers repeat.
+_STATUS_OF: dict[str, tuple[str, Status]] = {}
+#: Repeated short texts (codes, descriptions, user ids), made safe once and shared.
+_WORDS: dict[str, str] = {}
+_MAX_WORDS = 1 << 14  # a hostile answer of unique texts must not grow this without end
+_new_receipt = tuple.__new__
+
+
+def _word(text: str) -> str:
+    safe_text = encodable(text)
+    if len(_WORDS) < _MAX_WORDS and len(text) <= 200:
+        _WORDS[text] = safe_text
+    return safe_text
+
+
+def _known_result(text: str) -> None:
+    _STATUS_OF[text] = (text, classify(text))
+
+
+for _result in ("", "Success", "Fail", "Unknow", "SubmitFail", "发送成功", "发送失败", "状态未知"):
+    _known_result(_result)
+
+
+class Receipt(NamedTuple):
+    """One phone's delivery receipt within a session (or a pending placeholder).
+
+    A tuple, not a dataclass: a refresh of a large watchlist builds a hundred thousand of
+    these, and a frozen dataclass's ``__init__`` costs several times a tuple's.
+    """
 
     phone: str
     result: str  # raw ReceiptResult, "" while pending
@@ -165,17 +191,41 @@ class Receipt:
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> Receipt:
         """Build from one ``ReceiptPerPhone`` object, tolerating strings for ints and extra fields."""
-        result = _as_str(item.get("ReceiptResult"))
-        receipt_time, time_raw = _as_timestamp(item.get("ReceiptTime"))
+        get = item.get
+        phone, result, code, desc = get("Phone"), get("ReceiptResult"), get("ReceiptCode"), get("ReceiptDesc")
+        cost, when, user_id = get("CostCount"), get("ReceiptTime"), get("UserId")
+        # The shape every real answer has, read without a call per field: repeated words
+        # (results, codes, descriptions, user ids) come back as one shared string each.
+        if (
+            type(phone) is str
+            and phone.isascii()
+            and type(result) is str
+            and type(code) is str
+            and type(desc) is str
+            and type(user_id) is str
+            and type(cost) is int
+            and 0 <= cost <= _MAX_COUNT
+            and type(when) is int
+            and _EARLIEST_RECEIPT <= when < _LATEST_RECEIPT
+        ):
+            status = _STATUS_OF.get(result)
+            if status is not None:
+                words = _WORDS
+                code = words.get(code) or _word(code)
+                desc = words.get(desc) or _word(desc)
+                user_id = words.get(user_id) or _word(user_id)
+                return _new_receipt(cls, (phone, status[0], status[1], code, desc, cost, when, user_id, ""))
+        result = _as_str(result)
+        receipt_time, time_raw = _as_timestamp(when)
         return cls(
-            phone=_as_str(item.get("Phone")),
+            phone=_as_str(phone),
             result=result,
             status=classify(result),
-            code=_as_str(item.get("ReceiptCode")),
-            desc=_as_str(item.get("ReceiptDesc")),
-            cost_count=_as_int(item.get("CostCount")) or 0,
+            code=_as_str(code),
+            desc=_as_str(desc),
+            cost_count=_as_int(cost) or 0,
             receipt_time=receipt_time,
-            user_id=_as_str(item.get("UserId")),
+            user_id=_as_str(user_id),
             time_raw=time_raw,
         )
 
@@ -219,11 +269,18 @@ class Receipt:
         )
 
 
-@functools.lru_cache(maxsize=1 << 16)  # summaries run every cycle over the same phones
 def phone_key(phone: str) -> str:
     """The number a phone is matched by: ``(86)138...``, ``+86 138...``, ``0086138...`` and
     ``138...`` are one phone. UCloud accepts all of these at send time and does not document
     which form a receipt's ``Phone`` takes, so a known phone must match any of them."""
+    # Most numbers are already their own key (eleven digits): no cache entry, no scan.
+    if len(phone) == 11 and phone.isdigit() and phone.isascii():
+        return phone
+    return _phone_key(phone)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _phone_key(phone: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit())
     if not digits:
         return phone.strip()

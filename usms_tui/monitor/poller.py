@@ -8,10 +8,12 @@ waits on the disk.
 from __future__ import annotations
 
 import asyncio
+import gc
+import inspect
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from usms_tui.api.batching import by_project, merge_results
 from usms_tui.config.table import default
@@ -37,6 +39,10 @@ _DEFAULT_INTERVAL: float = default("interval")
 _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
 
 
+#: Awaited with each batch's receipts as it lands.
+BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
+
+
 class ReceiptFetcher(Protocol):
     async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult: ...
 
@@ -50,25 +56,49 @@ class SessionState:
     last_checked: float | None = None  # last successful fetch
     last_error: BatchError | None = None  # the last attempt's error; None once it succeeded
     first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
-    _settled: bool | None = field(default=None, repr=False)
+    _base: SessionSummary | None = field(default=None, repr=False)
 
     def set_receipts(self, receipts: list[Receipt]) -> None:
         self.receipts = receipts
-        self._settled = None
+        self._base = None
 
     def set_entry(self, entry: WatchedSession) -> None:
         self.entry = entry
-        self._settled = None
+        self._base = None
+
+    def summary(self, now: float, warn_after: float) -> SessionSummary:
+        """The session's summary at ``now``. The phones, counts and cost are worked out once
+        per change of the receipts or the entry (every view, the scheduler and ``check``
+        ask each cycle for every session); only the age is new at each call."""
+        base = self._base
+        if base is None:
+            entry = self.entry
+            base = self._base = summarize(
+                entry.session_no,
+                self.receipts,
+                now=self.started_at,
+                added_at=entry.added_at,
+                sent_at=entry.sent_at,
+                known_phones=entry.phones,
+                warn_after=warn_after,
+            )
+        age = max(0.0, now - base.started_at)
+        return SessionSummary(
+            base.session_no,
+            base.phones,
+            base.counts,
+            base.cost_count,
+            base.settled,
+            (not base.settled) and age >= warn_after,
+            age,
+            base.started_at,
+        )
 
     @property
     def settled(self) -> bool:
-        """Every known phone has a final receipt. Cached: scheduling asks this every cycle for
-        every session, and it only changes when the receipts or the entry do."""
-        if self._settled is None:
-            self._settled = summarize(
-                self.entry.session_no, self.receipts, now=0.0, added_at=0.0, known_phones=self.entry.phones
-            ).settled
-        return self._settled
+        """Every known phone has a final receipt (from the cached summary)."""
+        base = self._base
+        return base.settled if base is not None else self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
 
     @property
     def started_at(self) -> float:
@@ -123,8 +153,9 @@ class Poller:
     # -- loading --------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Watchlist plus the cache's last known receipts: no network. Raises WatchlistError."""
-        self.watchlist.load()
+        """Watchlist plus the cache's last known receipts: no network. Raises WatchlistError.
+        A watchlist the runtime has just loaded is not read a second time (one stat)."""
+        self.watchlist.reload_if_changed()
         self._sync_entries(self.watchlist.sessions())
         if self.cache is not None:
             for session_no, cached in self.cache.load_all().items():
@@ -222,32 +253,58 @@ class Poller:
         else:
             targets = self.pollable(now) if force else self.due(now)
         if targets:
-            result = await self._fetch_by_project(targets)
+            writes = asyncio.Lock()  # one sqlite connection: batches are stored one at a time
+
+            async def landed(found: dict[str, list[Receipt]]) -> None:
+                # Streaming: each batch is merged and stored as it lands, while the other
+                # requests are still in flight.
+                now = self.clock()
+                self._merge(found, now, report)
+                if self.cache is not None:
+                    merged = {no: self.states[no].receipts for no in found if no in self.states}
+                    async with writes:
+                        await asyncio.to_thread(self.cache.store_results, merged, now)
+
+            result = await self._fetch_by_project(targets, landed)
             report.requests = result.requests
             report.errors = list(result.errors)
             now = self.clock()
-            self._merge(result.receipts, now, report)
             for error in result.errors:
                 for session_no in error.session_nos:
                     state = self.states.get(session_no)
                     if state is not None:
                         state.last_error = error
-            if self.cache is not None:
-                await asyncio.to_thread(self._store, result, now)
+            if self.cache is not None and result.errors:
+                async with writes:
+                    await asyncio.to_thread(self.cache.store_errors, result.errors, now)
         self._note_overdue(self.clock(), report)
         return report
 
-    async def _fetch_by_project(self, targets: list[str]) -> FetchResult:
+    async def _fetch_by_project(self, targets: list[str], landed: BatchHandler) -> FetchResult:
         """One fetch per project the targets were sent under (the configured one for those
         without): a request names one ``ProjectId``, and the API answers a session only there."""
         groups = by_project(targets, lambda no: self.states[no].entry.project_id)
-        results = []
-        for project_id, session_nos in groups.items():
-            if project_id is None:
-                results.append(await self.client.fetch(session_nos))
-            else:
-                results.append(await self.client.fetch(session_nos, project_id=project_id))
+        results = [await self._fetch(session_nos, landed, project_id) for project_id, session_nos in groups.items()]
         return results[0] if len(results) == 1 else merge_results(results)
+
+    async def _fetch(self, targets: list[str], landed: BatchHandler, project_id: str | None) -> FetchResult:
+        """The fetch, streamed batch by batch when the client can (a test's fake may not)."""
+        fetch: Any = self.client.fetch
+        # Only a session's own project is named: a test's fake fetcher may not take one.
+        project = {"project_id": project_id} if project_id is not None else {}
+        # What is loaded already is not garbage: the collections a big refresh's new receipts
+        # set off need not walk it again and again (they grew faster than linear).
+        gc.freeze()
+        try:
+            options = inspect.signature(fetch).parameters.values()
+            if any(o.name == "on_batch" or o.kind is inspect.Parameter.VAR_KEYWORD for o in options):
+                result: FetchResult = await fetch(targets, on_batch=landed, **project)
+            else:
+                result = await fetch(targets, **project)
+                await landed(result.receipts)
+            return result
+        finally:
+            gc.unfreeze()
 
     def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
         for session_no, receipts in fetched.items():
@@ -262,6 +319,15 @@ class Poller:
             # receipts for one phone (a long message reported per part) collapse by the
             # model's rule, so the poller, summaries and the cache agree on which one counts.
             receipts = merge_phones(receipts)
+            if not state.receipts:  # the first answer for this session (every one, cold): all news
+                if receipts:
+                    report.changed.add(session_no)
+                    for receipt in receipts:
+                        state.first_seen[receipt.phone] = now
+                        if receipt.status in _ALERT_STATUSES:
+                            report.events.append(PhoneFailed(session_no, receipt))
+                    state.set_receipts(receipts)
+                continue
             before = {r.phone: r for r in state.receipts}
             merged = dict(before)
             merged.update((r.phone, r) for r in receipts)
@@ -290,26 +356,10 @@ class Poller:
             if not state.entry.archived and not state.settled and now - state.started_at >= self.warn_after
         ]
 
-    def _store(self, result: FetchResult, now: float) -> None:
-        assert self.cache is not None
-        merged = {no: self.states[no].receipts for no in result.receipts if no in self.states}
-        self.cache.store_results(merged, now)
-        if result.errors:
-            self.cache.store_errors(result.errors, now)
-
     # -- views ----------------------------------------------------------------------------
 
     def _summarize(self, state: SessionState, now: float) -> SessionSummary:
-        entry = state.entry
-        return summarize(
-            entry.session_no,
-            state.receipts,
-            now=now,
-            added_at=entry.added_at,
-            sent_at=entry.sent_at,
-            known_phones=entry.phones,
-            warn_after=self.warn_after,
-        )
+        return state.summary(now, self.warn_after)
 
     def summary(self, session_no: str, now: float | None = None) -> SessionSummary:
         return self._summarize(self.states[session_no], self.clock() if now is None else now)

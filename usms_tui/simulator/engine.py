@@ -114,6 +114,10 @@ class Simulator:
         (default: the account's project); sessions of other projects are left out."""
         return self.store.data(session_nos, self.now(), project_id or self.project_id)
 
+    def receipts_json(self, session_nos: Iterable[str], project_id: str | None = None) -> str:
+        """:meth:`receipts` as compact JSON text (what the gateway sends; cached per session)."""
+        return self.store.data_json(session_nos, self.now(), project_id or self.project_id)
+
     def login(self, lifetime: float | None = None) -> Login:
         """Tokens as ``ucloud auth login`` would store them; ``lifetime`` < 0 gives expired ones."""
         return self.oauth.login(lifetime)

@@ -98,9 +98,27 @@ def parse_request(
     return params
 
 
+#: Faults that change a successful answer's document (the others only delay or cut it).
+_BODY_FAULTS = frozenset(
+    {Fault.RETCODE_STRING, Fault.NO_DATA, Fault.PARTIAL, Fault.EXTRA_FIELDS, Fault.UNLISTED_RESULT, Fault.TIME_STRING}
+)
+
+
+class EncodedData(str):
+    """A ``Data`` array already encoded as JSON text (from the sessions' cached encodings)."""
+
+
 def _json_reply(body: dict[str, Any], request_id: str, decision: FaultDecision, status: int = 200) -> Reply:
-    body = mutate_body(body, decision.kinds)
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = body.get("Data")
+    if isinstance(data, EncodedData) and not decision.kinds & _BODY_FAULTS:
+        # "Data" is the last key: the rest of the document, then the encoded array.
+        head = json.dumps({k: v for k, v in body.items() if k != "Data"}, ensure_ascii=False, separators=(",", ":"))
+        raw = f'{head[:-1]},"Data":{data}}}'.encode()
+    else:
+        if isinstance(data, EncodedData):
+            body = {**body, "Data": json.loads(data)}
+        body = mutate_body(body, decision.kinds)
+        raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if Fault.MALFORMED in decision:
         raw = raw[: max(1, len(raw) // 2)]  # cut mid-document: no longer parseable JSON
     headers = {"Content-Type": "application/json; charset=utf-8", REQUEST_UUID_HEADER: request_id}
@@ -187,7 +205,7 @@ def _get_receipts(sim: Simulator, flat: dict[str, str], action: str) -> dict[str
             230,
             f"Params [SessionNoSet] not valid: at most {MAX_SESSION_NOS} SessionNos per call, got {len(session_nos)}",
         )
-    data = sim.receipts(session_nos, flat.get("ProjectId") or None)
+    data = EncodedData(sim.receipts_json(session_nos, flat.get("ProjectId") or None))
     return {"RetCode": 0, "Action": f"{action}Response", "Message": "", "Data": data}
 
 

@@ -8,6 +8,7 @@ sessions asked for.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import uuid
@@ -33,10 +34,26 @@ class SimSession:
     phones: tuple[str, ...]
     arrivals: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     project_id: str = ""  #: the project it was sent under; only that project sees it
+    #: ``(receipts known, receipts arrived, its Data entry as JSON)``: the same answer again
+    #: costs a count, not an encoding (the stand-in gateway must not be what a bench measures).
+    encoded: tuple[int, int, str] | None = field(default=None, repr=False, compare=False)
 
     def receipt_set(self, now: float) -> list[dict[str, Any]]:
         """The ReceiptSet as the API shows it at ``now``: arrived receipts only (copies)."""
         return [dict(receipt) for arrive_at, receipt in self.arrivals if arrive_at <= now]
+
+    def entry_json(self, now: float) -> str:
+        """This session's ``Data`` entry at ``now`` as compact JSON; re-encoded only when a
+        receipt arrived (arrivals only ever add: the count of them names the set)."""
+        arrived = sum(1 for arrive_at, _ in self.arrivals if arrive_at <= now)
+        known = len(self.arrivals)
+        cached = self.encoded
+        if cached is not None and cached[0] == known and cached[1] == arrived:
+            return cached[2]
+        entry = {"SessionNo": self.session_no, "ReceiptSet": self.receipt_set(now)}
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        self.encoded = (known, arrived, text)
+        return text
 
 
 def _receipt(phone: str, outcome: Outcome, cost: int, arrive_at: float, user_id: str) -> dict[str, Any]:
@@ -191,3 +208,14 @@ class SessionStore:
             receipts = session.receipt_set(now) if session is not None else []
             data.append({"SessionNo": session_no, "ReceiptSet": receipts})
         return data
+
+    def data_json(self, session_nos: Iterable[str], now: float, project_id: str | None = None) -> str:
+        """:meth:`data` as compact JSON text, from each session's cached encoding."""
+        parts = []
+        for session_no in session_nos:
+            session = self.sessions.get(session_no)
+            if session is None:
+                parts.append(json.dumps({"SessionNo": session_no, "ReceiptSet": []}, ensure_ascii=False))
+            elif project_id is None or session.project_id == project_id:
+                parts.append(session.entry_json(now))
+        return "[" + ",".join(parts) + "]"
