@@ -137,14 +137,12 @@ def test_a_table_from_rows_needs_no_file():
     assert table.lookup(U, "X2").entry.cause is Cause.NUMBER_INVALID and len(table) == 2
 
 
-def test_loading_is_quick_and_shares_strings():
+def test_loading_shares_strings():
     code = (
-        "import time, sys; t = time.perf_counter();"
         "from usms_tui.domain.receipt_codes import default_table; table = default_table();"
-        "print(time.perf_counter() - t);"
         "texts = [r.description for r in table.rows];"
         "print(len(texts), len({id(t) for t in texts}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert float(out[0]) < 1.0  # measured ~0.05 s; generous for a loaded CI machine
-    assert int(out[2]) < int(out[1]) * 0.6  # one string object per distinct description
+    # How fast it loads is for bench/, not for a test on a shared machine.
+    assert int(out[1]) < int(out[0]) * 0.6  # one string object per distinct description
