@@ -90,8 +90,10 @@ class AlertEvent:
             text = f"threshold crossed: {self.extra.get('message', self.subject)}"
         elif self.kind == API_FATAL:
             text = f"API refuses the requests: {self.extra.get('message', '')}"
-        else:
+        elif self.kind == API_RECOVERED:
             text = "the API answers again"
+        else:  # the UI's own kinds (see usms_tui.monitor.recent_events) carry their words
+            text = str(self.extra.get("message", ""))
         return safe(f"{self.kind} {text}")
 
 

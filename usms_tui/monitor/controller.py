@@ -39,6 +39,7 @@ from usms_tui.monitor.notices import (
     WatchlistFixed,
 )
 from usms_tui.monitor.poller import Poller, RefreshReport
+from usms_tui.monitor.recent_events import RecentEvents
 
 if TYPE_CHECKING:
     from usms_tui.monitor.alerting import Alerting
@@ -96,6 +97,8 @@ class RefreshController:
         #: Asked once, after a first cycle that needed no request (every session settled, or
         #: none watched): a wrong key or a revoked login is seen at start-up, not at the next send.
         self.account_check: Callable[[], Awaitable[AccountCheck]] | None = None
+        #: Every cycle's notices as events, for the UI's events screen (bounded).
+        self.events = RecentEvents()
 
     # -- settings the user changes while it runs ------------------------------------------
 
@@ -195,6 +198,19 @@ class RefreshController:
         self.had_cache = any(state.last_checked is not None for state in self.poller.states.values())
 
     async def run_cycle(
+        self, *, force: bool = False, only: list[str] | None = None, on_loaded: Callable[[], None] | None = None
+    ) -> Cycle:
+        """One cycle (see :meth:`_cycle`); its notices are kept in :attr:`events` too."""
+        cycle = await self._cycle(force=force, only=only, on_loaded=on_loaded)
+        if cycle.notices:
+            self.events.record(cycle.notices, self.clock(), self._label_of)
+        return cycle
+
+    def _label_of(self, session_no: str) -> str:
+        state = self.poller.states.get(session_no)
+        return state.entry.label if state is not None else ""
+
+    async def _cycle(
         self, *, force: bool = False, only: list[str] | None = None, on_loaded: Callable[[], None] | None = None
     ) -> Cycle:
         """Load the first time (``on_loaded`` then shows the cache before any answer), fetch

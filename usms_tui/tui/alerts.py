@@ -165,7 +165,8 @@ def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str],
         case CycleCrashed(error):
             return Said(f"refresh crashed: {safe(repr(error))}", "error", 15)
         case FirstLook(failed):
-            return Said(f"first refresh: {failed} phones failed or unknown; alerts from now on are news", timeout=6)
+            # The state found at start is on screen already: only later changes are alerted.
+            return Said(f"first refresh: {failed} phones already failed or unknown; you will be alerted to new ones")
         case News(events):
             return Said("\n".join(alert_lines(events, name_of, phone_of)), "warning", 10, title="receipts")
         case HooksFailed(results):

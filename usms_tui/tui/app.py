@@ -19,17 +19,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from usms_tui.domain.receipts import mask_phone
-from usms_tui.monitor.notices import News
+from usms_tui.domain.timefmt import format_duration
 from usms_tui.monitor.runtime import Runtime
-from usms_tui.tui.alerts import bar_state, say
+from usms_tui.tui.alerts import bar_state
 from usms_tui.tui.host import ShowsStatus
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.navigation import binding_commands, load_screen
 from usms_tui.tui.screens.main import MainScreen
+from usms_tui.tui.themes import start_theme
+from usms_tui.tui.toasts import ToastingApp, Toasts
 from usms_tui.tui.widgets.status_bar import BarState, account_label
 
 
-class UsmsApp(App[None]):
+class UsmsApp(ToastingApp, App[None]):
     """usms-tui: watch SMS delivery receipts."""
 
     CSS_PATH = "app.tcss"
@@ -41,7 +43,10 @@ class UsmsApp(App[None]):
         Binding("plus", "interval(1)", "interval", key_display="+/-"),
         Binding("minus", "interval(-1)", "shorter interval", key_display="-", show=False),
         Binding("m", "toggle_mask", "mask"),
+        Binding("E", "events", "events"),
         Binding("question_mark", "help", "help", key_display="?"),
+        # Where a screen has no Esc of its own (on the main screen Esc does this as well).
+        Binding("escape", "dismiss_toasts", "dismiss toasts", show=False),
         Binding("q", "quit", "quit"),
     ]
 
@@ -57,14 +62,10 @@ class UsmsApp(App[None]):
         self.startup_notes: list[str] = list(runtime.notes)  # printed before the screen took over
         self._timer: Timer | None = None
         self._account = account_label(runtime.settings)
+        self.toasts = Toasts(self)
 
     def on_mount(self) -> None:
-        theme = self.settings.theme
-        if theme:
-            if theme in self.available_themes:
-                self.theme = theme
-            else:
-                self.notify(f"unknown theme {theme!r}; try ctrl+p → theme", severity="warning", markup=False)
+        start_theme(self, self.settings.theme)
         for note in self.startup_notes:
             # Printed to stderr before start, then hidden by the app's screen: shown again.
             self.notify(note, severity="warning", timeout=15, markup=False)
@@ -79,20 +80,15 @@ class UsmsApp(App[None]):
             self.notify(f"{name} is not available in this build", severity="warning", timeout=4, markup=False)
             return None
 
-    # -- refresh cycle --------------------------------------------------------------------
-
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def run_refresh(self, force: bool = False, only: list[str] | None = None) -> None:
         """One cycle of the controller; then tell the user and the screen, and re-arm the timer.
         A newer call cancels this one (exclusive), and then arms the timer itself."""
         self._cancel_timer()
         cycle = await self.controller.run_cycle(force=force, only=only, on_loaded=self._show_local)
-        for notice in cycle.notices:
-            said = say(notice, self._session_name, self.display_phone)
-            # markup=False: phones, labels and error texts come from files and the API.
-            self.notify(said.message, title=said.title, severity=said.severity, timeout=said.timeout, markup=False)
-            if isinstance(notice, News) and self.settings.bell:
-                self.bell()
+        # Bell once for a cycle with news (markup is off in every toast: it quotes data).
+        if self.toasts.tell(cycle.notices, self._session_name, self.display_phone) and self.settings.bell:
+            self.bell()
         if cycle.report is not None:
             if not isinstance(self.screen, MainScreen):
                 self.controller.recount()  # the main screen recounts from the summaries it builds anyway
@@ -136,8 +132,6 @@ class UsmsApp(App[None]):
         """A phone as the user chose to see it (masked or not)."""
         return mask_phone(phone) if self.mask_phones else phone
 
-    # -- status line ----------------------------------------------------------------------
-
     def bar_state(self) -> BarState:
         """What the status line shows now: the controller's state."""
         return bar_state(self.controller, self._account)
@@ -145,8 +139,6 @@ class UsmsApp(App[None]):
     def _status_changed(self) -> None:
         if isinstance(self.screen, ShowsStatus):
             self.screen.update_status()
-
-    # -- actions --------------------------------------------------------------------------
 
     def action_refresh_now(self) -> None:
         if self.controller.retry():
@@ -173,7 +165,7 @@ class UsmsApp(App[None]):
         delay = self.controller.step_interval(step)
         if delay is not None and self._timer is not None:
             self._arm_timer(delay)
-        self.notify(f"refresh every {self.controller.interval:g} s", timeout=2, markup=False)
+        self.notify(f"refresh every {format_duration(self.controller.interval)}", timeout=2, markup=False)
         self._status_changed()
 
     def action_toggle_mask(self) -> None:
@@ -182,9 +174,15 @@ class UsmsApp(App[None]):
         self._show_local()
 
     def action_help(self) -> None:
-        help_screen = self.screen_class("HelpScreen")
-        if help_screen is not None and not isinstance(self.screen, help_screen):
-            self.push_screen(help_screen())
+        self._open("HelpScreen")
+
+    def action_events(self) -> None:
+        self._open("EventsScreen")
+
+    def _open(self, name: str) -> None:
+        found = self.screen_class(name)
+        if found is not None and not isinstance(self.screen, found):
+            self.push_screen(found())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers every shown key of the current screen too."""

@@ -19,6 +19,7 @@ SCREEN_MODULES: dict[str, str] = {
     "PhonesScreen": "phones",
     "FailuresScreen": "failures",
     "HelpScreen": "help",
+    "EventsScreen": "events",
     "SessionDetailScreen": "session_detail",
     "AddSessionDialog": "add_session",
     "ConfirmDialog": "confirm",

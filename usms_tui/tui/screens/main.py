@@ -60,7 +60,7 @@ class MainScreen(SessionActions, Screen[None]):
         Binding("enter", "open_session", "detail", show=False),
         Binding("v", "phones", "phones"),
         Binding("f", "failures", "failures"),
-        Binding("escape", "clear_filter", "clear filter", show=False),
+        Binding("escape", "clear_filter", "clear filter / dismiss toasts", show=False),
     ]
 
     app: UsmsApp
@@ -251,6 +251,8 @@ class MainScreen(SessionActions, Screen[None]):
         self.query_one(SessionTable).focus()
 
     def action_clear_filter(self) -> None:
+        # Esc also dismisses the toasts here (the main screen has no "back" to go to).
+        self.app.toasts.clear()
         field = self.query_one("#filter", Input)
         field.value = ""  # posts Input.Changed, which redraws the table
         field.remove_class("-active")

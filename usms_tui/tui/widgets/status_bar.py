@@ -140,6 +140,7 @@ class StatusBar(Widget):
         if s.alert:
             second.append(f"  {s.alert}", style=self._style("error"))
         second.append("  │ ")
+        health_start = len(second)
         if s.watchlist_error:
             second.append(f"✗ {safe(s.watchlist_error)}", style=self._style("error"))
         elif s.error:
@@ -155,4 +156,6 @@ class StatusBar(Widget):
             second.append("API –", style=self._style("dim"))
         if s.hook_error:
             second.append(f" · {s.hook_error}", style=self._style("error"))
+        # A click on the API health part opens the events screen (what the errors said).
+        second.stylize(Style.from_meta({"@click": "app.events"}), health_start)
         return Text("\n", end="").join([line, second])
