@@ -189,3 +189,18 @@ def loaded_commands(argv: list[str]) -> list[str]:
 def test_version_and_a_commands_help_load_no_other_command():
     assert loaded_commands(["--version"]) == ["usms_tui.cli.main"]
     assert loaded_commands(["check", "--help"]) == ["usms_tui.cli.check", "usms_tui.cli.main"]
+
+
+def test_assigning_receipts_or_an_entry_makes_the_cached_summary_stale():
+    from dataclasses import replace
+
+    from usms_tui.domain.receipts import Receipt
+    from usms_tui.monitor.poller import SessionState
+    from usms_tui.store.watchlist import WatchedSession
+
+    state = SessionState(WatchedSession("s-1", added_at=0.0))
+    assert state.summary(10.0, 43_200).total == 0
+    state.receipts = [Receipt.from_api({"Phone": "13800000001", "ReceiptResult": "Success"})]
+    assert state.summary(10.0, 43_200).total == 1  # a plain assignment, not only set_receipts
+    state.entry = replace(state.entry, label="renamed")
+    assert state.summary(10.0, 43_200).total == 1 and state._base is not None

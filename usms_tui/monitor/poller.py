@@ -58,13 +58,18 @@ class SessionState:
     first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
     _base: SessionSummary | None = field(default=None, repr=False)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # New receipts or a new entry make the cached summary stale, however they are set
+        # (an assignment as much as set_receipts): a stale summary would show old counts.
+        object.__setattr__(self, name, value)
+        if name in ("receipts", "entry"):
+            object.__setattr__(self, "_base", None)
+
     def set_receipts(self, receipts: list[Receipt]) -> None:
         self.receipts = receipts
-        self._base = None
 
     def set_entry(self, entry: WatchedSession) -> None:
         self.entry = entry
-        self._base = None
 
     def summary(self, now: float, warn_after: float) -> SessionSummary:
         """The session's summary at ``now``. The phones, counts and cost are worked out once
