@@ -40,7 +40,7 @@ async def test_status_line_health_links_to_events_and_interval_toast_says_minute
         await settle(app, pilot)
         from usms_tui.tui.widgets.status_bar import StatusBar
 
-        rendered = app.screen.query_one(StatusBar).render()
+        rendered = app.screen.query_one(StatusBar).query_one("#status-totals").render()
         assert any(
             span.style and not isinstance(span.style, str) and span.style.meta.get("@click") == "app.events"
             for span in rendered.spans

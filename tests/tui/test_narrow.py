@@ -13,8 +13,10 @@ async def test_status_line_keeps_totals_and_api_health_at_60_columns(tmp_path):
         app.clear_notifications()
         await pilot.pause()
         lines = screen_text(app).splitlines()
-        # The first line is cut, not wrapped: the second still shows totals and health.
-        assert lines[0].rstrip().endswith("…")
+        # The first line's head is cut, not wrapped: the countdown keeps its slot at the end
+        # and the second line still shows totals and health.
+        head, _, countdown = lines[0].rstrip().rpartition("…")
+        assert countdown.strip() == "next in 30s" and "refreshed" in head
         assert "overdue" in lines[1] and "API ✓ ok" in lines[1]
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats, histogram, stats
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event, PhoneFailed
 from usms_tui.domain.failures import BatchError, ErrorKind
@@ -61,6 +63,26 @@ class Cycle:
     delay: float | None = None  # seconds until the next cycle; None: none is scheduled
 
 
+class Tally:
+    """Phones per status, overdue sessions and delivery times, added up one summary at a time
+    (a caller with 10,000 sessions can add them in chunks and yield to its event loop)."""
+
+    __slots__ = ("delivery", "overdue", "totals")
+
+    def __init__(self) -> None:
+        self.totals: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
+        self.overdue = 0
+        self.delivery: Counter[int] = Counter()  # delivered phones by delivery time in seconds
+
+    def add(self, summary: SessionSummary) -> None:
+        totals = self.totals
+        for status, count in summary.counts.items():
+            totals[status] += count
+        self.overdue += summary.overdue
+        if summary.counts.get(Status.DELIVERED):
+            self.delivery.update(histogram(summary))
+
+
 # -- the controller ---------------------------------------------------------------------------
 
 
@@ -90,6 +112,7 @@ class RefreshController:
         self.next_at: float | None = None  # clock time of the next cycle; None when none is scheduled
         self.totals: dict[Status, int] = dict.fromkeys(STATUS_ORDER, 0)
         self.overdue = 0  # overdue sessions (see recount)
+        self.delivery: DeliveryStats = NO_DELIVERIES  # over every delivered phone (see recount)
         self.thresholds = Thresholds()  # the alert rules ([alerts] fail_above, overdue_above)
         self.alerts: list[Alert] = []  # the rules crossed at the last recount
         #: What the end of every cycle does for people not watching (hooks, metrics), if anything.
@@ -173,17 +196,19 @@ class RefreshController:
         return sum(1 for state in self.poller.states.values() if state.last_error is not None)
 
     def recount(self, summaries: Iterable[SessionSummary] | None = None) -> None:
-        """Phone totals and overdue sessions, kept so a 1 s countdown never walks 10,000
-        sessions. Pass the summaries when they were just computed anyway."""
+        """Phone totals, overdue sessions and delivery times, kept so a 1 s countdown never
+        walks 10,000 sessions. Pass the summaries when they were just computed anyway."""
         if summaries is None:
             summaries = self.poller.summaries(self.clock()) if self.loaded else ()
-        totals = dict.fromkeys(STATUS_ORDER, 0)
-        overdue = 0
+        tally = Tally()
         for summary in summaries:
-            for status, count in summary.counts.items():
-                totals[status] += count
-            overdue += summary.overdue
-        self.totals, self.overdue = totals, overdue
+            tally.add(summary)
+        self.apply(tally)
+
+    def apply(self, tally: Tally) -> None:
+        """Take the counts of a :class:`Tally` (added up by a caller, e.g. between keys)."""
+        totals, overdue = tally.totals, tally.overdue
+        self.totals, self.overdue, self.delivery = totals, overdue, stats(tally.delivery)
         final = {status: count for status, count in totals.items() if status.is_final}
         figures = Figures(sum(final.values()), sum(final.values()) - final[Status.DELIVERED], overdue)
         self.alerts = evaluate(figures, self.thresholds) if self.thresholds.active else []
@@ -316,4 +341,4 @@ class RefreshController:
         return News(events)
 
 
-__all__ = ["INTERVALS", "MIN_DELAY", "Cycle", "RefreshController"]
+__all__ = ["INTERVALS", "MIN_DELAY", "Cycle", "RefreshController", "Tally"]

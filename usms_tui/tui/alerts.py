@@ -72,6 +72,7 @@ def bar_state(controller: RefreshController, account: str) -> BarState:
         hook_error=hook_text(c.alerting.hooks.results if c.alerting and c.alerting.hooks else ()),
         sessions=len(c.poller.states),
         loading=not c.loaded,
+        delivery=c.delivery,
     )
 
 

@@ -3,7 +3,10 @@
 It speaks the protocol of ``table_base``: ``update({key: values})`` removes rows whose key
 is gone, appends new ones and calls ``update_cell`` only for cells whose value changed, all
 inside one ``batch_update``; ``update_chunked`` does the same while yielding to the event
-loop every ``table_base.CHUNK`` row operations, so a 10,000-row fill never freezes the keys.
+loop every ``table_base.CHUNK`` row operations (or ``table_base.BUDGET`` seconds), so a
+10,000-row fill never freezes the keys. A changed cell repaints only its row, and only when
+that row is on screen: DataTable's ``update_cell`` repaints the whole table, which over SSH
+is a screenful of bytes for one age that ticked.
 
 Cells are ``table_cell.TableCell``: cells that look alike (``0`` in a dim column, an age, a
 bar) are one shared object, so a 10,000-row table adds few long-lived objects beyond its
@@ -21,7 +24,7 @@ from rich.console import JustifyMethod
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -54,6 +57,8 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
     DEFAULT_CSS = """
     KeyedTable { scrollbar-size-vertical: 1; }
     """
+
+    _quiet = False  # inside _update_row: update_cell's whole-table refreshes are left out
 
     # DataTable's own home/end scroll sideways; in a row table they move the cursor.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,12 +150,12 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
 
     async def update_chunked(self, values: Mapping[str, Values]) -> Changes:
         """:meth:`update`, yielding to the event loop between chunks of row operations."""
-        for _ in self._steps(values):
+        for _ in self._steps(values, table_base.Pacer()):
             await asyncio.sleep(0)
         return self.last_changes
 
-    def _steps(self, values: Mapping[str, Values]) -> Iterator[None]:
-        """The diff-update, pausing after every ``table_base.CHUNK`` row operations."""
+    def _steps(self, values: Mapping[str, Values], pacer: table_base.Pacer | None = None) -> Iterator[None]:
+        """The diff-update, pausing when ``pacer`` says so (never without one)."""
         model = self._model
         model.given = values
         wanted = model.wanted()
@@ -164,23 +169,45 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
                 for key in diff.gone:
                     self.remove_row(key)
                     del model.shown[key]
-            for done, key in enumerate(diff.changed, 1):
+            for key in diff.changed:
                 self._update_row(key, model.shown[key], wanted[key])
                 model.shown[key] = wanted[key]
-                if done % table_base.CHUNK == 0:
+                if pacer is not None and pacer.due():
                     yield
-            for done, key in enumerate(diff.new, len(diff.changed) + 1):
+                    pacer.restart()
+            for key in diff.new:
                 row = wanted[key]
                 self.add_row(*(self._cell(key, i, value) for i, value in enumerate(row)), key=key)
                 model.shown[key] = row
-                if done % table_base.CHUNK == 0:
+                if pacer is not None and pacer.due():
                     yield
+                    pacer.restart()
         self.last_changes = Changes(len(diff.new), removed, len(diff.changed))
 
     def _update_row(self, key: str, old: Values, new: Values) -> None:
-        for index, (before, after) in enumerate(zip(old, new, strict=True)):
-            if before != after:
-                self.update_cell(key, self._column_keys[index], self._cell(key, index, after))
+        self._quiet = True  # update_cell's whole-table refresh; the row is repainted below
+        try:
+            for index, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before != after:
+                    self.update_cell(key, self._column_keys[index], self._cell(key, index, after))
+        finally:
+            self._quiet = False
+        self._repaint_row(key)
+
+    def _repaint_row(self, key: str) -> None:
+        """Repaint one row if it is on screen (rows are one line high in a fixed layout)."""
+        if not self._fixed_layout():
+            self.refresh()
+            return
+        y = self.get_row_index(key) + (self.header_height if self.show_header else 0)
+        region = Region(0, y, max(self.size.width, self.virtual_size.width), 1)
+        if self.window_region.overlaps(region):
+            self.refresh(region.translate(-self.scroll_offset))
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if self._quiet and not regions and not layout and not recompose:
+            return self  # a cell update: _update_row repaints just its row
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def order_by(self, rank: Callable[[str], Any]) -> None:
         """Sort rows by ``rank(key)``, stably, keeping the cursor on the same row."""

@@ -1,7 +1,12 @@
-"""The status line: account, refresh times and countdown, API health and totals.
+"""The status line: account, refresh times and countdown, totals, delivery times, API health.
 
-Two lines, so it fits 80 columns: who/when on the first, what (totals) and API health on the
-second. It only renders a :class:`BarState`; the app computes that state.
+Two lines, so it fits 80 columns: who/when on the first, what (totals, delivery times) and API
+health on the second. It only renders a :class:`BarState`; the app computes that state.
+
+Drawn in three parts that each repaint only when their own text changes: the first row's
+head, the countdown slot at its end (the only part that changes every second) and the second
+row. Setting the same state again, or one whose countdown reads the same, writes nothing to
+the terminal: over SSH an idle screen should cost next to no bandwidth.
 """
 
 from __future__ import annotations
@@ -10,16 +15,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widget import Widget
 
 from usms_tui.config.login import OAUTH
+from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats
 from usms_tui.domain.receipts import Status
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.text import shorten
+from usms_tui.tui.widgets.countdown import Countdown, countdown_part
+from usms_tui.tui.widgets.text_part import Part, Piece, TextPart
 
 if TYPE_CHECKING:
     from usms_tui.config.settings import Settings
@@ -46,6 +56,7 @@ class BarState:
     hook_error: str = ""  # the last event hook's failure ("" when it ran, or there is none)
     sessions: int = 0
     loading: bool = False
+    delivery: DeliveryStats = NO_DELIVERIES  # delivery times of every delivered phone
 
 
 def account_label(settings: Settings) -> str:
@@ -76,15 +87,34 @@ class StatusBar(Widget):
         "status-bar--dim",
     }
 
-    # Textual wraps rendered Text by the widget's CSS, not by Text.no_wrap: without these
-    # a narrow terminal wraps the first line and pushes totals and API health out of sight.
+    # Textual wraps rendered Text by the widget's CSS, not by Text.no_wrap: the parts are
+    # nowrap with an ellipsis, so a narrow terminal cuts the head rather than pushing totals
+    # and API health out of sight.
     DEFAULT_CSS = """
-    StatusBar { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusBar { height: 2; }
+    StatusBar > Horizontal { height: 1; }
+    StatusBar #status-head { width: 1fr; }
+    StatusBar Countdown { text-align: right; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._state = BarState(loading=True)
+        self._head = TextPart(self._style, id="status-head")
+        self._countdown = Countdown(self._style)
+        self._totals = TextPart(self._style, id="status-totals")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield self._head
+            yield self._countdown
+        yield self._totals
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
+        self._show()  # the wording of the second row depends on the width
 
     @property
     def state(self) -> BarState:
@@ -94,68 +124,95 @@ class StatusBar(Widget):
     def state(self, state: BarState) -> None:
         if state != self._state:
             self._state = state
-            self.refresh()
+            self._show()
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"status-bar--{name}", partial=True)
+    @property
+    def plain(self) -> str:
+        """Both rows as text (the head and the countdown joined as on screen, for tests)."""
+        return f"{self._head.plain}{self._countdown.plain}\n{self._totals.plain}"
 
-    def render(self) -> Text:
+    def _show(self) -> None:
         s = self._state
         wide = self.size.width >= 110
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append("usms-tui ", style="bold")
-        line.append(s.account, style=self._style("dim"))
-        if s.loading and (s.stopped or s.watchlist_error):
-            line.append("  watchlist not loaded")
-        elif s.loading:
-            line.append("  loading watchlist and cache…")
-        elif s.last_refresh is None:
-            line.append("  never refreshed")
-        else:
-            line.append(f"  refreshed {format_local_time(s.last_refresh, with_date=wide)}")
-        if s.refreshing:
-            line.append("  ⟳ refreshing…")
-        elif s.stopped:
-            line.append("  ■ stopped: press r", style=self._style("error"))
-        elif s.paused:
-            line.append("  ‖ paused (p)", style=self._style("overdue"))
-        elif s.next_in is not None:
-            line.append(f"  next in {format_duration(s.next_in)}")
-        line.append(f"  every {format_duration(s.interval)}", style=self._style("dim"))
-
-        second = Text(no_wrap=True, overflow="ellipsis", end="")
-        for status in (Status.DELIVERED, Status.FAILED, Status.UNKNOWN, Status.PENDING):
-            count = s.totals.get(status, 0)
-            style = self._style(status.value) if count else self._style("dim")
-            second.append(f"{STATUS_SYMBOLS[status]}{count}", style=style)
-            second.append(f" {status.value}  " if wide else " ")
-        other = s.totals.get(Status.OTHER, 0)
-        if other:
-            second.append(
-                f"{STATUS_SYMBOLS[Status.OTHER]}{other}" + (" other  " if wide else " "), style=self._style("other")
-            )
-        second.append(
-            f"{OVERDUE_SYMBOL}{s.overdue} overdue", style=self._style("overdue") if s.overdue else self._style("dim")
+        self._head.show(head_part(s, wide))
+        self._countdown.show(
+            countdown_part(refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in)
         )
-        if s.alert:
-            second.append(f"  {s.alert}", style=self._style("error"))
-        second.append("  │ ")
-        health_start = len(second)
-        if s.watchlist_error:
-            second.append(f"✗ {safe(s.watchlist_error)}", style=self._style("error"))
-        elif s.error:
-            health = f"API ✗ {s.error}"
-            if s.failures > 1:
-                health += f" ×{s.failures}"
-            if s.stale:
-                health += f" · {s.stale} stale"
-            second.append(health, style=self._style("error"))
-        elif s.last_refresh is not None:
-            second.append("API ✓ ok", style=self._style("ok"))
-        else:
-            second.append("API –", style=self._style("dim"))
-        if s.hook_error:
-            second.append(f" · {s.hook_error}", style=self._style("error"))
-        # A click on the API health part opens the events screen (what the errors said).
-        second.stylize(Style.from_meta({"@click": "app.events"}), health_start)
-        return Text("\n", end="").join([line, second])
+        self._totals.show(totals_part(s, wide, self.content_size.width))
+
+    def _style(self, name: str) -> Style | str:
+        if name.endswith(LINK):
+            # A click on the API health part opens the events screen (what the errors said).
+            base = self._style(name.removesuffix(LINK)) if name != LINK else ""
+            return Style.parse(base) + OPENS_EVENTS if isinstance(base, str) else base + OPENS_EVENTS
+        if name == "bold":
+            return name
+        return self.get_component_rich_style(f"status-bar--{name}", partial=True)
+
+
+#: A style name ending so is a link to the events screen.
+LINK = " link"
+OPENS_EVENTS = Style.from_meta({"@click": "app.events"})
+
+
+def head_part(s: BarState, wide: bool) -> Part:
+    """The first row before the countdown: who, when refreshed, how often."""
+    pieces: list[Piece] = [("usms-tui ", "bold"), (s.account, "dim")]
+    if s.loading and (s.stopped or s.watchlist_error):
+        pieces.append(("  watchlist not loaded", ""))
+    elif s.loading:
+        pieces.append(("  loading watchlist and cache…", ""))
+    elif s.last_refresh is None:
+        pieces.append(("  never refreshed", ""))
+    else:
+        pieces.append((f"  refreshed {format_local_time(s.last_refresh, with_date=wide)}", ""))
+    pieces.append((f"  every {format_duration(s.interval)}", "dim"))
+    return tuple(pieces)
+
+
+def delivery_words(stats: DeliveryStats, wide: bool) -> str:
+    """``delivery p50 3s p95 6s`` (``… · max 9s`` too when wide); "" when none delivered."""
+    if stats.p50 is None:
+        return ""
+    if wide:
+        return f"delivery {stats.describe()}"
+    return f"delivery p50 {format_duration(stats.p50)} p95 {format_duration(stats.p95)}"
+
+
+def totals_part(s: BarState, wide: bool, width: int = 0) -> Part:
+    """The second row: phones per status, overdue, alerts, delivery times (only if they fit
+    in ``width`` cells beside the rest: API health matters more), API health."""
+    pieces: list[Piece] = []
+    for status in (Status.DELIVERED, Status.FAILED, Status.UNKNOWN, Status.PENDING):
+        count = s.totals.get(status, 0)
+        pieces.append((f"{STATUS_SYMBOLS[status]}{count}", status.value if count else "dim"))
+        pieces.append((f" {status.value}  " if wide else " ", ""))
+    other = s.totals.get(Status.OTHER, 0)
+    if other:
+        pieces.append((f"{STATUS_SYMBOLS[Status.OTHER]}{other}" + (" other  " if wide else " "), "other"))
+    pieces.append((f"{OVERDUE_SYMBOL}{s.overdue} overdue", "overdue" if s.overdue else "dim"))
+    if s.alert:
+        pieces.append((f"  {s.alert}", "error"))
+    delivery = delivery_words(s.delivery, wide)
+    at = len(pieces)
+    pieces.append(("  │ ", ""))
+    health_at = len(pieces)
+    if s.watchlist_error:
+        pieces.append((f"✗ {safe(s.watchlist_error)}", "error"))
+    elif s.error:
+        health = f"API ✗ {s.error}"
+        if s.failures > 1:
+            health += f" ×{s.failures}"
+        if s.stale:
+            health += f" · {s.stale} stale"
+        pieces.append((health, "error"))
+    elif s.last_refresh is not None:
+        pieces.append(("API ✓ ok", "ok"))
+    else:
+        pieces.append(("API –", "dim"))
+    if s.hook_error:
+        pieces.append((f" · {s.hook_error}", "error"))
+    pieces[health_at:] = [(text, name + LINK) for text, name in pieces[health_at:]]
+    if delivery and sum(cell_len(text) for text, _ in pieces) + 2 + cell_len(delivery) <= width:
+        pieces.insert(at, (f"  {delivery}", ""))
+    return tuple(pieces)
