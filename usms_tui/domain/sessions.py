@@ -24,6 +24,7 @@ class WatchedSession:
     phones: tuple[str, ...] = ()  # phones the message went to, shown pending until a receipt
     note: str = ""
     archived: bool = False  # kept, but not polled
+    project_id: str | None = None  # None: the settings' project
 
     @property
     def display_name(self) -> str:
