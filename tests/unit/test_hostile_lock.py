@@ -31,12 +31,12 @@ PAUSED_WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     import usms_tui.store.watchlist as module
-    real = module.fetch
+    real = module.fetch_many
     def paused(*args, **kwargs):
         print("holding", flush=True)
         sys.stdin.readline()
         return real(*args, **kwargs)
-    module.fetch = paused
+    module.fetch_many = paused
     module.Watchlist(Path(sys.argv[1])).add([module.WatchedSession("from-a")])
     print("added", flush=True)
     """

@@ -207,6 +207,11 @@ def _failing_connections(monkeypatch, error):
                 raise sqlite3.OperationalError(error)
             return super().execute(sql, *args)
 
+        def executemany(self, sql, rows):
+            if sql.startswith(("INSERT INTO sessions", "UPDATE sessions")):
+                raise sqlite3.OperationalError(error)
+            return super().executemany(sql, rows)
+
     real = sqlite3.connect
     monkeypatch.setattr(watchlist_db.sqlite3, "connect", lambda *a, **k: real(*a, factory=Failing, **k))
 

@@ -173,7 +173,7 @@ def test_another_programs_database_and_a_newer_schema_are_refused(tmp_path):
         ("added_at", "1" * 4000, "added_at 'inf' is not a usable"),
         ("sent_at", 1e300, "sent_at"),
         ("label", b"blob", "label is not text"),
-        ("phones", "not json", "phones is not a JSON list"),
+        ("phones", "[not json", "phones is not a JSON list"),
         ("archived", 7, "archived is not 0 or 1"),
     ],
 )

@@ -39,6 +39,7 @@ from usms_tui.store.watchlist_db import (
     db_for,
     failed,
     fetch,
+    fetch_many,
     is_sqlite,
     migrate,
     rows_to_sessions,
@@ -295,15 +296,14 @@ class Watchlist:
             for done in (report.added, report.updated, report.unchanged):
                 done.clear()  # a retry after a busy database starts again
             written.clear()
+            known = fetch_many(conn, self.path, list(dict.fromkeys(e.session_no for e in cleaned)))
+            inserted: set[str] = set()
             for entry in cleaned:
-                old = written.get(entry.session_no) or fetch(conn, self.path, entry.session_no)
+                old = written.get(entry.session_no) or known.get(entry.session_no)
                 if old is None:
-                    new = dataclasses.replace(entry, added_at=entry.added_at or now)
-                    conn.execute(
-                        f"INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", session_to_row(new)
-                    )
+                    written[entry.session_no] = dataclasses.replace(entry, added_at=entry.added_at or now)
+                    inserted.add(entry.session_no)
                     report.added.append(entry.session_no)
-                    written[entry.session_no] = new
                     continue
                 new = dataclasses.replace(
                     old,
@@ -322,8 +322,12 @@ class Watchlist:
                 else:
                     report.unchanged.append(entry.session_no)
                 if new != old:
-                    conn.execute(_UPDATE, (*session_to_row(new)[1:], new.session_no))
                     written[entry.session_no] = new
+            conn.executemany(
+                f"INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [session_to_row(s) for no, s in written.items() if no in inserted],
+            )
+            conn.executemany(_UPDATE, [(*session_to_row(s)[1:], no) for no, s in written.items() if no not in inserted])
             return bool(written)
 
         if cleaned:

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     label      TEXT NOT NULL DEFAULT '',
     added_at   REAL NOT NULL,
     sent_at    REAL,
-    phones     TEXT NOT NULL DEFAULT '[]',  -- JSON list, in the order given
+    phones     TEXT NOT NULL DEFAULT '',  -- one a line in the order given (or a JSON list)
     note       TEXT NOT NULL DEFAULT '',
     archived   INTEGER NOT NULL DEFAULT 0,
     project_id TEXT,                     -- NULL: the settings' project
@@ -179,22 +179,16 @@ def row_to_session(row: tuple[Any, ...]) -> WatchedSession:
             raise ValueError(f"{what} is not text")
     if project_id is not None and not isinstance(project_id, str):
         raise ValueError("project_id is not text")
-    if phones == "[]":
-        numbers: tuple[str, ...] = ()
-    else:
-        try:
-            numbers = tuple(json.loads(phones))
-        except ValueError:
-            numbers = (0,)  # type: ignore[assignment]
-        if not all(isinstance(p, str) for p in numbers):
-            raise ValueError("phones is not a JSON list of texts")
+    numbers = decode_phones(phones)
     if archived not in (0, 1):
         raise ValueError("archived is not 0 or 1")
     return WatchedSession(
         session_no=session_no,
         label=label,
         added_at=added_at if type(added_at) is float and 0 <= added_at < 1e11 else _moment(added_at, "added_at"),
-        sent_at=None if sent_at is None else _moment(sent_at, "sent_at"),
+        sent_at=sent_at
+        if sent_at is None or (type(sent_at) is float and 0 <= sent_at < 1e11)
+        else _moment(sent_at, "sent_at"),
         phones=numbers,
         note=note,
         archived=bool(archived),
@@ -213,13 +207,34 @@ def rows_to_sessions(path: Path, rows: Any) -> list[WatchedSession]:
     return sessions
 
 
+def encode_phones(phones: tuple[str, ...]) -> str:
+    """One line per phone (cheap to split at 100,000 sessions); JSON when a phone itself
+    holds a line break or the first starts like JSON."""
+    if any("\n" in p for p in phones) or (phones and phones[0].startswith("[")):
+        return json.dumps(list(phones), ensure_ascii=False)
+    return "\n".join(phones)
+
+
+def decode_phones(text: str) -> tuple[str, ...]:
+    """Inverse of :func:`encode_phones`; ``ValueError`` for what it cannot have written."""
+    if not text.startswith("["):
+        return tuple(text.split("\n")) if text else ()
+    try:
+        numbers = json.loads(text)
+    except ValueError:
+        numbers = None
+    if not isinstance(numbers, list) or not all(isinstance(p, str) for p in numbers):
+        raise ValueError("phones is not a JSON list of texts")
+    return tuple(numbers)
+
+
 def session_to_row(session: WatchedSession) -> tuple[Any, ...]:
     return (
         session.session_no,
         session.label,
         session.added_at,
         session.sent_at,
-        json.dumps(list(session.phones), ensure_ascii=False),
+        encode_phones(session.phones),
         session.note,
         int(session.archived),
         session.project_id,
@@ -300,6 +315,16 @@ def migrate(legacy: Path, database: Path) -> None:
 def db_for(configured: Path) -> Path:
     """:func:`database_path` of a path whose symlinks are already resolved."""
     return configured.with_suffix(".db") if configured.suffix.lower() == ".json" else configured
+
+
+def fetch_many(conn: sqlite3.Connection, path: Path, session_nos: list[str]) -> dict[str, WatchedSession]:
+    """The watched sessions among ``session_nos``, by SessionNo (indexed reads, in chunks)."""
+    found: dict[str, WatchedSession] = {}
+    for start in range(0, len(session_nos), 500):
+        chunk = session_nos[start : start + 500]
+        rows = conn.execute(SELECT + f" WHERE session_no IN ({','.join('?' * len(chunk))})", chunk)
+        found.update((s.session_no, s) for s in rows_to_sessions(path, rows))
+    return found
 
 
 def fetch(conn: sqlite3.Connection, path: Path, session_no: str) -> WatchedSession | None:
