@@ -350,8 +350,11 @@ def test_a_bom_is_accepted_by_from_and_by_the_watchlist_alike(run, tmp_path):
     source = tmp_path / "in.txt"
     source.write_bytes(b"\xef\xbb\xbfs-1\n")
     assert run("add", "--from", source).returncode == 0
-    data = run.watchlist.read_bytes()
-    run.watchlist.write_bytes(b"\xef\xbb\xbf" + data)  # an editor on Windows saved it
+    out = run("list", "--json")
+    assert out.returncode == 0 and [s["session_no"] for s in json.loads(out.stdout)["sessions"]] == ["s-1"]
+    # A JSON watchlist an editor on Windows saved (with a BOM) is still read when it moves.
+    run.watchlist.with_suffix(".db").unlink()
+    run.watchlist.write_bytes(b'\xef\xbb\xbf{"version": 1, "sessions": [{"session_no": "s-1"}]}')
     out = run("list", "--json")
     assert out.returncode == 0 and [s["session_no"] for s in json.loads(out.stdout)["sessions"]] == ["s-1"]
     assert run("add", "s-2").returncode == 0

@@ -3,7 +3,8 @@ alerts, settings and literal rendering of untrusted text. Time is a ManualClock;
 
 from __future__ import annotations
 
-import json
+import contextlib
+import sqlite3
 
 from usms_tui.domain.receipts import Receipt
 from usms_tui.simulator import Fault
@@ -201,8 +202,8 @@ async def test_markup_and_escapes_from_the_api_render_literally(tmp_path):
     evil = "[bold red]x[/] \x1b[31mEVIL"
     app = make_test_app(tmp_path, extra=[WatchedSession("evil-1", label="EVIL-LABEL", added_at=NOW, sent_at=NOW - 60)])
     # `add` refuses such a label; a hand-edited watchlist can still hold one.
-    path = app.watchlist.path
-    path.write_text(path.read_text().replace('"EVIL-LABEL"', json.dumps(evil)))
+    with contextlib.closing(sqlite3.connect(app.watchlist.path)) as conn, conn:
+        conn.execute("UPDATE sessions SET label = ? WHERE session_no = 'evil-1'", (evil,))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         app.poller.states["evil-1"].receipts = [

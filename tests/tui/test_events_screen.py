@@ -55,7 +55,7 @@ async def test_broken_watchlist_is_said_once(tmp_path):
     app = make_test_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        (tmp_path / "watchlist.json").write_text("{not json")
+        app.rig.watchlist.path.write_text("{not json")  # saved broken from elsewhere
         for _ in range(3):
             await pilot.press("r")
             await settle(app, pilot)

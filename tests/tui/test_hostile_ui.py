@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+
 from tests.tui.conftest import make_test_app, screen_text, settle
 
 SIZE = (100, 30)
@@ -12,16 +15,16 @@ async def test_a_label_edit_while_the_watchlist_holds_a_huge_number_is_an_error_
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         path = app.watchlist.path
-        good = path.read_bytes()
-        # Someone saves the file with a 4,000-digit time: it parses, then overflows float().
-        hostile = good.replace(b'"added_at": ', b'"added_at": ' + b"1" * 4000 + b', "x": ', 1)
-        path.write_bytes(hostile)
+        # Someone edits the database with a 4,000-digit time (SQLite keeps it as text).
+        with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+            conn.execute("UPDATE sessions SET added_at = ?", ("1" * 4000,))
+        hostile = path.read_bytes()
         await pilot.press("down", "l")
         await pilot.pause()
         await pilot.press(*"payroll", "enter")
         await settle(app, pilot)
         messages = [n.message for n in app._notifications]
-        assert any("label not changed" in m and "a number with 4000 digits" in m for m in messages), messages
+        assert any("label not changed" in m and "is not a usable Unix time" in m for m in messages), messages
         assert path.read_bytes() == hostile  # refused, and left as it was
         assert app.return_code is None and app.is_running
 

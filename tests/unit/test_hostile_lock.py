@@ -24,19 +24,19 @@ from usms_tui.store import filelock
 from usms_tui.store.filelock import LockTimeout, lock_path_for, locked
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
-#: A writer that stops inside its read-modify-write (after reading, before replacing the
-#: file) until told to go on: the moment a second writer getting in would lose an add.
+#: A writer that stops inside its read-modify-write (after reading, before writing its row)
+#: until told to go on: the moment a second writer getting in would lose an add.
 PAUSED_WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
     import usms_tui.store.watchlist as module
-    real = module.atomic_write_bytes
+    real = module.fetch_many
     def paused(*args, **kwargs):
         print("holding", flush=True)
         sys.stdin.readline()
         return real(*args, **kwargs)
-    module.atomic_write_bytes = paused
+    module.fetch_many = paused
     module.Watchlist(Path(sys.argv[1])).add([module.WatchedSession("from-a")])
     print("added", flush=True)
     """

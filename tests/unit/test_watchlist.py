@@ -1,4 +1,4 @@
-"""The watchlist file: validation, merging, atomic locked writes, corrupt files left alone."""
+"""The watchlist: validation, merging, locked transactional writes, corrupt files left alone."""
 
 from __future__ import annotations
 
@@ -54,24 +54,15 @@ def test_missing_file_is_empty_and_not_created(path):
     assert not path.exists()
 
 
-def test_add_writes_versioned_pretty_json_in_insertion_order(path):
+def test_add_keeps_insertion_order_and_every_field(path):
     wl = Watchlist(path, clock=clock_at(1234.5))
     report = wl.add([WatchedSession("b"), WatchedSession("a", label="x", sent_at=1000, phones=("1", "2"))])
     assert report == AddReport(added=["b", "a"], updated=[], refused=[])
-    data = json.loads(path.read_text())
-    assert data["version"] == 1
-    assert [s["session_no"] for s in data["sessions"]] == ["b", "a"]
-    assert data["sessions"][1] == {
-        "session_no": "a",
-        "label": "x",
-        "added_at": 1234.5,
-        "sent_at": 1000,
-        "phones": ["1", "2"],
-        "note": "",
-        "archived": False,
-    }
-    assert path.read_text().startswith('{\n  "version": 1')
-    assert Watchlist(path).load() == wl.sessions()
+    assert wl.path == path.with_suffix(".db") and not path.exists()
+    loaded = Watchlist(path).load()
+    assert [s.session_no for s in loaded] == ["b", "a"]
+    assert loaded[1] == WatchedSession("a", label="x", added_at=1234.5, sent_at=1000.0, phones=("1", "2"))
+    assert loaded == wl.sessions()
 
 
 def test_add_existing_merges_instead_of_doubling(path):
@@ -125,13 +116,17 @@ def test_remove_and_update(path):
         wl.update("a", session_no="other")
 
 
-def test_unknown_keys_are_kept_on_rewrite(path):
+def test_unknown_keys_of_a_migrated_file_are_kept(path):
+    import sqlite3
+
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"version": 1, "owner": "ops", "sessions": [{"session_no": "a", "colour": "red"}]}))
-    Watchlist(path).add([WatchedSession("b")])
-    data = json.loads(path.read_text())
-    assert data["owner"] == "ops"
-    assert data["sessions"][0]["colour"] == "red"
+    wl = Watchlist(path)
+    wl.add([WatchedSession("b")])
+    with sqlite3.connect(wl.path) as conn:
+        assert json.loads(conn.execute("SELECT value FROM meta WHERE key = 'extras'").fetchone()[0]) == {"owner": "ops"}
+        assert conn.execute("SELECT extras FROM sessions WHERE session_no = 'a'").fetchone()[0] == '{"colour": "red"}'
+    conn.close()
 
 
 def test_empty_file_is_an_empty_watchlist(path):
@@ -182,7 +177,7 @@ def test_reload_if_changed_sees_another_writer(path):
     assert mine.reload_if_changed()
     assert [s.session_no for s in mine.sessions()] == ["new"]
     assert not mine.reload_if_changed()
-    os.unlink(path)
+    os.unlink(mine.path)
     assert mine.reload_if_changed() and mine.sessions() == []
 
 
@@ -200,45 +195,60 @@ def test_unwritable_folder_is_a_clear_error_and_loses_nothing(path):
     assert path.read_bytes() == raw
 
 
-def test_permission_denied_on_write_is_a_clear_error(path, monkeypatch):
-    # The same path as an unwritable folder, checkable when the tests run as root.
-    import tempfile
+def _failing_connections(monkeypatch, error):
+    """Make every write of a session fail in SQLite with ``error`` (disk full, denied...)."""
+    import sqlite3
 
+    from usms_tui.store import watchlist_db
+
+    class Failing(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if sql.startswith(("INSERT INTO sessions", "UPDATE sessions")):
+                raise sqlite3.OperationalError(error)
+            return super().execute(sql, *args)
+
+        def executemany(self, sql, rows):
+            if sql.startswith(("INSERT INTO sessions", "UPDATE sessions")):
+                raise sqlite3.OperationalError(error)
+            return super().executemany(sql, rows)
+
+    real = sqlite3.connect
+    monkeypatch.setattr(watchlist_db.sqlite3, "connect", lambda *a, **k: real(*a, factory=Failing, **k))
+
+
+def _snapshot(wl):
+    return [s.session_no for s in Watchlist(wl.configured_path).load()]
+
+
+def test_permission_denied_on_write_is_a_clear_error(path, monkeypatch):
     wl = Watchlist(path)
     wl.add([WatchedSession("keep")])
-    raw = path.read_bytes()
-
-    def denied(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
-    with pytest.raises(WatchlistError, match=r"cannot write watchlist .*Permission denied.*left as it was"):
+    _failing_connections(monkeypatch, "attempt to write a readonly database")
+    with pytest.raises(WatchlistError, match=r"cannot write watchlist .*readonly.*left as it was"):
         wl.add([WatchedSession("more")])
-    assert path.read_bytes() == raw
+    monkeypatch.undo()
+    assert _snapshot(wl) == ["keep"]
 
 
 def test_disk_full_is_a_clear_error_and_loses_nothing(path, monkeypatch):
     wl = Watchlist(path)
     wl.add([WatchedSession("keep")])
-    raw = path.read_bytes()
-
-    def full(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(WatchlistError, match="No space left on device"):
+    _failing_connections(monkeypatch, "database or disk is full")
+    with pytest.raises(WatchlistError, match="disk is full"):
         wl.add([WatchedSession("more")])
     monkeypatch.undo()
-    assert path.read_bytes() == raw
-    assert sorted(os.listdir(path.parent)) == ["watchlist.json", "watchlist.json.lock"]  # temp removed
+    assert _snapshot(wl) == ["keep"]
+    assert sorted(os.listdir(path.parent)) == ["watchlist.db", "watchlist.json.lock"]  # no -wal left over
     assert [s.session_no for s in wl.sessions()] == ["keep"]
 
 
 def test_stale_temp_files_are_cleaned_under_the_lock(path):
     Watchlist(path).add([WatchedSession("a")])
-    (path.parent / ".watchlist.json.abc123.tmp").write_text("half")
+    (path.parent / ".watchlist.json.abc123.tmp").write_text("half")  # from the JSON days
+    (path.parent / ".watchlist.db.migrate.tmp").write_text("half")  # a killed migration
     Watchlist(path).add([WatchedSession("b")])
     assert not (path.parent / ".watchlist.json.abc123.tmp").exists()
+    assert not (path.parent / ".watchlist.db.migrate.tmp").exists()
 
 
 def test_any_sessions_round_trip_through_the_file(tmp_path):

@@ -66,11 +66,13 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 def open_watchlist(settings: Settings) -> Watchlist:
-    """The watchlist, loaded. A corrupt file raises WatchlistError (one line, exit 2)."""
+    """The watchlist, opened and checked (its sessions are read when first asked for, so an
+    ``add`` of one session does not read 100,000). A corrupt file raises WatchlistError
+    (one line, exit 2)."""
     from usms_tui.store.watchlist import Watchlist
 
     watchlist = Watchlist(settings.watchlist_path)
-    watchlist.load()
+    watchlist.check()
     return watchlist
 
 

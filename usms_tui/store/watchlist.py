@@ -1,21 +1,25 @@
-"""The watchlist: the user's own list of SessionNos, a versioned, human-readable JSON file.
+"""The watchlist: the user's own list of SessionNos, in an SQLite database (see
+:mod:`usms_tui.store.watchlist_db` for its file name and the move from the old JSON file).
 
 It must never be lost or silently rewritten:
 
-* every write is atomic (see :mod:`usms_tui.atomic`), so a reader or a killed writer never
-  leaves a half-written file;
-* every read-modify-write holds a cross-process lock (:mod:`usms_tui.filelock`) and re-reads
-  the file under it, so ``add`` from several shells at once loses nothing;
+* every change is one SQLite transaction (WAL, ``synchronous = FULL``), so a reader or a
+  killed writer never sees half of it, and a confirmed change is on disk;
+* every read-modify-write also holds the cross-process lock (:mod:`usms_tui.filelock`) the
+  JSON watchlist used, so a hung holder gives a clear error and old copies still serialise;
+* a change touches only the rows it changes: adding one session to 100,000 costs what adding
+  it to 100 costs;
 * a corrupt file, or one written by a newer version, is an error naming the file and the
   problem, and the file is left byte-for-byte as it was;
-* keys this version does not know (in the document or in a session) are kept on rewrite.
+* keys this version does not know (from a migrated JSON file) are kept in their rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-import stat
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,17 +27,26 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import (
-    MAX_SESSION_NO_LENGTH,
-    WatchedSession,
-    validate_label,
-    validate_project_id,
-    validate_session_no,
-)
-from usms_tui.domain.timefmt import parse_time
-from usms_tui.store.atomic import atomic_write_bytes, remove_stale_temps
+from usms_tui.domain.sessions import MAX_SESSION_NO_LENGTH, WatchedSession, validate_project_id, validate_session_no
+from usms_tui.store.atomic import ensure_private_dir, remove_stale_temps
 from usms_tui.store.filelock import LockTimeout, locked
-from usms_tui.store.watchlist_format import _FIELDS, FORMAT_VERSION, _Document, _parse, _serialize
+from usms_tui.store.watchlist_db import (
+    COLUMNS,
+    SELECT,
+    Signature,
+    check_regular,
+    connect,
+    db_for,
+    failed,
+    fetch,
+    fetch_many,
+    is_sqlite,
+    migrate,
+    rows_to_sessions,
+    session_to_row,
+    signature_of,
+)
+from usms_tui.store.watchlist_format import _FIELDS, FORMAT_VERSION, check_label, check_times
 
 __all__ = [
     "FORMAT_VERSION",
@@ -66,15 +79,12 @@ def _merge_phones(old: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
     return tuple(merged)
 
 
-def _open_nonblocking(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
-
-
-def _check_label(label: str) -> None:
-    try:
-        validate_label(label)
-    except ValueError as error:
-        raise ValueError(f"label: {error}") from None
+_EDITABLE = (*_FIELDS[1:], "project_id")
+_UPDATE = (
+    "UPDATE sessions SET label = ?, added_at = ?, sent_at = ?, phones = ?, note = ?, archived = ?,"
+    " project_id = ? WHERE session_no = ?"
+)
+_BUMP = "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 
 
 def _check_project(project_id: str) -> str:
@@ -84,103 +94,189 @@ def _check_project(project_id: str) -> str:
         raise ValueError(f"project_id: {error}") from None
 
 
-def _check_times(entry: WatchedSession) -> None:
-    """Refuse a time the file could not hold or a later read would refuse (NaN, 1e300, ...):
-    imported JSON (``list --json`` from elsewhere) carries ``sent_at`` numbers unchecked."""
-    for name in ("added_at", "sent_at"):
-        value = getattr(entry, name)
-        if value is not None:
-            try:
-                parse_time(value)
-            except (TypeError, ValueError, OverflowError):
-                raise ValueError(f"{name} {value!r} is not a usable time") from None
-
-
 class Watchlist:
-    """The watchlist file at ``path``. Reads are lock-free (writes are atomic); writes are locked."""
+    """The watchlist database for the configured ``path``. Reads need no lock (SQLite's
+    snapshots); writes are locked. Sessions are read lazily and kept in memory once read."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time, *, lock_timeout: float = 30.0) -> None:
-        self.path = Path(path)
+        configured = Path(path)
+        # A watchlist that is a symlink (kept in a dotfiles repo, say) stays one: its
+        # database and lock sit beside the file it points to.
+        self._target = Path(os.path.realpath(configured)) if os.path.islink(configured) else configured
+        #: The database. ``configured_path`` is what the settings named (maybe the old JSON file).
+        self.path = db_for(self._target)
+        self.configured_path = configured
+        self._legacy = self._target  # where a JSON watchlist to migrate may be
         self._clock = clock
         self._lock_timeout = lock_timeout
-        self._sessions: list[WatchedSession] = []
-        self._signature: tuple[int, int, int] | None = None
+        self._sessions: list[WatchedSession] | None = None
+        self._index: dict[str, int] = {}
+        self._signature: Signature = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _needs_migration(self) -> bool:
+        if check_regular(self.path):
+            # JSON sitting at the database's own path (a setting that does not end in .json).
+            return self._legacy == self.path and os.path.getsize(self.path) > 0 and not is_sqlite(self.path)
+        return self._legacy != self.path and check_regular(self._legacy)
+
+    def _migrate(self) -> None:
+        try:
+            if self._needs_migration():
+                migrate(self._legacy, self.path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WatchlistError(
+                f"cannot move watchlist {self._legacy} to {self.path}: {reason}; the previous file was left as it was"
+            ) from None
+
+    def _connect(self, *, create: bool, locked_now: bool) -> sqlite3.Connection | None:
+        """A connection to the database, migrating the JSON file first when there is one;
+        None when there is no watchlist at all and ``create`` is false (nothing is created)."""
+        if self._needs_migration():
+            if locked_now:
+                self._migrate()
+            else:
+                with self._locked():
+                    self._migrate()
+        purpose = "write" if create else "read"
+        if not check_regular(self.path):
+            if not create:
+                return None
+            try:
+                ensure_private_dir(self.path.parent)
+                # Phone numbers are personal data: owner-only, whatever the umask.
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
+            except OSError as error:
+                raise WatchlistError(
+                    f"cannot write watchlist {self.path}: {error.strerror or error}; the previous file was left as it was"
+                ) from None
+        return connect(self.path, purpose)
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return locked(self._target, timeout=self._lock_timeout)
+
+    def check(self) -> None:
+        """Open the watchlist (migrating an old JSON file) without reading every session.
+        Raises :class:`WatchlistError` for a file that cannot be used."""
+        conn = self._connect(create=False, locked_now=False)
+        if conn is not None:
+            conn.close()
 
     # -- reading -------------------------------------------------------------------------
 
-    def _stat_signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            raise WatchlistError(f"cannot read watchlist {self.path}: {error.strerror}") from None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-    def _read(self) -> tuple[_Document, tuple[int, int, int] | None]:
-        # Open first, then fstat the handle: the signature then matches exactly the bytes read,
-        # even if another process replaces the file in between.
-        try:
-            # Non-blocking open: a FIFO at this path would otherwise hang every command until
-            # some writer appeared; it is refused below like any other non-regular file.
-            with open(self.path, "rb", opener=_open_nonblocking) as handle:
-                st = os.fstat(handle.fileno())
-                if not stat.S_ISREG(st.st_mode):
-                    raise WatchlistError(f"watchlist {self.path} is not a regular file (a device, FIFO or socket)")
-                raw = handle.read()
-        except FileNotFoundError:
-            return _Document({}, {}, {}), None
-        except IsADirectoryError:
-            raise WatchlistError(f"watchlist {self.path} is a directory, not a file") from None
-        except OSError as error:
-            raise WatchlistError(f"cannot read watchlist {self.path}: {error.strerror or error}") from None
-        return _parse(self.path, raw), (st.st_mtime_ns, st.st_size, st.st_ino)
-
     def load(self) -> list[WatchedSession]:
-        """Read the file (a missing file is an empty watchlist). Raises :class:`WatchlistError`."""
-        doc, signature = self._read()
-        self._sessions = list(doc.sessions.values())
+        """Read every session (no watchlist yet is an empty one). Raises :class:`WatchlistError`."""
+        conn = self._connect(create=False, locked_now=False)
+        if conn is None:
+            self._set([], None)
+            return []
+        try:
+            # One read transaction: the sessions and the generation come from one snapshot.
+            conn.execute("BEGIN")
+            sessions = rows_to_sessions(self.path, conn.execute(SELECT + " ORDER BY seq"))
+            signature = signature_of(conn, self.path)
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise failed(self.path, "read", error) from None
+        finally:
+            conn.close()
+        self._set(sessions, signature)
+        return list(sessions)
+
+    def _set(self, sessions: list[WatchedSession], signature: Signature) -> None:
+        self._sessions = sessions
+        self._index = {s.session_no: i for i, s in enumerate(sessions)}
         self._signature = signature
-        return list(self._sessions)
 
     def sessions(self) -> list[WatchedSession]:
-        """The sessions as last loaded or written, in file order."""
-        return list(self._sessions)
+        """The sessions, in the order they were added (read on first use)."""
+        if self._sessions is None:
+            self.load()
+        return list(self._sessions or ())
 
     def get(self, session_no: str) -> WatchedSession | None:
-        """The last loaded entry for ``session_no``, if watched."""
-        return next((s for s in self._sessions if s.session_no == session_no), None)
+        """The entry for ``session_no``, if watched."""
+        if self._sessions is None:
+            self.load()
+        index = self._index.get(session_no)
+        return None if index is None or self._sessions is None else self._sessions[index]
+
+    def __len__(self) -> int:
+        return len(self.sessions()) if self._sessions is None else len(self._sessions)
+
+    def _current_signature(self) -> Signature:
+        conn = self._connect(create=False, locked_now=False)
+        if conn is None:
+            return None
+        try:
+            return signature_of(conn, self.path)
+        except sqlite3.DatabaseError as error:
+            raise failed(self.path, "read", error) from None
+        finally:
+            conn.close()
 
     def reload_if_changed(self) -> bool:
-        """Reload when another process changed the file (a cheap ``stat``). True when reloaded."""
-        if self._stat_signature() == self._signature:
+        """Reload when another process changed the watchlist (one indexed read). True when reloaded."""
+        if self._sessions is not None and self._current_signature() == self._signature:
             return False
         self.load()
         return True
 
     # -- writing -------------------------------------------------------------------------
 
-    def _modify(self, change: Callable[[_Document], bool]) -> None:
-        """Locked read-modify-write: ``change`` edits the fresh document, returns True to save."""
-        # A watchlist that is a symlink (kept in a dotfiles repo, say) stays one: lock and
-        # replace the file it points to, never the link itself.
-        target = Path(os.path.realpath(self.path))
+    def _write(self, change: Callable[[sqlite3.Connection], bool]) -> None:
+        """Locked transaction: ``change`` edits the rows and returns True when it changed one."""
         try:
-            with locked(target, timeout=self._lock_timeout):
-                remove_stale_temps(target)
-                doc, signature = self._read()
-                if change(doc):
-                    atomic_write_bytes(target, _serialize(doc), make_parents=True)
-                    signature = self._stat_signature()
-                self._sessions = list(doc.sessions.values())
-                self._signature = signature
+            with self._locked():
+                remove_stale_temps(self._target)
+                remove_stale_temps(self.path)
+                conn = self._connect(create=True, locked_now=True)
+                assert conn is not None
+                try:
+                    before = signature_of(conn, self.path)
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        changed = change(conn)
+                        if changed:
+                            conn.execute(_BUMP)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                    after = signature_of(conn, self.path)
+                finally:
+                    conn.close()
         except LockTimeout as error:
             raise WatchlistError(f"watchlist {self.path}: {error.strerror}; nothing was changed") from None
+        except sqlite3.DatabaseError as error:
+            raise failed(self.path, "write", error) from None
+        except UnicodeEncodeError:
+            raise WatchlistError(
+                f"cannot write watchlist {self.path}: text that is not UTF-8; nothing was changed"
+            ) from None
         except OSError as error:
             reason = error.strerror or str(error)
             raise WatchlistError(
                 f"cannot write watchlist {self.path}: {reason}; the previous file was left as it was"
             ) from None
+        if self._sessions is not None and before != self._signature:
+            # Someone else wrote meanwhile: what is in memory is stale; read again when asked.
+            self._sessions = None
+        self._signature = after if self._sessions is not None else None
+
+    def _patch(self, session: WatchedSession) -> None:
+        """Put a written session into the in-memory list (when it is loaded)."""
+        if self._sessions is None:
+            return
+        index = self._index.get(session.session_no)
+        if index is None:
+            self._index[session.session_no] = len(self._sessions)
+            self._sessions.append(session)
+        else:
+            self._sessions[index] = session
 
     def add(self, entries: Iterable[WatchedSession]) -> AddReport:
         """Add sessions; one already watched has its label, sent_at and phones merged instead
@@ -193,24 +289,29 @@ class Watchlist:
         for entry in entries:
             try:
                 session_no = validate_session_no(entry.session_no)
-                _check_label(entry.label)
-                _check_times(entry)
+                check_label(entry.label)
+                check_times(entry)
                 project_id = None if entry.project_id is None else _check_project(entry.project_id)
             except ValueError as error:
                 report.refused.append((str(entry.session_no), str(error)))
                 continue
             phones = tuple(p.strip() for p in entry.phones if p and p.strip())
             cleaned.append(dataclasses.replace(entry, session_no=session_no, phones=phones, project_id=project_id))
+        written: dict[str, WatchedSession] = {}
 
-        def change(doc: _Document) -> bool:
+        def change(conn: sqlite3.Connection) -> bool:
             now = self._clock()
-            changed = False
+            for done in (report.added, report.updated, report.unchanged):
+                done.clear()  # a retry after a busy database starts again
+            written.clear()
+            known = fetch_many(conn, self.path, list(dict.fromkeys(e.session_no for e in cleaned)))
+            inserted: set[str] = set()
             for entry in cleaned:
-                old = doc.sessions.get(entry.session_no)
+                old = written.get(entry.session_no) or known.get(entry.session_no)
                 if old is None:
-                    doc.sessions[entry.session_no] = dataclasses.replace(entry, added_at=entry.added_at or now)
+                    written[entry.session_no] = dataclasses.replace(entry, added_at=entry.added_at or now)
+                    inserted.add(entry.session_no)
                     report.added.append(entry.session_no)
-                    changed = True
                     continue
                 new = dataclasses.replace(
                     old,
@@ -229,12 +330,18 @@ class Watchlist:
                 else:
                     report.unchanged.append(entry.session_no)
                 if new != old:
-                    doc.sessions[entry.session_no] = new
-                    changed = True
-            return changed
+                    written[entry.session_no] = new
+            conn.executemany(
+                f"INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [session_to_row(s) for no, s in written.items() if no in inserted],
+            )
+            conn.executemany(_UPDATE, [(*session_to_row(s)[1:], no) for no, s in written.items() if no not in inserted])
+            return bool(written)
 
         if cleaned:
-            self._modify(change)
+            self._write(change)
+            for session in written.values():
+                self._patch(session)
         return report
 
     def remove(self, session_nos: Iterable[str]) -> list[str]:
@@ -242,16 +349,21 @@ class Watchlist:
         wanted = [s.strip() for s in session_nos if isinstance(s, str)]
         removed: list[str] = []
 
-        def change(doc: _Document) -> bool:
+        def change(conn: sqlite3.Connection) -> bool:
+            removed.clear()
             for session_no in wanted:
-                if session_no in doc.sessions and session_no not in removed:
-                    del doc.sessions[session_no]
-                    doc.extras.pop(session_no, None)
+                if (
+                    session_no not in removed
+                    and conn.execute("DELETE FROM sessions WHERE session_no = ?", (session_no,)).rowcount
+                ):
                     removed.append(session_no)
             return bool(removed)
 
         if wanted:
-            self._modify(change)
+            self._write(change)
+            if removed and self._sessions is not None:
+                gone = set(removed)
+                self._set([s for s in self._sessions if s.session_no not in gone], self._signature)
         return removed
 
     def update(self, session_no: str, /, **changes: Any) -> WatchedSession:
@@ -260,21 +372,24 @@ class Watchlist:
         Raises ``KeyError`` when it is not watched and ``ValueError`` for an unknown field or
         a change of ``session_no``.
         """
-        unknown = set(changes) - set(_FIELDS[1:])
+        unknown = set(changes) - set(_EDITABLE)
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
         if "phones" in changes:
             changes["phones"] = tuple(changes["phones"])
         result: list[WatchedSession] = []
 
-        def change(doc: _Document) -> bool:
-            old = doc.sessions.get(session_no)
+        def change(conn: sqlite3.Connection) -> bool:
+            old = fetch(conn, self.path, session_no)
             if old is None:
                 raise KeyError(session_no)
             new = dataclasses.replace(old, **changes)
-            doc.sessions[session_no] = new
-            result.append(new)
-            return new != old
+            result[:] = [new]
+            if new == old:
+                return False
+            conn.execute(_UPDATE, (*session_to_row(new)[1:], session_no))
+            return True
 
-        self._modify(change)
+        self._write(change)
+        self._patch(result[0])
         return result[0]

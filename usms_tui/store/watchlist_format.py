@@ -13,7 +13,7 @@ from typing import Any
 
 from usms_tui.domain import json_safety
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import WatchedSession, validate_project_id, validate_session_no
+from usms_tui.domain.sessions import WatchedSession, validate_label, validate_project_id, validate_session_no
 from usms_tui.domain.text import decode_text, safe_json_text
 from usms_tui.domain.timefmt import parse_time
 
@@ -191,3 +191,23 @@ def _serialize(doc: _Document) -> bytes:
     # People open this file: a hand-edited label or an unknown key holding ESC or U+202E is
     # written as a JSON escape (the same data on reading, inert in `cat` or an editor).
     return safe_json_text(",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+def check_label(label: str) -> None:
+    """A label the watchlist can hold; ``ValueError`` naming the field otherwise."""
+    try:
+        validate_label(label)
+    except ValueError as error:
+        raise ValueError(f"label: {error}") from None
+
+
+def check_times(entry: WatchedSession) -> None:
+    """Refuse a time the file could not hold or a later read would refuse (NaN, 1e300, ...):
+    imported JSON (``list --json`` from elsewhere) carries ``sent_at`` numbers unchecked."""
+    for name in ("added_at", "sent_at"):
+        value = getattr(entry, name)
+        if value is not None:
+            try:
+                parse_time(value)
+            except (TypeError, ValueError, OverflowError):
+                raise ValueError(f"{name} {value!r} is not a usable time") from None
