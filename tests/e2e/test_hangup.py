@@ -197,3 +197,16 @@ def test_monitor_stops_cleanly_on_sighup(cli, make_sim):
     finally:
         monitor.kill()
     assert monitor.lines[-1].endswith("info: stopped") and "Traceback" not in "\n".join(monitor.lines)
+
+
+#: What a terminal is sent to report mouse clicks (Textual's driver turns on 1000 and more).
+MOUSE_ON = b"\x1b[?1000h"
+
+
+@pytest.mark.parametrize("flags", [(), ("--no-mouse",)])
+def test_no_mouse_leaves_the_mouse_to_the_terminal(in_terminal, flags):
+    process, master = in_terminal("demo", "--sessions", "2", "--phones", "1", *flags)
+    seen = read_until(master, b"login codes")  # the app is up and drew its table
+    assert (MOUSE_ON in seen) is not bool(flags)  # so its own selection and scrollback work over SSH
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM

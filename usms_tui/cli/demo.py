@@ -43,9 +43,11 @@ DEMO_LABELS = (
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``demo`` subcommand."""
+    from usms_tui.config.flags import setting_options
+
     parser = subparsers.add_parser(
         "demo",
-        parents=[common],
+        parents=[setting_options("demo")],  # the common flags and the UI's own (--read-only...)
         help="open the UI on the built-in simulator (no account, no network)",
         description="Open the UI on the built-in simulator: sessions in every state, no account, no network.",
         epilog="Its watchlist and cache live in a temporary folder, removed on quit, SIGHUP and SIGTERM.\n\n"

@@ -64,7 +64,7 @@ def run_app(settings: Settings) -> int:
             # A hang-up (the terminal closed) or SIGTERM quits the app as 'q' does, so the
             # runtime closes and the demo removes its folder, then exits as that signal says.
             with on_signals(quit_on):
-                await app.run_async()
+                await app.run_async(mouse=not settings.no_mouse)
             return app.return_code
 
     code = asyncio.run(main())

@@ -71,6 +71,8 @@ class Settings:
     bell: bool = _from_table("bell")
     theme: str | None = _from_table("theme")
     mask_phones: bool = _from_table("mask_phones")
+    read_only: bool = _from_table("read_only")
+    no_mouse: bool = _from_table("no_mouse")
     fail_above: float | None = _from_table("fail_above")
     overdue_above: int | None = _from_table("overdue_above")
     on_event: str | None = _from_table("on_event")

@@ -155,6 +155,10 @@ TABLE: tuple[Setting, ...] = (
     Setting("theme", TEXT, "Textual theme name", toml="ui.theme", example="textual-dark"),
     Setting("mask_phones", SWITCH, "show 138****5678 instead of full numbers", default=True,
             toml="ui.mask_phones"),
+    Setting("read_only", SWITCH, "no add, delete or label keys: for a screen others watch too", default=False,
+            toml="ui.read_only", flag="--read-only", commands=("ui", "demo")),
+    Setting("no_mouse", SWITCH, "leave the mouse to the terminal, so its own selection and scrollback work "
+            "over SSH", default=False, toml="ui.no_mouse", flag="--no-mouse", commands=("ui", "demo")),
     # Thresholds: check exits 7 when one is crossed; the UI's status line and monitor show it.
     Setting("fail_above", PERCENT, "alert when more than PCT of the phones with a final receipt were not "
             "delivered", toml="alerts.fail_above", flag="--fail-above", commands=("check", "monitor"),

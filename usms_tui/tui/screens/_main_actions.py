@@ -33,6 +33,13 @@ class SessionActions(AppScreen):
 
         def show_selected(self, by_no: Mapping[str, SessionSummary] | None = None) -> None: ...
 
+    #: The keys that change the watchlist: absent with ``--read-only`` (a shared screen).
+    EDITING = frozenset({"add", "delete", "edit_label"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides the binding from the footer, help and palette, and its key does nothing.
+        return not (action in self.EDITING and self.app.settings.read_only)
+
     def _need_selection(self) -> str | None:
         session_no = self.selected
         if session_no is None:

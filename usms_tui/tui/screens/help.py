@@ -95,7 +95,8 @@ def binding_sections(app: App[Any], stack: list[Screen[Any]], extra: Iterable[ty
             if type(screen) in seen:
                 continue
             seen.add(type(screen))
-            items = [(screen, b) for _key, b in screen._bindings]
+            # A key the screen turns off (--read-only) is not offered here either.
+            items = [(screen, b) for _key, b in screen._bindings if screen.check_action(b.action, ()) is not False]
             if items:
                 sections.append((screen_title(screen), _rows(app, items)))
     for cls in extra:
