@@ -28,6 +28,8 @@ from usms_tui.domain.text import safe, safe_json_text
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
+    from usms_tui.domain.receipts import SessionSummary
+    from usms_tui.domain.sessions import WatchedSession
     from usms_tui.monitor.poller import Poller
     from usms_tui.monitor.runtime import Runtime
     from usms_tui.store.watchlist import Watchlist
@@ -124,6 +126,21 @@ def views(poller: Poller, names: Sequence[str], now: float) -> list[SessionView]
     return out
 
 
+def session_fields(no: str, entry: WatchedSession, summary: SessionSummary) -> dict[str, object]:
+    """A session's fields of the ``check --json`` document, before its delivery times and phones
+    (one place for both writers: the whole document for ``wait``, the streamed one for ``check``)."""
+    return {
+        "session_no": no,
+        "label": entry.label,
+        "sent_at": entry.sent_at,
+        "age_seconds": round(summary.age_seconds, 3),
+        "settled": summary.settled,
+        "overdue": summary.overdue,
+        "counts": counts_dict(summary),
+        "cost_count": summary.cost_count,
+    }
+
+
 def report_json(
     poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
 ) -> dict[str, object]:
@@ -135,19 +152,7 @@ def report_json(
         summary = poller.summary(no, now)
         summaries.append(summary)
         entry = poller.states[no].entry
-        sessions.append(
-            {
-                "session_no": no,
-                "label": entry.label,
-                "sent_at": entry.sent_at,
-                "age_seconds": round(summary.age_seconds, 3),
-                "settled": summary.settled,
-                "overdue": summary.overdue,
-                "counts": counts_dict(summary),
-                "cost_count": summary.cost_count,
-                "phones": [r.to_dict() for r in summary.phones],
-            }
-        )
+        sessions.append({**session_fields(no, entry, summary), "phones": [r.to_dict() for r in summary.phones]})
     doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
     return explain_report(doc, summaries)
 
@@ -234,18 +239,7 @@ def write_report_json(
             phones.append(phone)
         counted = histogram(summary)
         delivered.update(counted)
-        session = {
-            "session_no": no,
-            "label": entry.label,
-            "sent_at": entry.sent_at,
-            "age_seconds": round(summary.age_seconds, 3),
-            "settled": summary.settled,
-            "overdue": summary.overdue,
-            "counts": counts_dict(summary),
-            "cost_count": summary.cost_count,
-            "delivery_seconds": stats(counted).to_dict(),
-            "phones": phones,
-        }
+        session = {**session_fields(no, entry, summary), "delivery_seconds": stats(counted).to_dict(), "phones": phones}
         text = encode(session)
         if dirty or not all(map(is_clean, texts)):
             text = safe_json_text(text)

@@ -111,28 +111,23 @@ MAX_PROJECT_ID_LENGTH = 64
 def validate_project_id(text: str) -> str:
     """Trim a project id; raise ``ValueError(reason)`` when it cannot be one (it goes into
     every request for the session, and is shown in ``list`` and the UI)."""
-    if not isinstance(text, str):
-        raise ValueError("not a string")
-    value = text.strip()
-    if not value:
-        raise ValueError("empty")
-    if len(value) > MAX_PROJECT_ID_LENGTH:
-        raise ValueError(f"longer than {MAX_PROJECT_ID_LENGTH} characters ({len(value)})")
-    if any(char.isspace() for char in value):
-        raise ValueError("contains whitespace")
-    _refuse_unsafe(value)
-    return value
+    return _validate_token(text, MAX_PROJECT_ID_LENGTH)
 
 
 def validate_session_no(text: str) -> str:
     """Trim a SessionNo; raise ``ValueError(reason)`` when it cannot be one."""
+    return _validate_token(text, MAX_SESSION_NO_LENGTH)
+
+
+def _validate_token(text: str, limit: int) -> str:
+    """One word of at most ``limit`` characters, trimmed, with nothing unsafe to show or send."""
     if not isinstance(text, str):
         raise ValueError("not a string")
     value = text.strip()
     if not value:
         raise ValueError("empty")
-    if len(value) > MAX_SESSION_NO_LENGTH:
-        raise ValueError(f"longer than {MAX_SESSION_NO_LENGTH} characters ({len(value)})")
+    if len(value) > limit:
+        raise ValueError(f"longer than {limit} characters ({len(value)})")
     if any(char.isspace() for char in value):
         raise ValueError("contains whitespace")
     _refuse_unsafe(value)
