@@ -91,7 +91,7 @@ def test_prune_by_age_keeps_watched(cache):
     cache.store_results({"new": [rec("1")]}, checked_at=1000.0)
     assert cache.prune(older_than=500.0, keep=["old-watched"]) == 1
     assert set(cache.load_all()) == {"old-watched", "new"}
-    rows = sqlite3.connect(cache.path).execute("SELECT DISTINCT session_no FROM phones").fetchall()
+    rows = sqlite3.connect(cache.path).execute("SELECT session_no FROM sessions").fetchall()
     assert {r[0] for r in rows} == {"old-watched", "new"}
 
 

@@ -43,7 +43,7 @@ def test_lives_beside_the_cache_in_its_file_without_disturbing_it(tmp_path):
     assert again.warnings == [] and again.load_all()["s1"].last_checked == 5.0
     again.close()
     tables = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"sessions", "phones", "reported_events"} <= tables
+    assert {"sessions", "reported_events"} <= tables
 
 
 def test_two_processes_racing_for_one_key_exactly_one_wins(tmp_path):

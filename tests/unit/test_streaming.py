@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz import examples
 from usms_tui.api.client import ReceiptClient
-from usms_tui.cli.check import report_json, write_report_json
+from usms_tui.cli._report_json import report_json, write_report_json
 from usms_tui.cli.main import COMMAND_MODULE_OF, build_parser
 from usms_tui.domain.receipts import Receipt
 from usms_tui.monitor.poller import Poller

@@ -16,7 +16,6 @@ from usms_tui.cli._common import (
     API_EXIT_CODES_HELP,
     CACHE_KEEP_SECONDS,
     SessionView,
-    counts_dict,
     exit_code_for,
     formatter,
     load_settings,
@@ -24,12 +23,10 @@ from usms_tui.cli._common import (
 )
 from usms_tui.cli._explained import explained_help
 from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
-from usms_tui.domain.text import safe, safe_json_text
+from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
-    from usms_tui.domain.receipts import SessionSummary
-    from usms_tui.domain.sessions import WatchedSession
     from usms_tui.monitor.poller import Poller
     from usms_tui.monitor.runtime import Runtime
     from usms_tui.store.watchlist import Watchlist
@@ -126,134 +123,6 @@ def views(poller: Poller, names: Sequence[str], now: float) -> list[SessionView]
     return out
 
 
-def session_fields(no: str, entry: WatchedSession, summary: SessionSummary) -> dict[str, object]:
-    """A session's fields of the ``check --json`` document, before its delivery times and phones
-    (one place for both writers: the whole document for ``wait``, the streamed one for ``check``)."""
-    return {
-        "session_no": no,
-        "label": entry.label,
-        "sent_at": entry.sent_at,
-        "age_seconds": round(summary.age_seconds, 3),
-        "settled": summary.settled,
-        "overdue": summary.overdue,
-        "counts": counts_dict(summary),
-        "cost_count": summary.cost_count,
-    }
-
-
-def report_json(
-    poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
-) -> dict[str, object]:
-    """The documented ``check --json`` document."""
-    from usms_tui.domain.explain import explain_report
-
-    sessions, summaries = [], []
-    for no in names:
-        summary = poller.summary(no, now)
-        summaries.append(summary)
-        entry = poller.states[no].entry
-        sessions.append({**session_fields(no, entry, summary), "phones": [r.to_dict() for r in summary.phones]})
-    doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
-    return explain_report(doc, summaries)
-
-
-def write_report_json(
-    write: Callable[[str], object],
-    poller: Poller,
-    names: Sequence[str],
-    errors: Iterable[BatchError],
-    now: float,
-    **extra: object,
-) -> None:
-    """:func:`report_json`'s document, written a session at a time with the C encoder: the
-    same keys in the same order, one line per session, never the whole document in memory
-    (an indented dump forces the pure-Python encoder, several times slower).
-
-    ``write`` receives text that is already safe for a terminal: a session whose texts hold
-    no character :func:`safe_json_text` escapes (each distinct text is looked at once) is
-    not scanned again."""
-    import json
-    from collections import Counter
-
-    from usms_tui.domain.delivery import histogram, stats
-    from usms_tui.domain.explain import explain
-    from usms_tui.domain.receipt_codes import default_table
-
-    table = default_table()
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    # Explanations are shared objects: one dict each, and whether its texts are clean (the
-    # object is held, so its id stays its own).
-    explained: dict[int, tuple[object, dict[str, object], bool]] = {}
-    by_prefix: dict[tuple[str, str, str], tuple[dict[str, object], bool]] = {}
-    clean: dict[str, bool] = {}  # non-ASCII text -> holds nothing to escape
-
-    def is_clean(text: str) -> bool:
-        known = clean.get(text)
-        if known is None:
-            known = clean[text] = safe_json_text(text) == text
-        return known
-
-    delivered: Counter[int] = Counter()
-    pending: list[str] = [f'{{"checked_at": {encode(now)}, "sessions": [']
-    size = 0
-    for index, no in enumerate(names):
-        summary = poller.summary(no, now)
-        entry = poller.states[no].entry
-        texts = {text for text in (no, entry.label) if text and not text.isascii()}
-        phones = []
-        dirty = False  # an explanation's text needs escaping
-        for receipt in summary.phones:
-            number = receipt.phone
-            # A plain eleven-digit number's carrier is its prefix's: one explanation per
-            # prefix, status and code (see explain), not one lookup per phone.
-            key = (number[:4], receipt.status, receipt.code) if len(number) == 11 and number.isdigit() else None
-            found = by_prefix.get(key) if key is not None else None
-            if found is None:
-                explanation = explain(receipt, table)
-                known = explained.get(id(explanation))
-                if known is None:
-                    fields = explanation.to_dict()
-                    fine = all(is_clean(v) for v in fields.values() if isinstance(v, str) and not v.isascii())
-                    known = explained[id(explanation)] = (explanation, fields, fine)
-                found = (known[1], known[2])
-                if key is not None:
-                    by_prefix[key] = found
-            dirty = dirty or not found[1]
-            for text in (number, receipt.result, receipt.code, receipt.desc, receipt.user_id, receipt.time_raw):
-                if not text.isascii():
-                    texts.add(text)
-            # Receipt.to_dict's keys, inline; a status is a str enum, encoded as its value.
-            phone = {
-                "phone": number,
-                "status": receipt.status,
-                "result": receipt.result,
-                "code": receipt.code,
-                "desc": receipt.desc,
-                "cost_count": receipt.cost_count,
-                "receipt_time": receipt.receipt_time,
-                "user_id": receipt.user_id,
-            }
-            if receipt.time_raw:
-                phone["receipt_time_raw"] = receipt.time_raw
-            phone.update(found[0])
-            phones.append(phone)
-        counted = histogram(summary)
-        delivered.update(counted)
-        session = {**session_fields(no, entry, summary), "delivery_seconds": stats(counted).to_dict(), "phones": phones}
-        text = encode(session)
-        if dirty or not all(map(is_clean, texts)):
-            text = safe_json_text(text)
-        pending.append(("\n" if index == 0 else ",\n") + text)
-        size += len(text)
-        if size > 1 << 16:  # few large writes: the stream's own work is per call
-            write("".join(pending))
-            pending.clear()
-            size = 0
-    tail = {"errors": [e.to_dict() for e in errors], **extra, "delivery_seconds": stats(delivered).to_dict()}
-    pending.append("\n], " + safe_json_text(encode(tail))[1:] + "\n")
-    write("".join(pending))
-
-
 def print_errors(errors: Iterable[BatchError]) -> None:
     """One stderr line per failed batch: what, RetCode, request id, what to do."""
     for error in errors:
@@ -292,6 +161,8 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.json:
         # Text made safe here need not be scanned again by the stream (it still masks secrets).
         write = getattr(sys.stdout, "write_safe", sys.stdout.write)
+        from usms_tui.cli._report_json import write_report_json
+
         write_report_json(write, poller, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.

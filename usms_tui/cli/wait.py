@@ -179,7 +179,8 @@ def _report_of(cycle: Cycle) -> RefreshReport:
 async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
     from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
-    from usms_tui.cli.check import named_sessions, print_errors, report_json, views
+    from usms_tui.cli._report_json import report_json
+    from usms_tui.cli.check import named_sessions, print_errors, views
     from usms_tui.domain.thresholds import crossed
     from usms_tui.monitor.alerting import open_alerting, thresholds_of
 

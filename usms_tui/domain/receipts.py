@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import enum
 import functools
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from usms_tui.domain.receipt_fields import (
+    EARLIEST_RECEIPT,
+    LATEST_RECEIPT,
+    MAX_COUNT,
+    as_int,
+    as_str,
+    as_timestamp,
+)
 from usms_tui.domain.text import encodable
 
 #: UCloud's advice: if a message has no status 12 hours after sending, open a ticket.
@@ -78,76 +85,6 @@ def shows_raw_result(status: Status, result: str) -> bool:
     return status is Status.OTHER or result.strip().casefold() in _UNDOCUMENTED_RESULTS
 
 
-#: Larger counts are not counts: a hostile or broken answer, read as "no value".
-_MAX_COUNT = 10**19  # a nanosecond timestamp fits; no count does
-
-
-def _as_int(value: Any, default: int | None = 0) -> int | None:
-    """Lenient int: accepts ints, integral floats and numeric strings; anything else -> default.
-
-    So does a magnitude no count or time can have: a string of thousands of digits would cost
-    ``int()`` time (and past 4,300 digits raise), and an int that long overflows ``float()``.
-    """
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else default
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) > 40:
-            return default
-        try:
-            value = int(text)
-        except ValueError:
-            try:
-                number = float(text)
-            except ValueError:
-                return default
-            value = int(number) if number.is_integer() else default
-    if isinstance(value, int) and -_MAX_COUNT <= value <= _MAX_COUNT:
-        return value
-    return default
-
-
-def _as_str(value: Any) -> str:
-    return "" if value is None else encodable(str(value))
-
-
-#: The receipt times believed: 2000-01-01 .. 2100-01-01 UTC. Outside it a value is not a
-#: receipt time but a broken or hostile one, kept raw and shown as unknown, never turned
-#: into a plausible date. The window spans less than a factor of 1000, so a value in
-#: milliseconds (or micro-, nanoseconds) falls in it after exactly one scaling.
-_EARLIEST_RECEIPT = 946_684_800
-_LATEST_RECEIPT = 4_102_444_800
-
-
-def _as_timestamp(value: Any) -> tuple[int | None, str]:
-    """Lenient ``ReceiptTime``: Unix seconds, or milliseconds/micro/nanoseconds scaled down.
-
-    Returns ``(seconds, raw)``: ``raw`` is the value as text when it was given but is not a
-    usable time (negative, unreadable, before 2000 or past 2100 at every scale), else "".
-    Zero, empty and absent mean "no time yet" (raw "").
-    """
-    if value is None or value == "" or value == 0 or value is False:
-        return None, ""
-    if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e20:
-        value = int(value)
-    number = _as_int(value, default=None)
-    if number is None and isinstance(value, str) and len(value.strip()) <= 40:
-        try:
-            parsed = float(value.strip())
-        except ValueError:
-            parsed = math.nan
-        number = int(parsed) if math.isfinite(parsed) else None
-    if number is not None and number > 0:
-        for scale in (1, 1000, 1_000_000, 1_000_000_000):
-            seconds = number // scale
-            if _EARLIEST_RECEIPT <= seconds < _LATEST_RECEIPT:
-                return seconds, ""
-    raw = value if isinstance(value, str) else repr(value)
-    return None, encodable(raw[:40])
-
-
 #: ``ReceiptResult`` -> (the same text, shared; its status) for the words answers repeat.
 _STATUS_OF: dict[str, tuple[str, Status]] = {}
 #: Repeated short texts (codes, descriptions, user ids), made safe once and shared.
@@ -204,9 +141,9 @@ class Receipt(NamedTuple):
             and type(desc) is str
             and type(user_id) is str
             and type(cost) is int
-            and 0 <= cost <= _MAX_COUNT
+            and 0 <= cost <= MAX_COUNT
             and type(when) is int
-            and _EARLIEST_RECEIPT <= when < _LATEST_RECEIPT
+            and EARLIEST_RECEIPT <= when < LATEST_RECEIPT
         ):
             status = _STATUS_OF.get(result)
             if status is not None:
@@ -215,19 +152,49 @@ class Receipt(NamedTuple):
                 desc = words.get(desc) or _word(desc)
                 user_id = words.get(user_id) or _word(user_id)
                 return _new_receipt(cls, (phone, status[0], status[1], code, desc, cost, when, user_id, ""))
-        result = _as_str(result)
-        receipt_time, time_raw = _as_timestamp(when)
+        result = as_str(result)
+        receipt_time, time_raw = as_timestamp(when)
         return cls(
-            phone=_as_str(phone),
+            phone=as_str(phone),
             result=result,
             status=classify(result),
-            code=_as_str(code),
-            desc=_as_str(desc),
-            cost_count=_as_int(cost) or 0,
+            code=as_str(code),
+            desc=as_str(desc),
+            cost_count=as_int(cost) or 0,
             receipt_time=receipt_time,
-            user_id=_as_str(user_id),
+            user_id=as_str(user_id),
             time_raw=time_raw,
         )
+
+    @classmethod
+    def from_row(cls, row: Any) -> Receipt | None:
+        """Inverse of ``list(receipt)`` (how the cache stores a receipt): the fields in order,
+        checked for type and range (status re-derived from the raw result); None for a row
+        this module did not write."""
+        if type(row) is not list or len(row) != len(cls._fields):
+            return None
+        phone, result, _status, code, desc, cost, when, user_id, time_raw = row
+        if not (
+            type(phone) is str
+            and type(result) is str
+            and type(code) is str
+            and type(desc) is str
+            and type(user_id) is str
+            and type(time_raw) is str
+            and type(cost) is int
+            and 0 <= cost <= MAX_COUNT
+            and (when is None or (type(when) is int and EARLIEST_RECEIPT <= when < LATEST_RECEIPT))
+        ):
+            return None
+        texts = (phone, result, code, desc, user_id, time_raw)
+        if not all(map(str.isascii, texts)) and any(encodable(t) != t for t in texts):
+            return None
+        known = _STATUS_OF.get(result)
+        status = known[1] if known is not None else classify(result)
+        words = _WORDS
+        code = words.get(code) or _word(code)
+        desc = words.get(desc) or _word(desc)
+        return _new_receipt(cls, (phone, result, status, code, desc, cost, when, user_id, time_raw))
 
     @classmethod
     def pending(cls, phone: str) -> Receipt:
@@ -254,18 +221,18 @@ class Receipt(NamedTuple):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Receipt:
         """Inverse of :meth:`to_dict` (status is re-derived from the raw result)."""
-        result = _as_str(data.get("result"))
-        receipt_time, time_raw = _as_timestamp(data.get("receipt_time"))
+        result = as_str(data.get("result"))
+        receipt_time, time_raw = as_timestamp(data.get("receipt_time"))
         return cls(
-            phone=_as_str(data.get("phone")),
+            phone=as_str(data.get("phone")),
             result=result,
             status=classify(result),
-            code=_as_str(data.get("code")),
-            desc=_as_str(data.get("desc")),
-            cost_count=_as_int(data.get("cost_count")) or 0,
+            code=as_str(data.get("code")),
+            desc=as_str(data.get("desc")),
+            cost_count=as_int(data.get("cost_count")) or 0,
             receipt_time=receipt_time,
-            user_id=_as_str(data.get("user_id")),
-            time_raw=_as_str(data.get("receipt_time_raw")) or time_raw,
+            user_id=as_str(data.get("user_id")),
+            time_raw=as_str(data.get("receipt_time_raw")) or time_raw,
         )
 
 
@@ -296,16 +263,24 @@ def merge_phones(receipts: Iterable[Receipt], known_phones: Iterable[str] = ()) 
 
     If a phone has several receipts (a long message reported per part), the last final one wins.
     """
+    # phone_key inlined: this runs for every receipt of every refresh and every summary.
     by_phone: dict[str, Receipt] = {}
+    get = by_phone.get
     for receipt in receipts:
-        key = phone_key(receipt.phone)
-        previous = by_phone.get(key)
-        if previous is None or receipt.status.is_final or not previous.status.is_final:
+        phone = receipt[0]
+        key = phone if len(phone) == 11 and phone.isdigit() and phone.isascii() else _phone_key(phone)
+        previous = get(key)
+        if previous is None or receipt[2] is not _PENDING or previous[2] is _PENDING:
             by_phone[key] = receipt
     for phone in known_phones:
-        if phone and phone_key(phone) not in by_phone:
-            by_phone[phone_key(phone)] = Receipt.pending(phone)
+        if phone:
+            key = phone if len(phone) == 11 and phone.isdigit() and phone.isascii() else _phone_key(phone)
+            if key not in by_phone:
+                by_phone[key] = Receipt.pending(phone)
     return list(by_phone.values())
+
+
+_PENDING = Status.PENDING
 
 
 @dataclass(frozen=True, slots=True)

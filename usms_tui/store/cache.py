@@ -8,7 +8,6 @@ writers wait for each other instead of failing.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -22,29 +21,30 @@ from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.store.atomic import ensure_private_dir
-from usms_tui.store.cache_codec import error_from_json, error_to_json, fingerprint, receipts_from_json
+from usms_tui.store.cache_codec import (
+    error_from_json,
+    error_to_json,
+    receipts_from_json,
+    receipts_to_json,
+    seen_from_json,
+    seen_to_json,
+)
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _CHUNK = 500  # host parameters per IN (...) query; well under SQLite's limit
 
+# One row per session, written whole: a refresh writes as many rows as sessions it fetched
+# (a hundred times fewer than one row per phone), and reading a session back is one row.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     session_no   TEXT PRIMARY KEY,
-    receipts     TEXT,            -- JSON list of Receipt.to_dict(); NULL = never fetched
+    receipts     TEXT,            -- JSON list of receipt rows (see cache_codec); NULL = never fetched
+    seen         TEXT,            -- JSON [first_seen, last_changed] per receipt, in their order
     last_checked REAL,            -- last successful fetch (Unix seconds)
     last_error   TEXT,            -- JSON of the last BatchError, cleared by a success
     error_at     REAL
-);
-CREATE TABLE IF NOT EXISTS phones (
-    session_no   TEXT NOT NULL,
-    phone        TEXT NOT NULL,
-    status       TEXT NOT NULL,
-    fingerprint  TEXT NOT NULL,   -- a hash of the receipt's fields, to notice any change
-    first_seen   REAL NOT NULL,   -- when its current status was first seen
-    last_changed REAL NOT NULL,   -- when any field of its receipt last changed
-    PRIMARY KEY (session_no, phone)
 );
 """
 
@@ -106,9 +106,11 @@ class ReceiptCache:
             # NORMAL is durable enough for a disposable cache and far cheaper than FULL in WAL.
             conn.execute("PRAGMA synchronous = NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, 1, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             with conn:
+                if version == 1:
+                    _from_schema_1(conn)
                 conn.executescript(_SCHEMA)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("SELECT count(*) FROM sessions").fetchone()
@@ -162,27 +164,12 @@ class ReceiptCache:
         """Everything cached, keyed by SessionNo."""
 
         def work(conn: sqlite3.Connection) -> dict[str, CachedSession]:
-            first: dict[str, dict[str, float]] = {}
-            changed: dict[str, dict[str, float]] = {}
-            for session_no, phone, first_seen, last_changed in conn.execute(
-                "SELECT session_no, phone, first_seen, last_changed FROM phones"
-            ):
-                first.setdefault(session_no, {})[phone] = first_seen
-                changed.setdefault(session_no, {})[phone] = last_changed
-            result = {}
-            for session_no, receipts, last_checked, last_error, error_at in conn.execute(
-                "SELECT session_no, receipts, last_checked, last_error, error_at FROM sessions"
-            ):
-                result[session_no] = CachedSession(
-                    session_no=session_no,
-                    receipts=receipts_from_json(receipts),
-                    last_checked=last_checked,
-                    last_error=error_from_json(last_error),
-                    error_at=error_at,
-                    first_seen=first.get(session_no, {}),
-                    last_changed=changed.get(session_no, {}),
+            return {
+                row[0]: _session_of(*row)
+                for row in conn.execute(
+                    "SELECT session_no, receipts, seen, last_checked, last_error, error_at FROM sessions"
                 )
-            return result
+            }
 
         return self._run(work, {})
 
@@ -191,51 +178,47 @@ class ReceiptCache:
     def store_results(self, results: Mapping[str, Iterable[Receipt]], checked_at: float) -> set[str]:
         """Record a successful fetch of these sessions (one transaction); clears their errors.
 
-        Returns the SessionNos whose receipts changed since the cache last saw them.
+        Returns the SessionNos whose receipts changed since the cache last saw them. The cost
+        is one row per session, and a session seen before is compared as one string: only a
+        session whose receipts differ is looked at phone by phone.
         """
         items = {s: merge_phones(r) for s, r in results.items()}
+        texts = {s: receipts_to_json(r) for s, r in items.items()}
 
         def work(conn: sqlite3.Connection) -> set[str]:
-            old_phones: dict[tuple[str, str], tuple[str, str]] = {}
+            old: dict[str, tuple[str | None, str | None]] = {}
             names = list(items)
             for start in range(0, len(names), _CHUNK):
                 chunk = names[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(
-                    f"SELECT session_no, phone, status, fingerprint FROM phones WHERE session_no IN ({marks})", chunk
+                    f"SELECT session_no, receipts, seen FROM sessions WHERE session_no IN ({marks})", chunk
                 ):
-                    old_phones[(row[0], row[1])] = (row[2], row[3])
+                    old[row[0]] = (row[1], row[2])
             changed: set[str] = set()
-            new_status, new_print, same = [], [], []
+            written, checked = [], []
             for session_no, receipts in items.items():
-                for receipt in receipts:
-                    key = (session_no, receipt.phone)
-                    digest = fingerprint(receipt)
-                    old = old_phones.get(key)
-                    if old is None or old[0] != receipt.status.value:
-                        new_status.append(
-                            (session_no, receipt.phone, receipt.status.value, digest, checked_at, checked_at)
-                        )
-                        changed.add(session_no)
-                    elif old[1] != digest:
-                        new_print.append((digest, checked_at, session_no, receipt.phone))
-                        changed.add(session_no)
-                    else:
-                        same.append(key)
+                text = texts[session_no]
+                before = old.get(session_no)
+                if before is not None and before[0] == text and before[1] is not None:
+                    checked.append((checked_at, session_no))
+                    continue
+                seen = _seen_after(before, receipts, checked_at)
+                old_text = before[0] if before is not None else None
+                if text != old_text and (receipts or old_text not in (None, "[]")):
+                    changed.add(session_no)
+                written.append((session_no, text, seen_to_json(seen), checked_at))
             with conn:
                 conn.executemany(
-                    "INSERT INTO sessions (session_no, receipts, last_checked, last_error, error_at)"
-                    " VALUES (?, ?, ?, NULL, NULL) ON CONFLICT(session_no) DO UPDATE SET"
-                    " receipts = excluded.receipts, last_checked = excluded.last_checked,"
+                    "INSERT INTO sessions (session_no, receipts, seen, last_checked, last_error, error_at)"
+                    " VALUES (?, ?, ?, ?, NULL, NULL) ON CONFLICT(session_no) DO UPDATE SET"
+                    " receipts = excluded.receipts, seen = excluded.seen, last_checked = excluded.last_checked,"
                     " last_error = NULL, error_at = NULL",
-                    [
-                        (s, json.dumps([r.to_dict() for r in receipts], ensure_ascii=False), checked_at)
-                        for s, receipts in items.items()
-                    ],
+                    written,
                 )
-                conn.executemany("INSERT OR REPLACE INTO phones VALUES (?, ?, ?, ?, ?, ?)", new_status)
                 conn.executemany(
-                    "UPDATE phones SET fingerprint = ?, last_changed = ? WHERE session_no = ? AND phone = ?", new_print
+                    "UPDATE sessions SET last_checked = ?, last_error = NULL, error_at = NULL WHERE session_no = ?",
+                    checked,
                 )
             return changed
 
@@ -276,9 +259,6 @@ class ReceiptCache:
                     )
                 ]
                 conn.executemany("DELETE FROM sessions WHERE session_no = ?", [(s,) for s in gone])
-                conn.executemany("DELETE FROM phones WHERE session_no = ?", [(s,) for s in gone])
-                # Phones whose session row is gone (never stored, or deleted above) go too.
-                conn.execute("DELETE FROM phones WHERE session_no NOT IN (SELECT session_no FROM sessions)")
                 conn.execute("DELETE FROM temp.keep")
             return len(gone)
 
@@ -294,3 +274,70 @@ class ReceiptCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _session_of(
+    session_no: str,
+    receipts_text: str | None,
+    seen_text: str | None,
+    last_checked: float | None,
+    last_error: str | None,
+    error_at: float | None,
+) -> CachedSession:
+    receipts = receipts_from_json(receipts_text)
+    seen = seen_from_json(seen_text, len(receipts)) if receipts else None
+    phones = [r.phone for r in receipts or ()]
+    return CachedSession(
+        session_no=session_no,
+        receipts=receipts,
+        last_checked=last_checked,
+        last_error=error_from_json(last_error),
+        error_at=error_at,
+        first_seen={p: t[0] for p, t in zip(phones, seen, strict=True)} if seen else {},
+        last_changed={p: t[1] for p, t in zip(phones, seen, strict=True)} if seen else {},
+    )
+
+
+def _seen_after(
+    before: tuple[str | None, str | None] | None, receipts: list[Receipt], now: float
+) -> list[tuple[float, float]]:
+    """Each receipt's (first seen in its status, last changed) after this fetch: carried over
+    for a phone whose receipt is the same, the status's first sighting kept while only
+    other fields change, ``now`` for anything new."""
+    old = receipts_from_json(before[0]) if before is not None else None
+    if not old:
+        return [(now, now)] * len(receipts)
+    times = seen_from_json(before[1] if before is not None else None, len(old)) or [(now, now)] * len(old)
+    known = {r.phone: (r, t) for r, t in zip(old, times, strict=True)}
+    out = []
+    for receipt in receipts:
+        found = known.get(receipt.phone)
+        if found is None or found[0].status is not receipt.status:
+            out.append((now, now))
+        elif found[0] != receipt:
+            out.append((found[1][0], now))
+        else:
+            out.append(found[1])
+    return out
+
+
+def _from_schema_1(conn: sqlite3.Connection) -> None:
+    """Move a cache of the first schema (receipts as objects, a row per phone for its times)
+    to this one, keeping when each phone's status was first seen."""
+    conn.execute("ALTER TABLE sessions ADD COLUMN seen TEXT")
+    times: dict[str, dict[str, tuple[float, float]]] = {}
+    for session_no, phone, first_seen, last_changed in conn.execute(
+        "SELECT session_no, phone, first_seen, last_changed FROM phones"
+    ):
+        times.setdefault(session_no, {})[phone] = (first_seen, last_changed)
+    rows: list[tuple[str | None, str | None, str]] = []
+    for session_no, text, checked in conn.execute("SELECT session_no, receipts, last_checked FROM sessions").fetchall():
+        receipts = receipts_from_json(text)
+        if receipts is None:
+            rows.append((None, None, session_no))
+            continue
+        phones = times.get(session_no, {})
+        seen = [phones.get(r.phone, (checked or 0.0, checked or 0.0)) for r in receipts]
+        rows.append((receipts_to_json(receipts), seen_to_json(seen), session_no))
+    conn.executemany("UPDATE sessions SET receipts = ?, seen = ? WHERE session_no = ?", rows)
+    conn.execute("DROP TABLE phones")

@@ -1,0 +1,143 @@
+"""The ``check --json`` document: built whole (for ``wait``) or streamed a session at a time
+(for ``check``, where a day of a large sender's traffic is a million phones)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from usms_tui.cli._common import counts_dict
+from usms_tui.domain.text import safe_json_text
+
+if TYPE_CHECKING:
+    from usms_tui.domain.failures import BatchError
+    from usms_tui.domain.receipts import SessionSummary
+    from usms_tui.domain.sessions import WatchedSession
+    from usms_tui.monitor.poller import Poller
+
+
+def session_fields(no: str, entry: WatchedSession, summary: SessionSummary) -> dict[str, object]:
+    """A session's fields of the ``check --json`` document, before its delivery times and phones
+    (one place for both writers: the whole document for ``wait``, the streamed one for ``check``)."""
+    return {
+        "session_no": no,
+        "label": entry.label,
+        "sent_at": entry.sent_at,
+        "age_seconds": round(summary.age_seconds, 3),
+        "settled": summary.settled,
+        "overdue": summary.overdue,
+        "counts": counts_dict(summary),
+        "cost_count": summary.cost_count,
+    }
+
+
+def report_json(
+    poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
+) -> dict[str, object]:
+    """The documented ``check --json`` document."""
+    from usms_tui.domain.explain import explain_report
+
+    sessions, summaries = [], []
+    for no in names:
+        summary = poller.summary(no, now)
+        summaries.append(summary)
+        entry = poller.states[no].entry
+        sessions.append({**session_fields(no, entry, summary), "phones": [r.to_dict() for r in summary.phones]})
+    doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
+    return explain_report(doc, summaries)
+
+
+def write_report_json(
+    write: Callable[[str], object],
+    poller: Poller,
+    names: Sequence[str],
+    errors: Iterable[BatchError],
+    now: float,
+    **extra: object,
+) -> None:
+    """:func:`report_json`'s document, the same keys in the same order, written a session at
+    a time (one line each), never the whole document in memory.
+
+    A phone's text is put together from pieces shared by every phone alike: its status,
+    result, code and description; its explanation. Each distinct piece is
+    encoded (C encoder) and made safe for a terminal once, so the work per phone is one
+    format of its number, count and time. ``write`` receives text that is already safe.
+    """
+    import json
+    from collections import Counter
+    from json.encoder import encode_basestring
+
+    from usms_tui.domain.delivery import stats, stats_of_sorted
+    from usms_tui.domain.explain import explain
+    from usms_tui.domain.receipt_codes import default_table
+    from usms_tui.domain.receipts import Status
+
+    table = default_table()
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def piece(fields: Mapping[str, object]) -> str:
+        # '{"a": 1, "b": 2}' -> ', "a": 1, "b": 2': a run of fields to put inside an object.
+        return ", " + safe_json_text(encode(fields))[1:-1]
+
+    heads: dict[tuple[object, ...], str] = {}  # (result, status, code, desc) -> their fields
+    tails: dict[int, str] = {}  # id of an explanation's fields -> them
+    by_prefix: dict[tuple[str, Status, str], dict[str, object]] = {}
+    explained: dict[int, tuple[object, dict[str, object]]] = {}  # held, so each id stays its own
+    delivered_status = Status.DELIVERED
+    delivered: Counter[int] = Counter()
+    pending: list[str] = [f'{{"checked_at": {encode(now)}, "sessions": [']
+    size = 0
+    for index, no in enumerate(names):
+        summary = poller.summary(no, now)
+        started_at = summary.started_at
+        phones: list[str] = []
+        times: list[int] = []
+        for receipt in summary.phones:
+            number, result, status, code, desc, cost, when, user_id, time_raw = receipt
+            plain = len(number) == 11 and number.isdigit() and number.isascii()
+            head = heads.get(receipt[1:5])
+            if head is None:
+                fields = {"status": status, "result": result, "code": code, "desc": desc}
+                head = heads[receipt[1:5]] = piece(fields)
+            # A plain eleven-digit number's carrier is its prefix's: one explanation per
+            # prefix, status and code (see explain), not one lookup per phone.
+            key = (number[:4], status, code) if plain else None
+            found = by_prefix.get(key) if key is not None else None
+            if found is None:
+                explanation = explain(receipt, table)
+                known = explained.get(id(explanation))
+                if known is None:
+                    known = explained[id(explanation)] = (explanation, explanation.to_dict())
+                found = known[1]
+                if key is not None:
+                    by_prefix[key] = found
+            tail = tails.get(id(found))
+            if tail is None:
+                tail = tails[id(found)] = piece(found)
+            if user_id or time_raw:  # user ids vary per send: encoded each, not cached
+                user = safe_json_text(encode_basestring(user_id)) if user_id else '""'
+                if time_raw:
+                    user += f', "receipt_time_raw": {safe_json_text(encode_basestring(time_raw))}'
+            else:
+                user = '""'
+            shown = f'"{number}"' if plain else safe_json_text(encode_basestring(number))
+            stamp = "null" if when is None else when
+            phones.append(f'{{"phone": {shown}{head}, "cost_count": {cost}, "receipt_time": {stamp}, "user_id": {user}{tail}}}')
+            if status is delivered_status and when is not None:
+                times.append(max(0, math.floor(when - started_at)))
+        times.sort()
+        delivered.update(times)
+        entry = poller.states[no].entry
+        session = {**session_fields(no, entry, summary), "delivery_seconds": stats_of_sorted(times).to_dict()}
+        head_text = safe_json_text(encode(session))
+        text = f'{head_text[:-1]}, "phones": [{", ".join(phones)}]}}'
+        pending.append(("\n" if index == 0 else ",\n") + text)
+        size += len(text)
+        if size > 1 << 16:  # few large writes: the stream's own work is per call
+            write("".join(pending))
+            pending.clear()
+            size = 0
+    tail_doc = {"errors": [e.to_dict() for e in errors], **extra, "delivery_seconds": stats(delivered).to_dict()}
+    pending.append("\n], " + safe_json_text(encode(tail_doc))[1:] + "\n")
+    write("".join(pending))
