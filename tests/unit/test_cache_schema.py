@@ -47,7 +47,7 @@ def test_receipts_round_trip_every_field(tmp_path):
             "Phone": "+86 138 0000 0001",
             "ReceiptResult": "Weird",
             "ReceiptCode": "X:1",
-            "ReceiptDesc": "‮evil\x1b[2J",
+            "ReceiptDesc": "\u202eevil\x1b[2J",
             "CostCount": 3,
             "ReceiptTime": "-5",
             "UserId": "u-中",
