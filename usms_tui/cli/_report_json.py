@@ -123,7 +123,9 @@ def write_report_json(
                 user = '""'
             shown = f'"{number}"' if plain else safe_json_text(encode_basestring(number))
             stamp = "null" if when is None else when
-            phones.append(f'{{"phone": {shown}{head}, "cost_count": {cost}, "receipt_time": {stamp}, "user_id": {user}{tail}}}')
+            phones.append(
+                f'{{"phone": {shown}{head}, "cost_count": {cost}, "receipt_time": {stamp}, "user_id": {user}{tail}}}'
+            )
             if status is delivered_status and when is not None:
                 times.append(max(0, math.floor(when - started_at)))
         times.sort()
