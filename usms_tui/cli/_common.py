@@ -195,7 +195,8 @@ def counts_dict(summary: SessionSummary) -> dict[str, int]:
     """``{"delivered": n, "failed": n, "unknown": n, "pending": n, "other": n}``."""
     from usms_tui.domain.receipts import STATUS_ORDER
 
-    return {status.value: summary.counts.get(status, 0) for status in STATUS_ORDER}
+    get = summary.counts.get
+    return {str(status): get(status, 0) for status in STATUS_ORDER}
 
 
 def state_word(summary: SessionSummary, never_checked: bool) -> str:

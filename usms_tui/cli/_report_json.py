@@ -71,7 +71,7 @@ def write_report_json(
     from usms_tui.domain.delivery import stats, stats_of_sorted
     from usms_tui.domain.explain import explain
     from usms_tui.domain.receipt_codes import default_table
-    from usms_tui.domain.receipts import Status
+    from usms_tui.domain.receipts import Receipt, Status
 
     table = default_table()
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -80,10 +80,19 @@ def write_report_json(
         # '{"a": 1, "b": 2}' -> ', "a": 1, "b": 2': a run of fields to put inside an object.
         return ", " + safe_json_text(encode(fields))[1:-1]
 
-    heads: dict[tuple[object, ...], str] = {}  # (result, status, code, desc) -> their fields
-    tails: dict[int, str] = {}  # id of an explanation's fields -> them
-    by_prefix: dict[tuple[str, Status, str], dict[str, object]] = {}
-    explained: dict[int, tuple[object, dict[str, object]]] = {}  # held, so each id stays its own
+    explained: dict[int, tuple[object, str]] = {}  # explanation (held, so its id stays its own) -> fields
+    # (result, status, code, desc) -> their fields, and the explanation's fields by number
+    # prefix: a plain eleven-digit number's carrier is its prefix's (see explain), so every
+    # phone of one prefix with the same receipt words has the same explanation.
+    heads: dict[tuple[object, ...], tuple[str, dict[str, str]]] = {}
+
+    def explained_piece(receipt: Receipt) -> str:
+        explanation = explain(receipt, table)
+        known = explained.get(id(explanation))
+        if known is None:
+            known = explained[id(explanation)] = (explanation, piece(explanation.to_dict()))
+        return known[1]
+
     delivered_status = Status.DELIVERED
     delivered: Counter[int] = Counter()
     pending: list[str] = [f'{{"checked_at": {encode(now)}, "sessions": [']
@@ -95,33 +104,25 @@ def write_report_json(
         times: list[int] = []
         for receipt in summary.phones:
             number, result, status, code, desc, cost, when, user_id, time_raw = receipt
-            plain = len(number) == 11 and number.isdigit() and number.isascii()
-            head = heads.get(receipt[1:5])
-            if head is None:
+            words = heads.get(receipt[1:5])
+            if words is None:
                 fields = {"status": status, "result": result, "code": code, "desc": desc}
-                head = heads[receipt[1:5]] = piece(fields)
-            # A plain eleven-digit number's carrier is its prefix's: one explanation per
-            # prefix, status and code (see explain), not one lookup per phone.
-            key = (number[:4], status, code) if plain else None
-            found = by_prefix.get(key) if key is not None else None
-            if found is None:
-                explanation = explain(receipt, table)
-                known = explained.get(id(explanation))
-                if known is None:
-                    known = explained[id(explanation)] = (explanation, explanation.to_dict())
-                found = known[1]
-                if key is not None:
-                    by_prefix[key] = found
-            tail = tails.get(id(found))
-            if tail is None:
-                tail = tails[id(found)] = piece(found)
+                words = heads[receipt[1:5]] = (piece(fields), {})
+            head, by_prefix = words
+            if len(number) == 11 and number.isdigit() and number.isascii():
+                shown = f'"{number}"'
+                tail = by_prefix.get(number[:4])
+                if tail is None:
+                    tail = by_prefix[number[:4]] = explained_piece(receipt)
+            else:
+                shown = safe_json_text(encode_basestring(number))
+                tail = explained_piece(receipt)
             if user_id or time_raw:  # user ids vary per send: encoded each, not cached
                 user = safe_json_text(encode_basestring(user_id)) if user_id else '""'
                 if time_raw:
                     user += f', "receipt_time_raw": {safe_json_text(encode_basestring(time_raw))}'
             else:
                 user = '""'
-            shown = f'"{number}"' if plain else safe_json_text(encode_basestring(number))
             stamp = "null" if when is None else when
             phones.append(
                 f'{{"phone": {shown}{head}, "cost_count": {cost}, "receipt_time": {stamp}, "user_id": {user}{tail}}}'
