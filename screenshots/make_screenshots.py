@@ -52,7 +52,10 @@ def demo_runtime(folder: Path, sessions: int = 24, phones: int = 4, seed: int = 
 async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], out: Path) -> Path:
     """Run the app headless at ``size``, press ``keys``, save the SVG as ``out/name``."""
     with tempfile.TemporaryDirectory() as tmp:
-        async with demo_runtime(Path(tmp)) as runtime, make_app(runtime).run_test(size=size) as pilot:
+        async with (
+            demo_runtime(Path(tmp)) as runtime,
+            make_app(runtime, {"COLORTERM": "truecolor"}).run_test(size=size) as pilot,
+        ):
             app = pilot.app
             await app.workers.wait_for_complete()
             await pilot.pause()

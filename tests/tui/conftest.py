@@ -30,6 +30,10 @@ time.tzset()
 #: 2026-11-30 08:00:00 UTC: every test sees the same "now".
 NOW = 1_796_025_600.0
 
+#: The terminal every test runs in unless it says otherwise: 24-bit colour, so the start
+#: theme (and every snapshot) does not depend on the TERM of the shell running the tests.
+TRUECOLOR = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+
 
 @dataclass
 class Rig:
@@ -54,11 +58,13 @@ def make_test_app(
     fresh: bool = True,
     settings: dict[str, Any] | None = None,
     clock: ManualClock | None = None,
+    environ: dict[str, str] | None = None,
 ) -> UsmsApp:
     """The app on ``sessions`` precreated simulator sessions (all states, one overdue) plus,
     with ``fresh``, one sent at NOW whose receipts are still to come.
 
-    The rig (simulator, clock, watchlist, poller) is at ``app.rig``.
+    The rig (simulator, clock, watchlist, poller) is at ``app.rig``. ``environ`` is the
+    terminal's (default :data:`TRUECOLOR`); the UI's state file is in ``tmp_path``.
     """
     clock = clock or ManualClock(NOW)
     sim = Simulator(seed=seed, clock=clock)
@@ -73,7 +79,7 @@ def make_test_app(
     watchlist.add(entries + list(extra or []))
     runtime = Runtime.offline(sim, watchlist, clock, tmp_path, **(settings or {}))
     _opened.append(runtime)
-    app = make_app(runtime)
+    app = make_app(runtime, TRUECOLOR if environ is None else environ)
     app.rig = Rig(sim, clock, watchlist, app.poller, session_nos, runtime)
     return app
 

@@ -41,3 +41,9 @@ def test_main_screen_200x50(snap_compare, tmp_path):
 def test_main_screen_60x15(snap_compare, tmp_path):
     # Both panes without sideways scrolling and every key of the footer.
     assert snap_compare(make_test_app(tmp_path), terminal_size=(60, 15), run_before=_ready)
+
+
+def test_main_screen_80x24_on_a_16_colour_terminal(snap_compare, tmp_path):
+    # TERM=xterm without COLORTERM: the ANSI theme, so each status keeps a colour of its own.
+    app = make_test_app(tmp_path, environ={"TERM": "xterm"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_ready)

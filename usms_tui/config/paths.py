@@ -48,6 +48,11 @@ def cache_file() -> Path:
     return state_dir() / "receipts.sqlite3"
 
 
+def ui_state_file() -> Path:
+    """What the UI keeps between starts (the theme picked in ctrl+p). Disposable."""
+    return state_dir() / "ui-state.json"
+
+
 def expand_home(path: str | Path) -> Path:
     """``path`` with a leading ``~`` or ``~user`` expanded. Raises ``ValueError`` (not the
     ``RuntimeError`` of ``Path.expanduser``) when there is no such user or no home."""

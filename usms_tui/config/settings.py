@@ -63,6 +63,7 @@ class Settings:
     config_path: Path = _from_table("config_path")
     watchlist_path: Path = _from_table("watchlist_path")
     cache_path: Path = _from_table("cache_path")
+    state_path: Path = _from_table("state_path")
     interval: float = _from_table("interval")
     warn_after: float = _from_table("warn_after")
     batch_size: int = _from_table("batch_size")

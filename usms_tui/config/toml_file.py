@@ -18,8 +18,12 @@ from typing import Any
 
 from usms_tui.config.paths import expand_home
 from usms_tui.config.table import TABLE, toml_keys
-from usms_tui.config.values import FilePath
+from usms_tui.config.values import SWITCH, FilePath
 from usms_tui.domain.errors import ConfigError
+
+#: Keys written another way too: (section, key) -> (setting, whether the value is inverted).
+#: ``[ui] mouse = false`` is how a user says it; ``no_mouse`` is the flag's spelling.
+ALIASES: dict[tuple[str, str], tuple[str, bool]] = {("ui", "mouse"): ("no_mouse", True)}
 
 _HEADER = "# usms-tui config.toml: every key is optional; flags and UCLOUD_* env vars win over it."
 _NOTES = "# Durations: 15 (seconds), 90s, 10m, 12h, 1h30m. Relative paths: from this file's folder."
@@ -93,6 +97,7 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
         raise ConfigError(f"config file {path} is not usable TOML: {error}") from None
 
     values: dict[str, tuple[Any, str]] = {}
+    aliased: dict[str, tuple[bool, str]] = {}
     warnings: list[str] = []
     sections = toml_keys()
     for section, table in document.items():
@@ -103,6 +108,9 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
         if not isinstance(table, dict):
             raise ConfigError(f"config file {path}: {section!r} must be a table, written [{section}]")
         for key, value in table.items():
+            if (section, key) in ALIASES:
+                aliased.update(_alias(path, section, key, value))
+                continue
             setting = known.get(key)
             if setting is None:
                 warnings.append(f"warning: unknown key [{section}] {key!r} in {path} (ignored)")
@@ -114,8 +122,34 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
                 except ValueError as error:
                     raise ConfigError(f"config file {path}: [{section}] {key}: {error}") from None
             values[setting.name] = (value, setting.toml_name)
+    for name, (value, key) in aliased.items():
+        _merge_alias(path, values, name, value, key)
     if any(setting.secret and setting.name in values for setting in TABLE):
         warning = permission_warning(path, "a private key")
         if warning:
             warnings.append(warning)
     return values, warnings
+
+
+def _alias(path: Path, section: str, key: str, value: Any) -> dict[str, tuple[bool, str]]:
+    """An alias key's setting and the value it gives it, or a ConfigError for a non-switch."""
+    name, inverted = ALIASES[(section, key)]
+    if not isinstance(value, bool):
+        raise ConfigError(f"config file {path}: [{section}] {key} = {value!r}: not true or false")
+    return {name: (value != inverted, f"[{section}] {key} = {str(value).lower()}")}
+
+
+def _merge_alias(path: Path, values: dict[str, tuple[Any, str]], name: str, value: bool, written: str) -> None:
+    """Add an alias's value; when the setting's own key is there too, the two must agree."""
+    if name not in values:
+        values[name] = (value, written.partition(" = ")[0])
+        return
+    other, other_key = values[name]
+    try:
+        agrees = SWITCH.parse(other) == value
+    except ValueError:
+        return  # the setting's own key is wrong: its conversion says so, naming it
+    if not agrees:
+        raise ConfigError(
+            f"config file {path}: {written} and {other_key} = {str(other).lower()} contradict each other; keep one"
+        )

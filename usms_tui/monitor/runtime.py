@@ -139,7 +139,9 @@ class Runtime:
     ) -> Runtime:
         """The real machinery over ``sim`` with no socket and no waiting: HTTP through the
         simulator's mock transport, retries that do not sleep, ``clock`` shared by simulator,
-        poller and UI; no cache. ``overrides`` are settings (interval, bell, theme...)."""
+        poller and UI; no cache; the UI's state file in ``folder``. ``overrides`` are settings
+        (interval, bell, theme...)."""
+        overrides.setdefault("state_path", folder / "ui-state.json")
         settings = Settings(
             public_key=sim.public_key,
             private_key=sim.private_key,

@@ -9,7 +9,7 @@ notifications and posts ``ReceiptsRefreshed`` to the screen, which diff-updates 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from textual import work
@@ -26,7 +26,7 @@ from usms_tui.tui.host import ShowsStatus
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.navigation import binding_commands, load_screen
 from usms_tui.tui.screens.main import MainScreen
-from usms_tui.tui.themes import start_theme
+from usms_tui.tui.themes import open_themes
 from usms_tui.tui.toasts import ToastingApp, Toasts
 from usms_tui.tui.widgets.status_bar import BarState, account_label
 
@@ -50,8 +50,9 @@ class UsmsApp(ToastingApp, App[None]):
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, environ: Mapping[str, str] | None = None) -> None:
         super().__init__()
+        self.environ = environ  # where the terminal's colour depth is read (None: os.environ)
         self.runtime = runtime
         self.settings = runtime.settings
         self.controller = runtime.controller
@@ -65,7 +66,7 @@ class UsmsApp(ToastingApp, App[None]):
         self.toasts = Toasts(self)
 
     def on_mount(self) -> None:
-        start_theme(self, self.settings.theme)
+        self.themes = open_themes(self, self.settings.theme, self.settings.state_path, self.environ)
         for note in self.startup_notes:
             # Printed to stderr before start, then hidden by the app's screen: shown again.
             self.notify(note, severity="warning", timeout=15, markup=False)
@@ -190,9 +191,9 @@ class UsmsApp(ToastingApp, App[None]):
         yield from binding_commands(self, screen)
 
 
-def make_app(runtime: Runtime) -> UsmsApp:
+def make_app(runtime: Runtime, environ: Mapping[str, str] | None = None) -> UsmsApp:
     """The one way to build the app (used by the CLI, the demo, the tests and the screenshots)."""
-    return UsmsApp(runtime)
+    return UsmsApp(runtime, environ)
 
 
 __all__ = ["UsmsApp", "make_app"]
