@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -91,6 +92,9 @@ _STATUS_OF: dict[str, tuple[str, Status]] = {}
 _WORDS: dict[str, str] = {}
 _MAX_WORDS = 1 << 14  # a hostile answer of unique texts must not grow this without end
 _new_receipt = tuple.__new__
+_API_FIELDS = operator.itemgetter(
+    "Phone", "ReceiptResult", "ReceiptCode", "ReceiptDesc", "CostCount", "ReceiptTime", "UserId"
+)
 
 
 def _word(text: str) -> str:
@@ -128,11 +132,14 @@ class Receipt(NamedTuple):
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> Receipt:
         """Build from one ``ReceiptPerPhone`` object, tolerating strings for ints and extra fields."""
-        get = item.get
-        phone, result, code, desc = get("Phone"), get("ReceiptResult"), get("ReceiptCode"), get("ReceiptDesc")
-        cost, when, user_id = get("CostCount"), get("ReceiptTime"), get("UserId")
-        # The shape every real answer has, read without a call per field: repeated words
-        # (results, codes, descriptions, user ids) come back as one shared string each.
+        try:  # the shape every real answer has: all seven fields, read in one call
+            phone, result, code, desc, cost, when, user_id = _API_FIELDS(item)
+        except (KeyError, TypeError):
+            get = item.get
+            phone, result, code, desc = get("Phone"), get("ReceiptResult"), get("ReceiptCode"), get("ReceiptDesc")
+            cost, when, user_id = get("CostCount"), get("ReceiptTime"), get("UserId")
+        # Read without a call per field: repeated words (results, codes, descriptions, user
+        # ids) come back as one shared string each ("" is its own: no lookup).
         if (
             type(phone) is str
             and phone.isascii()
@@ -148,9 +155,12 @@ class Receipt(NamedTuple):
             status = _STATUS_OF.get(result)
             if status is not None:
                 words = _WORDS
-                code = words.get(code) or _word(code)
-                desc = words.get(desc) or _word(desc)
-                user_id = words.get(user_id) or _word(user_id)
+                if code:
+                    code = words.get(code) or _word(code)
+                if desc:
+                    desc = words.get(desc) or _word(desc)
+                if user_id:
+                    user_id = words.get(user_id) or _word(user_id)
                 return _new_receipt(cls, (phone, status[0], status[1], code, desc, cost, when, user_id, ""))
         result = as_str(result)
         receipt_time, time_raw = as_timestamp(when)
@@ -315,13 +325,22 @@ def summarize(
     sent_at: float | None = None,
     known_phones: Iterable[str] = (),
     warn_after: float = DEFAULT_WARN_AFTER,
+    merged: bool = False,
 ) -> SessionSummary:
     """Summarize a session: counts per status, cost, settled, overdue.
 
     The age is counted from ``sent_at`` when known, else from ``added_at``. A session with
-    no receipt and no known phone is not settled (we cannot know it is done).
+    no receipt and no known phone is not settled (we cannot know it is done). ``merged``:
+    the receipts have been through :func:`merge_phones` already, so only known phones
+    missing from them are looked for by key.
     """
-    phones = tuple(merge_phones(receipts, known_phones))
+    if merged:
+        listed = tuple(receipts)
+        have = {r[0] for r in listed}
+        whole = all(p in have for p in known_phones if p)
+        phones = listed if whole else tuple(merge_phones(listed, known_phones))
+    else:
+        phones = tuple(merge_phones(receipts, known_phones))
     counts = dict.fromkeys(STATUS_ORDER, 0)
     for receipt in phones:
         counts[receipt.status] += 1

@@ -57,6 +57,7 @@ class SessionState:
     last_error: BatchError | None = None  # the last attempt's error; None once it succeeded
     first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
     _base: SessionSummary | None = field(default=None, repr=False)
+    _merged: bool = field(default=False, repr=False)  # receipts came through merge_phones
 
     def __setattr__(self, name: str, value: object) -> None:
         # New receipts or a new entry make the cached summary stale, however they are set
@@ -64,9 +65,14 @@ class SessionState:
         object.__setattr__(self, name, value)
         if name in ("receipts", "entry"):
             object.__setattr__(self, "_base", None)
+            if name == "receipts":
+                object.__setattr__(self, "_merged", False)
 
-    def set_receipts(self, receipts: list[Receipt]) -> None:
+    def set_receipts(self, receipts: list[Receipt], *, merged: bool = False) -> None:
+        """``merged``: one receipt a phone already (from :func:`merge_phones`), so the
+        summary need not merge them again."""
         self.receipts = receipts
+        object.__setattr__(self, "_merged", merged)
 
     def set_entry(self, entry: WatchedSession) -> None:
         self.entry = entry
@@ -86,6 +92,7 @@ class SessionState:
                 sent_at=entry.sent_at,
                 known_phones=entry.phones,
                 warn_after=warn_after,
+                merged=self._merged,
             )
         age = max(0.0, now - base.started_at)
         return SessionSummary(
@@ -167,7 +174,7 @@ class Poller:
                 state = self.states.get(session_no)
                 if state is None:
                     continue
-                state.set_receipts(list(cached.receipts or ()))
+                state.set_receipts(list(cached.receipts or ()), merged=True)  # stored merged
                 state.last_checked = cached.last_checked
                 state.last_error = cached.last_error
                 state.first_seen = dict(cached.first_seen)
@@ -331,7 +338,7 @@ class Poller:
                         state.first_seen[receipt.phone] = now
                         if receipt.status in _ALERT_STATUSES:
                             report.events.append(PhoneFailed(session_no, receipt))
-                    state.set_receipts(receipts)
+                    state.set_receipts(receipts, merged=True)
                 continue
             before = {r.phone: r for r in state.receipts}
             merged = dict(before)
