@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from usms_tui.cli._common import exit_code_for, formatter, parse_option, warn
 from usms_tui.config.table import SETTINGS, default
-from usms_tui.domain import json_safety
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_SOME_FAILED, EXIT_TIMED_OUT
 from usms_tui.domain.timefmt import format_seconds
 
@@ -179,7 +178,7 @@ def _report_of(cycle: Cycle) -> RefreshReport:
 async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> int:
     from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
-    from usms_tui.cli._report_json import report_json
+    from usms_tui.cli._report_json import write_report_json
     from usms_tui.cli.check import named_sessions, print_errors, views
     from usms_tui.domain.thresholds import crossed
     from usms_tui.monitor.alerting import open_alerting, thresholds_of
@@ -200,7 +199,10 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
     now = time.time()
     if args.json:
         alerts = crossed([poller.summary(no, now) for no in outcome.names], thresholds_of(settings))
-        doc = report_json(
+        # check's document, streamed the same way: one line a session, the C encoder.
+        write = getattr(sys.stdout, "write_safe", sys.stdout.write)
+        write_report_json(
+            write,
             poller,
             outcome.names,
             outcome.errors,
@@ -208,7 +210,6 @@ async def _wait(args: argparse.Namespace, runtime: Runtime, timeout: float) -> i
             alerts=[a.to_dict() for a in alerts],
             timed_out=outcome.timed_out,
         )
-        print(json_safety.dumps(doc, indent=2))
     else:
         rows = views(poller, outcome.names, now)
         print_table(rows, phones=False, mask=settings.mask_phones, now=now, footer="", width=terminal_width())
