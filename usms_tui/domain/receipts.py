@@ -177,10 +177,11 @@ class Receipt(NamedTuple):
         )
 
     @classmethod
-    def from_row(cls, row: Any) -> Receipt | None:
+    def from_row(cls, row: Any, *, encodable_text: bool = False) -> Receipt | None:
         """Inverse of ``list(receipt)`` (how the cache stores a receipt): the fields in order,
         checked for type and range (status re-derived from the raw result); None for a row
-        this module did not write."""
+        this module did not write. ``encodable_text``: the caller knows no text of it holds a
+        lone surrogate (JSON text with no ``\\ud`` escape cannot decode to one)."""
         if type(row) is not list or len(row) != len(cls._fields):
             return None
         phone, result, _status, code, desc, cost, when, user_id, time_raw = row
@@ -196,9 +197,10 @@ class Receipt(NamedTuple):
             and (when is None or (type(when) is int and EARLIEST_RECEIPT <= when < LATEST_RECEIPT))
         ):
             return None
-        texts = (phone, result, code, desc, user_id, time_raw)
-        if not all(map(str.isascii, texts)) and any(encodable(t) != t for t in texts):
-            return None
+        if not encodable_text:
+            texts = (phone, result, code, desc, user_id, time_raw)
+            if not all(map(str.isascii, texts)) and any(encodable(t) != t for t in texts):
+                return None
         known = _STATUS_OF.get(result)
         status = known[1] if known is not None else classify(result)
         words = _WORDS

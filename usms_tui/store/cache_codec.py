@@ -62,9 +62,10 @@ def receipts_from_json(text: str | None) -> tuple[Receipt, ...] | None:
         return None
     if not isinstance(items, list):
         return None
+    plain = "\\ud" not in text and "\\uD" not in text  # so no lone surrogate in it
     out = []
     for item in items:
-        receipt = Receipt.from_row(item) if type(item) is list else None
+        receipt = Receipt.from_row(item, encodable_text=plain) if type(item) is list else None
         if receipt is None and isinstance(item, dict):
             receipt = Receipt.from_dict(item)
         if receipt is None:
@@ -88,12 +89,12 @@ def seen_from_json(text: str | None, count: int) -> list[tuple[float, float]] | 
         return None
     if not isinstance(items, list) or len(items) != count:
         return None
-    out = []
-    for item in items:
-        if type(item) is not list or len(item) != 2:
-            return None
-        first, changed = item
-        if not all(type(v) in (int, float) and v == v and abs(v) < 1e11 for v in (first, changed)):
-            return None
-        out.append((float(first), float(changed)))
-    return out
+    try:
+        pairs = [(float(first), float(changed)) for first, changed in items]
+    except (TypeError, ValueError):  # not pairs, or not numbers
+        return None
+    flat = [v for pair in pairs for v in pair]
+    # A NaN or an infinity makes the sum one, and fails the comparison.
+    if flat and not (min(flat) >= 0 and sum(flat) < 1e15):
+        return None
+    return pairs
