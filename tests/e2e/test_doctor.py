@@ -18,7 +18,8 @@ def test_ok_with_an_empty_watchlist_reports_source_endpoint_rtt_and_skew(cli, si
     doc = json.loads(cli("doctor", "--json", "--project-id", "org-x").stdout)
     assert (doc["verdict"], doc["exit_code"], doc["auth_mode"], doc["error"]) == ("ok", 0, "signed", None)
     assert doc["project_id"] == "org-x" and doc["project_source"] == "flag --project-id"
-    assert doc["round_trip_ms"] >= 0 and abs(doc["clock_skew_seconds"]) <= 5 and doc["request_id"]
+    # Near zero: both clocks are this machine's; a loaded machine can stall the read for seconds.
+    assert doc["round_trip_ms"] >= 0 and abs(doc["clock_skew_seconds"]) <= 30 and doc["request_id"]
     assert doc["public_key"] == sim.public_key and sim.private_key not in json.dumps(doc)
 
 
