@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,6 +23,7 @@ from usms_tui.domain.timefmt import format_duration
 from usms_tui.monitor.runtime import Runtime
 from usms_tui.tui.alerts import bar_state
 from usms_tui.tui.host import ShowsStatus
+from usms_tui.tui.keymap import KeyedApp, textual_keymap
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.navigation import binding_commands, load_screen
 from usms_tui.tui.screens.main import MainScreen
@@ -31,23 +32,23 @@ from usms_tui.tui.toasts import ToastingApp, Toasts
 from usms_tui.tui.widgets.status_bar import BarState, account_label
 
 
-class UsmsApp(ToastingApp, App[None]):
+class UsmsApp(ToastingApp, KeyedApp):
     """usms-tui: watch SMS delivery receipts."""
 
     CSS_PATH = "app.tcss"
     TITLE = "usms-tui"
 
-    BINDINGS = [
-        Binding("r", "refresh_now", "refresh"),
-        Binding("p", "toggle_pause", "pause"),
-        Binding("plus", "interval(1)", "interval", key_display="+/-"),
-        Binding("minus", "interval(-1)", "shorter interval", key_display="-", show=False),
-        Binding("m", "toggle_mask", "mask"),
-        Binding("E", "events", "events"),
-        Binding("question_mark", "help", "help", key_display="?"),
+    BINDINGS = [  # an id is the key's name in config.toml's [keys] (config/keys.py)
+        Binding("r", "refresh_now", "refresh", id="refresh"),
+        Binding("p", "toggle_pause", "pause", id="pause"),
+        Binding("plus", "interval(1)", "interval", id="longer_interval"),
+        Binding("minus", "interval(-1)", "shorter interval", show=False, id="shorter_interval"),
+        Binding("m", "toggle_mask", "mask", id="mask"),
+        Binding("E", "events", "events", id="events"),
+        Binding("question_mark", "help", "help", id="help"),
         # Where a screen has no Esc of its own (on the main screen Esc does this as well).
         Binding("escape", "dismiss_toasts", "dismiss toasts", show=False),
-        Binding("q", "quit", "quit"),
+        Binding("q", "quit", "quit", id="quit"),
     ]
 
     def __init__(self, runtime: Runtime) -> None:
@@ -63,6 +64,7 @@ class UsmsApp(ToastingApp, App[None]):
         self._timer: Timer | None = None
         self._account = account_label(runtime.settings)
         self.toasts = Toasts(self)
+        self.set_keymap(textual_keymap(runtime.settings.key_map))
 
     def on_mount(self) -> None:
         start_theme(self, self.settings.theme)
@@ -152,10 +154,10 @@ class UsmsApp(ToastingApp, App[None]):
     def action_toggle_pause(self) -> None:
         if self.controller.toggle_pause():
             self._cancel_timer()
-            self.notify("paused: no requests until p", timeout=3)
+            self.notify(f"paused: no requests until {self.key_hint('pause')}", timeout=3, markup=False)
         elif self.controller.stopped is not None:
             # A fatal error stops polling until r; resuming must not retry a rejected key.
-            self.notify("resumed; polling stays stopped until r", timeout=3)
+            self.notify(f"resumed; polling stays stopped until {self.key_hint('refresh')}", timeout=3, markup=False)
         else:
             self.notify("resumed", timeout=2)
             self.run_refresh()

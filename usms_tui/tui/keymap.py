@@ -1,0 +1,84 @@
+"""config.toml's ``[keys]`` in the UI: Textual's keymap, and keys shown as the user moved them.
+
+Every remappable Binding has an ``id``: its action name in
+:data:`~usms_tui.config.keys.ACTIONS` (a test holds the two together). The settings' key
+map, already checked when they loaded, becomes the app's Textual keymap, which every
+screen's bindings pass through; so the keys work everywhere and the footer and the command
+palette (both read the active bindings) show them. What reads bindings outside the active
+ones (help lists screens beneath and views not open) passes them through
+:func:`remapped` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App
+from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
+
+from usms_tui.config.keys import ACTION_NAMES, KeyMap
+
+
+def textual_keymap(key_map: KeyMap) -> dict[str, str]:
+    """The settings' key map as Textual's keymap: binding id -> comma-separated keys."""
+    return {name: ",".join(keys) for name, keys in key_map.items()}
+
+
+def keys_of(app: App[Any], name: str) -> tuple[str, ...]:
+    """The keys of action ``name`` now: the user's, else the default."""
+    chosen = app._keymap.get(name)
+    return tuple(chosen.split(",")) if chosen else ACTION_NAMES[name].default
+
+
+def remapped(app: App[Any], bindings: BindingsMap | Iterable[BindingType]) -> BindingsMap:
+    """A copy of ``bindings`` with the app's keymap applied (as Textual applies it to the
+    active ones)."""
+    copy = bindings.copy() if isinstance(bindings, BindingsMap) else BindingsMap(bindings)
+    if app._keymap:
+        copy.apply_keymap(app._keymap)
+    return copy
+
+
+def in_binding_order(active: dict[str, ActiveBinding]) -> list[tuple[str, ActiveBinding]]:
+    """The active bindings with each node's in the order its BINDINGS lists them: a moved
+    key stays where its action was (Textual puts keymapped ones after the rest)."""
+    nodes: dict[int, int] = {}
+    places: dict[int, dict[object, int]] = {}
+    for item in active.values():
+        if id(item.node) not in nodes:
+            nodes[id(item.node)] = len(nodes)
+            first: dict[object, int] = {}
+            for key, binding in item.node._bindings:
+                first.setdefault(_place_key(key, binding), len(first))
+            places[id(item.node)] = first
+
+    def place(pair: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        key, item = pair
+        found = places[id(item.node)]
+        return nodes[id(item.node)], found.get(_place_key(key, item.binding), len(found))
+
+    return sorted(active.items(), key=place)
+
+
+def _place_key(key: str, binding: Binding) -> object:
+    # A moved binding keeps its id, not its key.
+    return binding.id or (key, binding.action)
+
+
+class KeyedApp(App[None]):
+    """The app's key display: ``+/-`` for the interval stays one item whatever keys it has."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.id == "longer_interval":
+            longer, shorter = keys_of(self, "longer_interval")[0], keys_of(self, "shorter_interval")[0]
+            return f"{self.key_display(longer)}/{self.key_display(shorter)}"
+        return super().get_key_display(binding)
+
+    def key_display(self, key: str) -> str:
+        """One key as the footer writes it (``?``, ``^r``)."""
+        return super().get_key_display(Binding(key, ""))
+
+    def key_hint(self, name: str) -> str:
+        """The first key of action ``name``, for a hint such as "press r"."""
+        return self.key_display(keys_of(self, name)[0])
