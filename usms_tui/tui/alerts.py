@@ -51,7 +51,7 @@ def short_error(error: BatchError) -> str:
     return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
 
 
-def bar_state(controller: RefreshController, account: str) -> BarState:
+def bar_state(controller: RefreshController, account: str, keys: tuple[str, str] = ("r", "p")) -> BarState:
     """What the status line shows of the controller's state now."""
     c = controller
     return BarState(
@@ -73,6 +73,7 @@ def bar_state(controller: RefreshController, account: str) -> BarState:
         sessions=len(c.poller.states),
         loading=not c.loaded,
         delivery=c.delivery,
+        keys=keys,
     )
 
 

@@ -136,7 +136,7 @@ class UsmsApp(ToastingApp, KeyedApp):
 
     def bar_state(self) -> BarState:
         """What the status line shows now: the controller's state."""
-        return bar_state(self.controller, self._account)
+        return bar_state(self.controller, self._account, (self.key_hint("refresh"), self.key_hint("pause")))
 
     def _status_changed(self) -> None:
         if isinstance(self.screen, ShowsStatus):
