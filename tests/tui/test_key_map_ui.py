@@ -14,6 +14,7 @@ from textual.keys import Keys, _character_to_key, key_to_character
 from textual.screen import Screen
 
 from usms_tui.config import keys as key_config
+from usms_tui.simulator import Fault
 from usms_tui.config.keys import ACTION_NAMES, ACTIONS, APP, RESERVED, parse_key_map
 from usms_tui.tui.app import UsmsApp
 from usms_tui.tui.navigation import binding_commands
@@ -221,3 +222,48 @@ async def test_hints_name_the_moved_key(tmp_path):
         await pilot.pause()
         body = str(app.screen.query_one("#help-body").render())
         assert "press Y on a session to copy it" in " ".join(body.split())
+
+
+async def test_ctrl_q_listed_for_quit_still_quits_from_help(tmp_path):
+    # Textual's own ctrl+q quits with priority, so also from help and dialogs; listing it
+    # in [keys] must not swap it for a binding those never see.
+    app = make_test_app(tmp_path, settings={"key_map": key_map(quit="q,ctrl+q")})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_help_moved_to_a_letter_closes_help_instead_of_searching(tmp_path):
+    app = make_test_app(tmp_path, settings={"key_map": key_map(help="h")})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_stop_says_the_moved_refresh_key(tmp_path):
+    app = make_test_app(tmp_path, settings={"key_map": key_map(refresh="f5")})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.rig.sim.add_fault(Fault.RET171, 1.0)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.controller.stopped is not None
+        assert "■ stopped (f5)" in screen_text(app)  # "press f5" would not fit the slot
+        assert any(note.message.endswith("fix it, then press f5") for note in app._notifications)
+        app.rig.sim.clear_faults()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.controller.stopped is not None  # r is no longer the key
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.controller.stopped is None

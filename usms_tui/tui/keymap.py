@@ -17,12 +17,21 @@ from typing import Any
 from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
 
-from usms_tui.config.keys import ACTION_NAMES, KeyMap
+from usms_tui.config.keys import ACTION_NAMES, RESERVED_FOR, KeyMap
 
 
 def textual_keymap(key_map: KeyMap) -> dict[str, str]:
-    """The settings' key map as Textual's keymap: binding id -> comma-separated keys."""
-    return {name: ",".join(keys) for name, keys in key_map.items()}
+    """The settings' key map as Textual's keymap: binding id -> comma-separated keys.
+
+    A key Textual itself binds to the same action (ctrl+q quits, with priority, so also from
+    help and dialogs) is left to Textual: in the keymap it would replace that binding with
+    ours, which a dialog does not see. Only when it is the action's one key does it stay, so
+    the default key stops doing the action as asked."""
+    keymap = {}
+    for name, keys in key_map.items():
+        own = [key for key in keys if RESERVED_FOR.get(key) != name] or list(keys)
+        keymap[name] = ",".join(own)
+    return keymap
 
 
 def keys_of(app: App[Any], name: str) -> tuple[str, ...]:
@@ -66,6 +75,11 @@ def _place_key(key: str, binding: Binding) -> object:
     return binding.id or (key, binding.action)
 
 
+def key_hint(app: App[Any], name: str) -> str:
+    """The first key of action ``name`` as the footer writes it, for a hint ("press r")."""
+    return app.get_key_display(Binding(keys_of(app, name)[0], ""))
+
+
 class KeyedApp(App[None]):
     """The app's key display: ``+/-`` for the interval stays one item whatever keys it has."""
 
@@ -81,4 +95,4 @@ class KeyedApp(App[None]):
 
     def key_hint(self, name: str) -> str:
         """The first key of action ``name``, for a hint such as "press r"."""
-        return self.key_display(keys_of(self, name)[0])
+        return key_hint(self, name)

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
-from usms_tui.tui.keymap import in_binding_order, keys_of, remapped
+from usms_tui.tui.keymap import in_binding_order, key_hint, remapped
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.widgets.key_bar import KeyBar
 
@@ -226,7 +226,7 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-box").focus()
 
     def _show(self, needle: str) -> None:
-        copy_key = self.app.get_key_display(Binding(keys_of(self.app, "copy")[0], ""))
+        copy_key = key_hint(self.app, "copy")
         self.query_one("#help-body", Static).update(help_text(self._sections, self._warn_after, needle, copy_key))
 
     def on_key(self, event: events.Key) -> None:
