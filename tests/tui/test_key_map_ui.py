@@ -14,8 +14,8 @@ from textual.keys import Keys, _character_to_key, key_to_character
 from textual.screen import Screen
 
 from usms_tui.config import keys as key_config
-from usms_tui.simulator import Fault
 from usms_tui.config.keys import ACTION_NAMES, ACTIONS, APP, RESERVED, parse_key_map
+from usms_tui.simulator import Fault
 from usms_tui.tui.app import UsmsApp
 from usms_tui.tui.navigation import binding_commands
 from usms_tui.tui.screens.events import EventsScreen
