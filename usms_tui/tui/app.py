@@ -9,11 +9,9 @@ notifications and posts ``ReceiptsRefreshed`` to the screen, which diff-updates 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from textual import work
-from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
@@ -25,7 +23,7 @@ from usms_tui.tui.alerts import bar_state
 from usms_tui.tui.host import ShowsStatus
 from usms_tui.tui.keymap import KeyedApp, textual_keymap
 from usms_tui.tui.messages import ReceiptsRefreshed
-from usms_tui.tui.navigation import binding_commands, load_screen
+from usms_tui.tui.navigation import load_screen
 from usms_tui.tui.screens.main import MainScreen
 from usms_tui.tui.themes import start_theme
 from usms_tui.tui.toasts import ToastingApp, Toasts
@@ -185,11 +183,6 @@ class UsmsApp(ToastingApp, KeyedApp):
         found = self.screen_class(name)
         if found is not None and not isinstance(self.screen, found):
             self.push_screen(found())
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette offers every shown key of the current screen too."""
-        yield from super().get_system_commands(screen)
-        yield from binding_commands(self, screen)
 
 
 def make_app(runtime: Runtime) -> UsmsApp:

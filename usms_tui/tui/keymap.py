@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import ActiveBinding, Binding, BindingsMap, BindingType
+from textual.screen import Screen
 
 from usms_tui.config.keys import ACTION_NAMES, RESERVED_FOR, KeyMap
+from usms_tui.tui.navigation import binding_commands
 
 
 def textual_keymap(key_map: KeyMap) -> dict[str, str]:
@@ -81,7 +83,12 @@ def key_hint(app: App[Any], name: str) -> str:
 
 
 class KeyedApp(App[None]):
-    """The app's key display: ``+/-`` for the interval stays one item whatever keys it has."""
+    """The app's keys as shown: ``+/-`` for the interval stays one item whatever keys it has,
+    and the command palette offers every shown key of the current screen, as moved."""
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from binding_commands(self, screen)
 
     def get_key_display(self, binding: Binding) -> str:
         if binding.id == "longer_interval":
