@@ -13,6 +13,7 @@ import pytest
 from usms_tui.cli import config as config_cmd
 from usms_tui.cli.main import build_parser
 from usms_tui.config import ucloud_profile
+from usms_tui.config.keys import ACTION_NAMES, ACTIONS, parse_key_map
 from usms_tui.config.settings import Settings, load_settings, settings_from_args
 from usms_tui.config.table import SETTINGS, TABLE, Setting, toml_keys
 from usms_tui.config.toml_file import example_text
@@ -87,7 +88,9 @@ def test_settings_fields_are_the_table_with_its_defaults():
         assert getattr(bare, setting.name) == setting.default_value(), setting.name
         assert fields[setting.name].repr is not setting.secret
     others = set(fields) - set(SETTINGS)
-    assert others == {"sources", "warnings", "ucloud_config_path", "ucloud_credential_path", "profile_problem"}
+    assert others == {
+        "sources", "warnings", "ucloud_config_path", "ucloud_credential_path", "profile_problem", "key_map"
+    }  # fmt: skip
 
 
 def test_the_ucloud_profile_keys_set_settings_of_the_table():
@@ -160,8 +163,11 @@ def test_the_example_lists_every_key_and_its_uncommented_values_are_the_defaults
     uncommented = tomllib.loads(text)
     commented = tomllib.loads("\n".join(line.removeprefix("# ") for line in text.splitlines()[2:]))
     assert {section: set(keys) for section, keys in commented.items()} == {
-        section: set(keys) for section, keys in toml_keys().items()
+        **{section: set(keys) for section, keys in toml_keys().items()},
+        "keys": set(ACTION_NAMES),  # [keys]: every action, at its default
     }
+    assert parse_key_map(commented["keys"], "example") == {a.name: a.default for a in ACTIONS}
+    assert uncommented["keys"] == {}
     for section, keys in uncommented.items():
         for key, value in keys.items():
             setting = toml_keys()[section][key]

@@ -73,6 +73,7 @@ def _credentials_status(settings: Any) -> str:
 def run_show(args: argparse.Namespace) -> int:
     """Print every effective setting with its source (text table or ``--json``)."""
     from usms_tui.cli._common import terminal_width
+    from usms_tui.config.keys import key_rows
     from usms_tui.config.settings import settings_from_args
     from usms_tui.config.table import TABLE
 
@@ -82,6 +83,7 @@ def run_show(args: argparse.Namespace) -> int:
         "ucloud_credential": settings.ucloud_credential_path,
     }
     credentials = _credentials_status(settings)
+    keys = key_rows(settings.key_map, f"config.toml {settings.config_path}")
     if getattr(args, "json", False):
         document = {
             "settings": {
@@ -94,6 +96,7 @@ def run_show(args: argparse.Namespace) -> int:
             "files": {
                 name: {"path": str(path), "exists": bool(path and path.exists())} for name, path in files.items()
             },
+            "keys": {name.partition(".")[2]: {"value": value, "source": source} for name, value, source in keys},
             "credentials": credentials,
             "warnings": list(settings.warnings),
         }
@@ -110,7 +113,7 @@ def run_show(args: argparse.Namespace) -> int:
             lines.append(f"{name:<15} {value:<{width}}  {source}")
         else:  # a long path: whole on its line, its source below in the SOURCE column
             lines += [f"{name:<15} {value}", f"{'':<15} {'':<{width}}  {source}"]
-    lines.append("")
+    lines += ["", *_key_lines(keys), ""]
     for name, path in files.items():
         state = "found" if path and path.exists() else "not found"
         lines.append(f"{name.replace('_', ' ')} file: {path} ({state})")
@@ -118,6 +121,16 @@ def run_show(args: argparse.Namespace) -> int:
     lines += list(settings.warnings)
     print(settings.scrub("\n".join(lines)))
     return 0
+
+
+def _key_lines(rows: list[tuple[str, str, str]]) -> list[str]:
+    """The effective key map as its own small table: each action as config.toml's [keys] names
+    it, its keys, and whether [keys] or the default gave them."""
+    names = max(len(name) for name, _, _ in rows)
+    width = max(len(keys) for _, keys, _ in rows)
+    return [f"{'ACTION':<{names}} {'KEYS':<{width}}  SOURCE"] + [
+        f"{name:<{names}} {keys:<{width}}  {source}" for name, keys, source in rows
+    ]
 
 
 def run_path(args: argparse.Namespace) -> int:

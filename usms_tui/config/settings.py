@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, TextIO
 
 from usms_tui.config import paths
+from usms_tui.config.keys import KeyMap
 from usms_tui.config.login import OAUTH, SIGNED, oauth_login, pick_auth
 from usms_tui.config.table import SETTINGS, TABLE
 from usms_tui.config.values import Raw, convert
@@ -78,6 +79,8 @@ class Settings:
     overdue_above: int | None = _from_table("overdue_above")
     on_event: str | None = _from_table("on_event")
     hook_timeout: float = _from_table("hook_timeout")
+    #: config.toml's [keys]: action -> its keys, for the actions it moves (config/keys.py)
+    key_map: KeyMap = field(default_factory=lambda: MappingProxyType({}), hash=False)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  #: name -> origin
     warnings: tuple[str, ...] = field(default=(), compare=False)  #: printed once by the CLI
     ucloud_config_path: Path | None = None  #: the ucloud CLI's config.json consulted
@@ -209,6 +212,7 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
 
     config_path, config_raw = _config_location(flags, environment)
     values, warnings = read_config_toml(config_path, required="config_path" in flags)
+    key_map: KeyMap = values.pop("key_map", (MappingProxyType({}), ""))[0]
     toml = {
         name: Raw(value, f"config.toml {config_path}", key, str(config_path))
         for name, (value, key) in values.items()
@@ -250,6 +254,7 @@ def _load(given: dict[str, Any], env: Mapping[str, str], home: Path, secrets: li
     warnings += _key_pair_warnings(resolved, sources)
     return Settings(
         **resolved,
+        key_map=key_map,
         sources=MappingProxyType({setting.name: sources[setting.name] for setting in TABLE}),
         warnings=tuple(warnings),
         ucloud_config_path=ucloud_config,

@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from usms_tui.config.keys import KEYS_SECTION, example_lines, parse_key_map
 from usms_tui.config.paths import expand_home
 from usms_tui.config.table import TABLE, toml_keys
 from usms_tui.config.values import SWITCH, FilePath
@@ -43,6 +44,7 @@ def example_text() -> str:
                 entries.append((f"# {key} = {setting.kind.toml(setting.example or '')}", comment))
         width = max(len(entry) for entry, _ in entries)
         lines += [f"{entry:<{width}}  # {comment}" for entry, comment in entries]
+    lines += example_lines()
     return "\n".join(lines) + "\n"
 
 
@@ -101,6 +103,9 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
     warnings: list[str] = []
     sections = toml_keys()
     for section, table in document.items():
+        if section == KEYS_SECTION:  # one table of its own: action = key(s), checked as a whole
+            values["key_map"] = (parse_key_map(table, str(path)), f"[{KEYS_SECTION}]")
+            continue
         known = sections.get(section)
         if known is None:
             warnings.append(f"warning: unknown section or key {section!r} in {path} (ignored)")

@@ -51,7 +51,7 @@ def short_error(error: BatchError) -> str:
     return f"{head} · req {shorten(error.request_id, 13)}" if error.request_id else head
 
 
-def bar_state(controller: RefreshController, account: str) -> BarState:
+def bar_state(controller: RefreshController, account: str, keys: tuple[str, str] = ("r", "p")) -> BarState:
     """What the status line shows of the controller's state now."""
     c = controller
     return BarState(
@@ -73,6 +73,7 @@ def bar_state(controller: RefreshController, account: str) -> BarState:
         sessions=len(c.poller.states),
         loading=not c.loaded,
         delivery=c.delivery,
+        keys=keys,
     )
 
 
@@ -150,11 +151,12 @@ class Said:
     title: str = ""
 
 
-def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str], str]) -> Said:
-    """The notification for one of the refresh controller's notices."""
+def say(notice: Notice, name_of: Callable[[str], str], phone_of: Callable[[str], str], refresh_key: str = "r") -> Said:
+    """The notification for one of the refresh controller's notices (``refresh_key``: as
+    config.toml's [keys] has it)."""
     match notice:
         case PollingStopped(error):
-            return Said(f"polling stopped: {safe(error.describe())}; fix it, then press r", "error", 30)
+            return Said(f"polling stopped: {safe(error.describe())}; fix it, then press {refresh_key}", "error", 30)
         case ApiFailing(error):
             return Said(f"refresh failed: {safe(error.describe())}", "warning", 10)
         case ApiRecovered():

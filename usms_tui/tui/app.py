@@ -9,11 +9,10 @@ notifications and posts ``ReceiptsRefreshed`` to the screen, which diff-updates 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from textual import work
-from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,31 +22,32 @@ from usms_tui.domain.timefmt import format_duration
 from usms_tui.monitor.runtime import Runtime
 from usms_tui.tui.alerts import bar_state
 from usms_tui.tui.host import ShowsStatus
+from usms_tui.tui.keymap import KeyedApp, textual_keymap
 from usms_tui.tui.messages import ReceiptsRefreshed
-from usms_tui.tui.navigation import binding_commands, load_screen
+from usms_tui.tui.navigation import load_screen
 from usms_tui.tui.screens.main import MainScreen
 from usms_tui.tui.themes import open_themes
 from usms_tui.tui.toasts import ToastingApp, Toasts
 from usms_tui.tui.widgets.status_bar import BarState, account_label
 
 
-class UsmsApp(ToastingApp, App[None]):
+class UsmsApp(ToastingApp, KeyedApp):
     """usms-tui: watch SMS delivery receipts."""
 
     CSS_PATH = "app.tcss"
     TITLE = "usms-tui"
 
-    BINDINGS = [
-        Binding("r", "refresh_now", "refresh"),
-        Binding("p", "toggle_pause", "pause"),
-        Binding("plus", "interval(1)", "interval", key_display="+/-"),
-        Binding("minus", "interval(-1)", "shorter interval", key_display="-", show=False),
-        Binding("m", "toggle_mask", "mask"),
-        Binding("E", "events", "events"),
-        Binding("question_mark", "help", "help", key_display="?"),
+    BINDINGS = [  # an id is the key's name in config.toml's [keys] (config/keys.py)
+        Binding("r", "refresh_now", "refresh", id="refresh"),
+        Binding("p", "toggle_pause", "pause", id="pause"),
+        Binding("plus", "interval(1)", "interval", id="longer_interval"),
+        Binding("minus", "interval(-1)", "shorter interval", show=False, id="shorter_interval"),
+        Binding("m", "toggle_mask", "mask", id="mask"),
+        Binding("E", "events", "events", id="events"),
+        Binding("question_mark", "help", "help", id="help"),
         # Where a screen has no Esc of its own (on the main screen Esc does this as well).
         Binding("escape", "dismiss_toasts", "dismiss toasts", show=False),
-        Binding("q", "quit", "quit"),
+        Binding("q", "quit", "quit", id="quit"),
     ]
 
     def __init__(self, runtime: Runtime, environ: Mapping[str, str] | None = None) -> None:
@@ -64,6 +64,7 @@ class UsmsApp(ToastingApp, App[None]):
         self._timer: Timer | None = None
         self._account = account_label(runtime.settings)
         self.toasts = Toasts(self)
+        self.set_keymap(textual_keymap(runtime.settings.key_map))
 
     def on_mount(self) -> None:
         self.themes = open_themes(self, self.settings.theme, self.settings.state_path, self.environ)
@@ -135,7 +136,7 @@ class UsmsApp(ToastingApp, App[None]):
 
     def bar_state(self) -> BarState:
         """What the status line shows now: the controller's state."""
-        return bar_state(self.controller, self._account)
+        return bar_state(self.controller, self._account, (self.key_hint("refresh"), self.key_hint("pause")))
 
     def _status_changed(self) -> None:
         if isinstance(self.screen, ShowsStatus):
@@ -153,10 +154,10 @@ class UsmsApp(ToastingApp, App[None]):
     def action_toggle_pause(self) -> None:
         if self.controller.toggle_pause():
             self._cancel_timer()
-            self.notify("paused: no requests until p", timeout=3)
+            self.notify(f"paused: no requests until {self.key_hint('pause')}", timeout=3, markup=False)
         elif self.controller.stopped is not None:
             # A fatal error stops polling until r; resuming must not retry a rejected key.
-            self.notify("resumed; polling stays stopped until r", timeout=3)
+            self.notify(f"resumed; polling stays stopped until {self.key_hint('refresh')}", timeout=3, markup=False)
         else:
             self.notify("resumed", timeout=2)
             self.run_refresh()
@@ -184,11 +185,6 @@ class UsmsApp(ToastingApp, App[None]):
         found = self.screen_class(name)
         if found is not None and not isinstance(self.screen, found):
             self.push_screen(found())
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette offers every shown key of the current screen too."""
-        yield from super().get_system_commands(screen)
-        yield from binding_commands(self, screen)
 
 
 def make_app(runtime: Runtime, environ: Mapping[str, str] | None = None) -> UsmsApp:

@@ -16,6 +16,7 @@ from textual.notifications import Notification, Notify, SeverityLevel
 
 from usms_tui.monitor.notices import News, Notice
 from usms_tui.tui.alerts import say
+from usms_tui.tui.keymap import key_hint
 
 #: No toast stays longer than this (seconds); the events screen keeps what it said.
 MAX_TIMEOUT = 5.0
@@ -56,7 +57,7 @@ class Toasts:
         """A toast per notice, one live per notice kind; True when one of them is news."""
         news = False
         for notice in notices:
-            said = say(notice, name_of, phone_of)
+            said = say(notice, name_of, phone_of, key_hint(self._app, "refresh"))
             kind = type(notice).__name__
             self.show(
                 said.message, title=said.title, severity=said.severity, timeout=said.timeout, markup=False, kind=kind

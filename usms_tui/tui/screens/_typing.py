@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
@@ -19,14 +20,14 @@ from textual.widgets import Input
 
 def field_key(action: str, description: str) -> Binding:
     """The ``/`` binding that opens a screen's text field (priority: see the module doc)."""
-    return Binding("slash", action, description, key_display="/", priority=True)
+    return Binding("slash", action, description, priority=True, id="search")
 
 
 def open_field(screen: Screen[Any], field: Input) -> None:
-    """Show ``field`` and focus it now. A priority "/" also fires while the field itself has
-    the focus, so there it types a "/" instead."""
+    """Show ``field`` and focus it now. A priority key also fires while the field itself has
+    the focus: there it skips, so the field types the key ("/", or the letter config.toml's
+    [keys] gave the action)."""
     if screen.focused is field:
-        field.insert_text_at_cursor("/")
-        return
+        raise SkipAction()
     field.add_class("-active")
     screen.set_focus(field)

@@ -110,7 +110,7 @@ class EventsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "back"),
-        Binding("q", "close", "back", show=False),
+        Binding("q", "close", "back", show=False, id="back"),
     ]
 
     DEFAULT_CSS = """

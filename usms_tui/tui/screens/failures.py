@@ -107,10 +107,10 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
     BINDINGS = [
         # priority: the table's own Enter (select, hidden) would otherwise hide this key.
         Binding("enter", "open_group", "phones of group", priority=True),
-        Binding("y", "copy_example", "copy example SessionNo"),
-        Binding("e", "export", "export"),
+        Binding("y", "copy_example", "copy example SessionNo", id="copy"),
+        Binding("e", "export", "export", id="export"),
         Binding("escape", "close", "back"),
-        Binding("q", "close", "back", show=False),
+        Binding("q", "close", "back", show=False, id="back"),
     ]
 
     DEFAULT_CSS = """

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Status
+from usms_tui.tui.keymap import in_binding_order, key_hint, remapped
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS
 from usms_tui.tui.widgets.key_bar import KeyBar
 
@@ -81,7 +82,7 @@ def binding_sections(app: App[Any], stack: list[Screen[Any]], extra: Iterable[ty
     if stack:
         top = stack[-1]
         by_node: dict[int, tuple[DOMNode, list[tuple[DOMNode | None, Binding]]]] = {}
-        for active in top.active_bindings.values():
+        for _key, active in in_binding_order(top.active_bindings):
             if active.node is app:
                 continue
             by_node.setdefault(id(active.node), (active.node, []))[1].append((active.node, active.binding))
@@ -95,17 +96,22 @@ def binding_sections(app: App[Any], stack: list[Screen[Any]], extra: Iterable[ty
             if type(screen) in seen:
                 continue
             seen.add(type(screen))
-            # A key the screen turns off (--read-only) is not offered here either.
-            items = [(screen, b) for _key, b in screen._bindings if screen.check_action(b.action, ()) is not False]
+            # A key the screen turns off (--read-only) is not offered here either; keys as
+            # config.toml's [keys] moved them, as everywhere.
+            items = [
+                (screen, b)
+                for _key, b in remapped(app, screen._bindings)
+                if screen.check_action(b.action, ()) is not False
+            ]
             if items:
                 sections.append((screen_title(screen), _rows(app, items)))
     for cls in extra:
         if cls in seen:
             continue
-        items = [(None, b) for b in Binding.make_bindings(cls.BINDINGS)]
+        items = [(None, b) for _key, b in remapped(app, cls.BINDINGS)]
         if items:
             sections.append((getattr(cls, "HELP_TITLE", cls.__name__), _rows(app, items)))
-    app_items: list[tuple[DOMNode | None, Binding]] = [(app, b) for _key, b in app._bindings]
+    app_items: list[tuple[DOMNode | None, Binding]] = [(app, b) for _key, b in remapped(app, app._bindings)]
     app_items += [(None, b) for b in Binding.make_bindings(Screen.BINDINGS)]
     sections.append(("Everywhere", _rows(app, app_items, generic=True)))
     sections.extend(widget_sections)
@@ -121,7 +127,7 @@ def _found(needle: str, *texts: str) -> bool:
     return not needle or any(needle in t.casefold() for t in texts)
 
 
-def help_text(sections: list[Section], warn_after: float, needle: str = "") -> Text:
+def help_text(sections: list[Section], warn_after: float, needle: str = "", copy_key: str = "y") -> Text:
     """The whole help page as plain Text (no markup: descriptions are shown as written).
 
     With ``needle``, only the keys, statuses and paragraphs holding it (in any case)."""
@@ -155,7 +161,7 @@ def help_text(sections: list[Section], warn_after: float, needle: str = "") -> T
     rule = (
         "  UCloud's advice: receipts can take a while; if none came right after sending, "
         "look again 5-10 minutes later. If there is still no status 12 hours after sending, "
-        "contact UCloud support with the SessionNo (press y on a session to copy it). "
+        f"contact UCloud support with the SessionNo (press {copy_key} on a session to copy it). "
         f"Sessions and phones past {age} are marked overdue ({OVERDUE_SYMBOL}).\n"
     )
     if _found(needle, rule, f"The {hours}-hour rule"):
@@ -171,9 +177,9 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "close help"),
-        Binding("question_mark", "close", "close help", show=False),
-        Binding("q", "close", "close help", show=False),
-        Binding("slash", "search", "search", show=False),
+        Binding("question_mark", "close", "close help", show=False, id="help"),
+        Binding("q", "close", "close help", show=False, id="back"),
+        Binding("slash", "search", "search", show=False, id="search"),
     ]
 
     # Centred both ways: at 200 columns a help page glued to the top edge reads as a stray pane.
@@ -220,15 +226,17 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-box").focus()
 
     def _show(self, needle: str) -> None:
-        self.query_one("#help-body", Static).update(help_text(self._sections, self._warn_after, needle))
+        copy_key = key_hint(self.app, "copy")
+        self.query_one("#help-body", Static).update(help_text(self._sections, self._warn_after, needle, copy_key))
 
     def on_key(self, event: events.Key) -> None:
-        # Typing starts the search (q and ? still close, / opens the field empty): no key to
-        # learn first. Once the field has the focus, every character goes into it.
+        # Typing starts the search (help's own keys, q and ? unless [keys] moved them, still
+        # close, / opens the field empty): no key to learn first. Once the field has the
+        # focus, every character goes into it.
         field = self.query_one("#help-search", Input)
         if field.has_focus or event.character is None or not event.character.isprintable():
             return
-        if event.key in ("q", "question_mark", "slash", "space"):
+        if event.key == "space" or event.key in self.active_bindings:
             return
         event.stop()
         event.prevent_default()

@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 CHUNKED_OVER = 1000
 
 #: Shown in the sessions table's place while nothing is watched: a first start should say how
-#: to begin, here and from a shell, not show empty headers.
+#: to begin, here and from a shell, not show empty headers. ({add}: the add key, as [keys] sets it.)
 EMPTY_WATCHLIST = """No sessions watched yet. Three ways to add them:
-  a                          here, in a dialog
+  {add:<26} here, in a dialog
   usms-tui add SESSION_NO    from a shell (--label, --sent-at, --phone)
   usms-tui add --from FILE   SendUSMSMessage responses (- reads stdin)"""
 
@@ -51,16 +51,16 @@ class MainScreen(SessionActions, Screen[None]):
     HELP_TITLE = "Main screen"
 
     BINDINGS = [
-        Binding("a", "add", "add"),
-        Binding("d", "delete", "delete"),
-        Binding("l", "edit_label", "label"),
+        Binding("a", "add", "add", id="add"),
+        Binding("d", "delete", "delete", id="delete"),
+        Binding("l", "edit_label", "label", id="label"),
         field_key("filter", "filter"),
-        Binding("s", "sort", "sort"),
-        Binding("e", "export", "export"),
-        Binding("y", "copy", "copy SessionNo"),
+        Binding("s", "sort", "sort", id="sort"),
+        Binding("e", "export", "export", id="export"),
+        Binding("y", "copy", "copy SessionNo", id="copy"),
         Binding("enter", "open_session", "detail", show=False),
-        Binding("v", "phones", "phones"),
-        Binding("f", "failures", "failures"),
+        Binding("v", "phones", "phones", id="phones"),
+        Binding("f", "failures", "failures", id="failures"),
         Binding("escape", "clear_filter", "clear filter / dismiss toasts", show=False),
     ]
 
@@ -70,7 +70,7 @@ class MainScreen(SessionActions, Screen[None]):
         yield StatusBar()
         yield Input(placeholder="filter by label or SessionNo (enter: keep, escape: clear)", id="filter")
         yield SessionTable()
-        yield Static(EMPTY_WATCHLIST, id="empty-watchlist", markup=False)
+        yield Static(EMPTY_WATCHLIST.format(add=self.app.key_hint("add")), id="empty-watchlist", markup=False)
         yield AdviceLine()
         yield PhonePane()
         yield PhoneDetail()
@@ -150,7 +150,7 @@ class MainScreen(SessionActions, Screen[None]):
         hint = (
             "no session matches the filter (escape clears it)"
             if self.filter_active
-            else "no sessions: press a to add one"
+            else f"no sessions: press {app.key_hint('add')} to add one"
         )
         pane = self.query_one(PhonePane)
         self.query_one(AdviceLine).show(

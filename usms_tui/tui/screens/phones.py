@@ -53,14 +53,14 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
     table: VirtualTable
 
     BINDINGS = [
-        Binding("f", "cycle_filter", "filter"),
-        Binding("c", "cycle_cause", "cause"),
+        Binding("f", "cycle_filter", "filter", id="status_filter"),
+        Binding("c", "cycle_cause", "cause", id="cause"),
         field_key("search", "search"),
-        Binding("s", "cycle_sort", "sort"),
-        Binding("y", "copy_session", "copy SessionNo"),
-        Binding("e", "export", "export"),
+        Binding("s", "cycle_sort", "sort", id="sort"),
+        Binding("y", "copy_session", "copy SessionNo", id="copy"),
+        Binding("e", "export", "export", id="export"),
         Binding("escape", "close", "back"),
-        Binding("q", "close", "back", show=False),
+        Binding("q", "close", "back", show=False, id="back"),
     ]
 
     DEFAULT_CSS = """

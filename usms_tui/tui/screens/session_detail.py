@@ -33,9 +33,9 @@ class SessionDetailScreen(Screen[None]):
     HELP_TITLE = "Session detail"
 
     BINDINGS = [
-        Binding("y", "copy", "copy SessionNo"),
+        Binding("y", "copy", "copy SessionNo", id="copy"),
         Binding("escape", "close", "back"),
-        Binding("q", "close", "back", show=False),
+        Binding("q", "close", "back", show=False, id="back"),
     ]
 
     DEFAULT_CSS = """

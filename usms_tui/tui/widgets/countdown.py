@@ -15,14 +15,19 @@ from usms_tui.tui.widgets.text_part import Part, TextPart
 WIDTH = 20
 
 
-def countdown_part(*, refreshing: bool, stopped: bool, paused: bool, next_in: float | None) -> Part:
-    """What the slot says, as pieces for :class:`~usms_tui.tui.widgets.text_part.TextPart`."""
+def countdown_part(
+    *, refreshing: bool, stopped: bool, paused: bool, next_in: float | None, keys: tuple[str, str] = ("r", "p")
+) -> Part:
+    """What the slot says, as pieces for :class:`~usms_tui.tui.widgets.text_part.TextPart`.
+    ``keys``: the refresh and pause keys, as config.toml's [keys] may have moved them."""
+    refresh_key, pause_key = keys
     if refreshing:
         return (("  ⟳ refreshing…", ""),)
     if stopped:
-        return (("  ■ stopped: press r", "error"),)
+        said = f"  ■ stopped: press {refresh_key}"
+        return ((said if len(said) <= WIDTH else f"  ■ stopped ({refresh_key})"[:WIDTH], "error"),)
     if paused:
-        return (("  ‖ paused (p)", "overdue"),)
+        return ((f"  ‖ paused ({pause_key})"[:WIDTH], "overdue"),)
     if next_in is not None:
         return ((f"  next in {format_duration(next_in)}", ""),)
     return ()

@@ -16,6 +16,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from usms_tui.tui.keymap import in_binding_order
+
 #: What the bar offers while a text field (filter, search) has the focus.
 FIELD_KEYS: tuple[tuple[str, str, bool], ...] = (("⏎", "keep", True), ("esc", "clear", True))
 #: Key names whose character textual.keys.key_to_character does not know.
@@ -60,7 +62,8 @@ class KeyBar(Widget):
         typing = isinstance(self.screen.focused, Input)
         if typing:
             found.extend(FIELD_KEYS)
-        for key, (_, binding, enabled, _tip) in self.screen.active_bindings.items():
+        # In each node's BINDINGS order, also for keys config.toml's [keys] moved.
+        for key, (_, binding, enabled, _tip) in in_binding_order(self.screen.active_bindings):
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = (self.app.get_key_display(binding), "palette", True)
                 continue

@@ -57,6 +57,7 @@ class BarState:
     sessions: int = 0
     loading: bool = False
     delivery: DeliveryStats = NO_DELIVERIES  # delivery times of every delivered phone
+    keys: tuple[str, str] = ("r", "p")  # the refresh and pause keys (config.toml's [keys] may move them)
 
 
 def account_label(settings: Settings) -> str:
@@ -136,7 +137,7 @@ class StatusBar(Widget):
         wide = self.size.width >= 110
         self._head.show(head_part(s, wide))
         self._countdown.show(
-            countdown_part(refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in)
+            countdown_part(refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in, keys=s.keys)
         )
         self._totals.show(totals_part(s, wide, self.content_size.width))
 
