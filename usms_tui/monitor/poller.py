@@ -110,6 +110,8 @@ class SessionState:
     def settled(self) -> bool:
         """Every known phone has a final receipt (from the cached summary)."""
         base = self._base
+        if base is None and not self.receipts:  # every phone (if any is known) is pending
+            return False
         return base.settled if base is not None else self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
 
     @property

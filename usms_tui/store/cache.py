@@ -197,17 +197,23 @@ class ReceiptCache:
                     old[row[0]] = (row[1], row[2])
             changed: set[str] = set()
             written, checked = [], []
+            fresh: dict[int, str] = {}  # phone count -> the times of that many new phones
             for session_no, receipts in items.items():
                 text = texts[session_no]
                 before = old.get(session_no)
                 if before is not None and before[0] == text and before[1] is not None:
                     checked.append((checked_at, session_no))
                     continue
-                seen = _seen_after(before, receipts, checked_at)
+                if before is None:  # never stored: every phone is first seen now
+                    seen_text = fresh.get(len(receipts))
+                    if seen_text is None:
+                        seen_text = fresh[len(receipts)] = seen_to_json([(checked_at, checked_at)] * len(receipts))
+                else:
+                    seen_text = seen_to_json(_seen_after(before, receipts, checked_at))
                 old_text = before[0] if before is not None else None
                 if text != old_text and (receipts or old_text not in (None, "[]")):
                     changed.add(session_no)
-                written.append((session_no, text, seen_to_json(seen), checked_at))
+                written.append((session_no, text, seen_text, checked_at))
             with conn:
                 conn.executemany(
                     "INSERT INTO sessions (session_no, receipts, seen, last_checked, last_error, error_at)"
