@@ -336,10 +336,8 @@ class Poller:
             if not state.receipts:  # the first answer for this session (every one, cold): all news
                 if receipts:
                     report.changed.add(session_no)
-                    for receipt in receipts:
-                        state.first_seen[receipt.phone] = now
-                        if receipt.status in _ALERT_STATUSES:
-                            report.events.append(PhoneFailed(session_no, receipt))
+                    state.first_seen.update(dict.fromkeys([r[0] for r in receipts], now))
+                    report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
                     state.set_receipts(receipts, merged=True)
                 continue
             before = {r.phone: r for r in state.receipts}
