@@ -136,7 +136,9 @@ class StatusBar(Widget):
         wide = self.size.width >= 110
         self._head.show(head_part(s, wide))
         self._countdown.show(
-            countdown_part(refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in)
+            countdown_part(
+                refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in, interval=s.interval
+            )
         )
         self._totals.show(totals_part(s, wide, self.content_size.width))
 

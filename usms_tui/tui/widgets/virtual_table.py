@@ -19,7 +19,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -144,8 +144,20 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
             kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
             self._set_order(kept + diff.new, selected)
         elif diff.changed:
-            self.refresh()
+            self._repaint_rows(diff.changed)
         return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+
+    def _repaint_rows(self, keys: Sequence[str]) -> None:
+        """Repaint the lines of these rows that are on screen, and nothing else: a refresh in
+        which a few phones changed costs their lines on the terminal, not the whole view."""
+        top = int(self.scroll_y)
+        height = self.size.height
+        lines = {1 + self._index[key] - top for key in keys}
+        regions = [Region(0, y, self.size.width, 1) for y in sorted(lines) if 1 <= y < height]
+        if len(regions) >= height - 1:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     def order_by(self, rank: Callable[[str], Any]) -> None:
         """Sort rows by ``rank(key)``, stably (ties keep the order of the data), keeping the
