@@ -190,6 +190,21 @@ async def run(sessions: int, phones: int, *, prefilled: bool, refresh: bool) -> 
                 changed = change(fetcher, session_nos, 0.1)
                 await phase(f"full refresh, {changed:,} sessions changed", full_refresh)
                 await phase("full refresh, nothing changed", full_refresh)
+
+            async def trivial_screen() -> None:
+                # Textual's own cost of building, styling and drawing a screen, whatever is on it.
+                from textual.screen import Screen
+                from textual.widgets import Static
+
+                class Trivial(Screen[None]):
+                    def compose(self):
+                        yield Static("a trivial screen")
+
+                await app.push_screen(Trivial())
+                await idle(pilot)
+                app.pop_screen()
+
+            await phase("push + pop a trivial screen (Textual's floor)", trivial_screen)
             for name, key in VIEWS:
 
                 async def open_view(key: str = key) -> None:

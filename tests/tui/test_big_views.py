@@ -83,3 +83,60 @@ async def test_a_new_sort_of_a_big_phones_view_is_worked_out_in_the_background(m
         statuses = [screen.table.cells(key)[2] for key in screen.table.keys]
         assert "fail" in statuses[0].lower() and "fail" not in statuses[-1].lower(), statuses[:3]
         assert screen.table.selected_key == selected  # the cursor followed its row
+
+
+class ChunkedPoller(FakePoller):
+    """The fake with the real poller's one-session summary, so views build in chunks."""
+
+    def summary(self, session_no: str, now: float):
+        return next(s for s in self.summaries(now) if s.session_no == session_no)
+
+
+async def test_summaries_are_built_in_chunks_that_let_the_loop_run(monkeypatch):
+    import asyncio
+
+    from usms_tui.monitor.controller import Tally
+    from usms_tui.tui.summaries import summaries_in_chunks
+    from usms_tui.tui.widgets import table_base
+
+    monkeypatch.setattr(table_base, "CHUNK", 10)
+    fake = ChunkedPoller()
+    for session_no, state in poller().states.items():
+        fake.states[session_no] = state
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    start, tally = ticks, Tally()
+    summaries, entries = await summaries_in_chunks(fake, NOW, tally)
+    task.cancel()
+    assert [s.session_no for s in summaries] == list(fake.states) and set(entries) == set(fake.states)
+    assert ticks - start >= SESSIONS // 10 - 1  # the loop ran after every chunk of 10
+    assert tally.totals == {status: sum(s.counts.get(status, 0) for s in summaries) for status in tally.totals}
+
+
+async def test_after_a_cycle_the_counts_are_right_and_the_loaded_heap_is_frozen(tmp_path):
+    import gc
+
+    from tests.tui.conftest import make_test_app, settle
+    from usms_tui.tui.summaries import after_cycle
+
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        controller = app.controller
+        expected = dict(controller.totals), controller.overdue
+        controller.totals = {}
+        gc.unfreeze()
+        try:
+            await after_cycle(controller, app.clock(), recount=True)
+            assert (dict(controller.totals), controller.overdue) == expected
+            assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()

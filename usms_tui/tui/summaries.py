@@ -8,9 +8,12 @@ built here on the event loop, not in a thread: a session's cached summary is wri
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from typing import Any
 
+from usms_tui.domain.receipt_codes import default_table
 from usms_tui.domain.receipts import SessionSummary
 from usms_tui.monitor.controller import RefreshController, Tally
 from usms_tui.tui.widgets.table_base import in_chunks
@@ -65,4 +68,10 @@ async def after_cycle(controller: RefreshController, now: float, *, recount: boo
     """
     if recount:
         await recount_in_chunks(controller, now)
+    if default_table.cache_info().currsize == 0:
+        # UCloud's receipt-code table takes about 0.4 s to read; the failures view, causes
+        # and advice need it, so it is read once here, in a thread, instead of on the loop
+        # the first time one of them opens. A damaged table is reported where it is used.
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(default_table)
     gc.freeze()
