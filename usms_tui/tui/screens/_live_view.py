@@ -63,16 +63,17 @@ class LiveView(AppScreen):
         summaries, entries = await summaries_in_chunks(app.poller, app.clock())
         # No collection while the thread allocates a view's rows: a full one would walk them
         # all (100 ms and more at 100,000 phones) holding the interpreter, so the loop too.
-        # They are the view's, long-lived: once shown they are frozen out of collections.
+        # They are the view's, long-lived: frozen out of collections before the collector runs
+        # again (enabled first, its pent-up count would start a full collection at once).
         collecting = gc.isenabled()
         gc.disable()
         try:
             computed = await asyncio.to_thread(self.compute_rows, summaries, entries, options)
         finally:
+            gc.freeze()
             if collecting:
                 gc.enable()
         self.show_rows(computed)
-        gc.freeze()
 
     def on_mount(self) -> None:
         self.refresh_data()
