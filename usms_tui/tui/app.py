@@ -26,6 +26,7 @@ from usms_tui.tui.keymap import KeyedApp, textual_keymap
 from usms_tui.tui.messages import ReceiptsRefreshed
 from usms_tui.tui.navigation import load_screen
 from usms_tui.tui.screens.main import MainScreen
+from usms_tui.tui.summaries import after_cycle
 from usms_tui.tui.themes import open_themes
 from usms_tui.tui.toasts import ToastingApp, Toasts
 from usms_tui.tui.widgets.status_bar import BarState, account_label
@@ -92,8 +93,8 @@ class UsmsApp(ToastingApp, KeyedApp):
         if self.toasts.tell(cycle.notices, self._session_name, self.display_phone) and self.settings.bell:
             self.bell()
         if cycle.report is not None:
-            if not isinstance(self.screen, MainScreen):
-                self.controller.recount()  # the main screen recounts from the summaries it builds anyway
+            # The main screen recounts from the summaries it builds anyway.
+            await after_cycle(self.controller, self.clock(), recount=not isinstance(self.screen, MainScreen))
             self.screen.post_message(ReceiptsRefreshed(cycle.report))
         self._arm_timer(cycle.delay)
         # A cycle without a report (the watchlist will not load) still changes the status line.

@@ -1,25 +1,79 @@
 """What the phones and failures views share: fill on mount, keep the app's status line
-ticking, and refresh their table after every cycle and whenever they come back on top."""
+ticking, and refresh their table after every cycle and whenever they come back on top.
+
+Over a big watchlist the rows are worked out off the event loop: the summaries are built on
+the loop in chunks that yield (see ``tui/summaries.py``), the rows, their diff and their order
+in a thread (plain values in, plain values out), and the table is updated on the loop when
+they are ready. 100,000 phones built in one go would hold the keys for seconds.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from typing import Any
 
+from textual import work
 from textual.widget import Widget
 
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._app_screen import AppScreen
+from usms_tui.tui.summaries import summaries_in_chunks
 from usms_tui.tui.widgets.status_bar import StatusBar
+
+#: Above this many sessions a view's rows are worked out in the background (see above).
+BIG_VIEW = 1000
 
 
 class LiveView(AppScreen):
-    """Mixin for a Screen with a focusable ``table`` and a diff-updating ``refresh_data()``."""
+    """Mixin for a Screen with a focusable ``table``; subclasses say how rows are computed
+    (:meth:`compute_rows`, thread-safe: no widget, no poller) and shown (:meth:`show_rows`)."""
 
     _resumed = False
     table: Widget
 
-    def refresh_data(self) -> None:  # pragma: no cover - overridden
+    def view_options(self) -> Any:
+        """What the rows depend on besides the data (filter, sort...), read on the loop."""
+        return None
+
+    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+    def show_rows(self, computed: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        """Recompute the view from the poller: at once for a small watchlist, in the
+        background for a big one (the table keeps its rows until the new ones are ready)."""
+        app: Any = self.app
+        poller = app.poller
+        if len(poller.states) > BIG_VIEW:
+            self._refresh_in_background()
+            return
+        summaries = poller.summaries(app.clock())
+        entries = {s.session_no: getattr(poller.states.get(s.session_no), "entry", None) for s in summaries}
+        self.show_rows(self.compute_rows(summaries, entries, self.view_options()))
+
+    @work(exclusive=True, group="view-rows", exit_on_error=False)
+    async def _refresh_in_background(self) -> None:
+        # A newer refresh (a key, the next cycle) cancels this one; a thread already running
+        # finishes on its own and its result is dropped with the worker.
+        options = self.view_options()
+        app: Any = self.app
+        summaries, entries = await summaries_in_chunks(app.poller, app.clock())
+        # No collection while the thread allocates a view's rows: a full one would walk them
+        # all (100 ms and more at 100,000 phones) holding the interpreter, so the loop too.
+        # They are the view's, long-lived: frozen out of collections before the collector runs
+        # again (enabled first, its pent-up count would start a full collection at once).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            computed = await asyncio.to_thread(self.compute_rows, summaries, entries, options)
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+        self.show_rows(computed)
 
     def on_mount(self) -> None:
         self.refresh_data()

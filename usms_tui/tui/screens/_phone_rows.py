@@ -5,6 +5,7 @@ Kept apart from the screen so the data side stays testable without a running app
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -180,17 +181,28 @@ class RowBuilder:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[Values, list[Row]]] = {}
+        # A big view builds in a thread, and a refresh cancelled on the loop may leave its
+        # thread running while the next one starts: one build at a time, so the cache of
+        # one is never mixed with another's.
+        self._lock = threading.Lock()
 
     def build(
-        self, summaries: Iterable[SessionSummary], states: Mapping[str, Any], phone_filter: PhoneFilter
+        self, summaries: Iterable[SessionSummary], entries: Mapping[str, Any], phone_filter: PhoneFilter
     ) -> PhoneRows:
-        """Every phone of every session that passes ``phone_filter``, as hashable cell values."""
+        """Every phone of every session that passes ``phone_filter``, as hashable cell values
+        (``entries``: each session's watchlist entry by SessionNo). Thread-safe."""
+        with self._lock:
+            return self._build(summaries, entries, phone_filter)
+
+    def _build(
+        self, summaries: Iterable[SessionSummary], entries: Mapping[str, Any], phone_filter: PhoneFilter
+    ) -> PhoneRows:
         values: dict[str, Values] = {}
         sort_data: dict[str, SortData] = {}
         total = 0
         cache: dict[str, tuple[Values, list[Row]]] = {}
         for index, summary in enumerate(summaries):
-            entry = getattr(states.get(summary.session_no), "entry", None)
+            entry = entries.get(summary.session_no)
             signature = (
                 index,
                 summary.overdue,

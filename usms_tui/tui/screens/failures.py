@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ from usms_tui.tui.text import clip, shorten
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.status_bar import StatusBar
-from usms_tui.tui.widgets.table_base import Cell, Column
+from usms_tui.tui.widgets.table_base import Cell, Column, Values
 
 #: Receipts that count as failures: a final answer other than delivered.
 FAILURE_STATUSES = EXPLAINED_STATUSES
@@ -95,6 +95,12 @@ def render_cell(column: str, value: Any) -> Cell:
     return str(value or "-"), ""
 
 
+class _Computed(NamedTuple):
+    groups: dict[str, Group]
+    wanted: Mapping[str, Values]
+    title: str
+
+
 class FailuresScreen(LiveView, ExportsView, Screen[None]):
     """Failed and unknown receipts grouped by cause, then code, biggest first."""
 
@@ -135,12 +141,10 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         yield self.table
         yield KeyBar()
 
-    def refresh_data(self) -> None:
-        """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
-        app = self.app
-        table = self.table
-        causes = group_by_cause(app.poller.summaries(app.clock()))
-        self._groups = groups = failure_rows(causes)
+    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
+        """The groups and their cell values (plain values only: a big view does this in a thread)."""
+        causes = group_by_cause(summaries)
+        groups = failure_rows(causes)
         wanted = {
             key: (
                 g.count,
@@ -151,9 +155,21 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
             )
             for key, g in groups.items()
         }
+        phones = sum(group.count for group in causes)
+        sessions = len({no for g in groups.values() for no in g.sessions})
+        # "not delivered": the count includes undocumented results (• SubmitFail...), not only
+        # failed and unknown ones.
+        title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
+        return _Computed(groups, wanted, title)
+
+    def show_rows(self, computed: _Computed) -> None:
+        """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
+        app = self.app
+        table = self.table
+        self._groups = groups = computed.groups
         with app.batch_update():
             first_fill = not table.row_count
-            table.update(wanted)
+            table.update(computed.wanted)
             order = list(groups)
             if order != self._sorted_on:
                 rank = {key: position for position, key in enumerate(order)}
@@ -164,12 +180,7 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
                 # group was seen first; the view opens on the biggest cause, at the top.
                 table.move_cursor(row=0, animate=False)
         self.set_class(not groups, "-empty")
-        phones = sum(group.count for group in causes)
-        sessions = len({no for g in groups.values() for no in g.sessions})
-        # "not delivered": the count includes undocumented results (• SubmitFail...), not only
-        # failed and unknown ones.
-        title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
-        self.query_one("#failures-title", Static).update(Text(title, no_wrap=True, overflow="ellipsis"))
+        self.query_one("#failures-title", Static).update(Text(computed.title, no_wrap=True, overflow="ellipsis"))
 
     def _current_group(self) -> Group | None:
         key = self.table.selected_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -41,7 +41,28 @@ from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
 from usms_tui.tui.widgets.table_base import Changes
-from usms_tui.tui.widgets.virtual_table import VirtualTable
+from usms_tui.tui.widgets.virtual_table import Prepared, VirtualTable
+
+#: Above this many rows a new sort is worked out in the background.
+BIG_ROWS = 10_000
+
+
+class _Options(NamedTuple):
+    """What the rows depend on besides the data, read on the loop."""
+
+    phone_filter: PhoneFilter
+    sort_mode: str
+    sessions: tuple[str, ...]  # the sessions (in order) the shown rows were built from
+    force_order: bool
+
+
+class _Computed(NamedTuple):
+    rows: PhoneRows
+    prepared: Prepared
+    order: list[str] | None
+    positions: dict[str, int] | None
+    sessions: tuple[str, ...]
+    summaries: list[Any]
 
 
 class PhonesScreen(LiveView, ExportsView, Screen[None]):
@@ -92,6 +113,8 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         self._search = ""
         self._summaries: dict[str, Any] = {}
         self._builder = RowBuilder()
+        self._force_order = False  # the next rows are sorted even if nothing moved (a new sort)
+        self._to_top = False  # the cursor goes to the first row once the next rows are shown
         # Session and phone stay in place when left/right scroll to the receipt time and cost.
         self.table = VirtualTable(COLUMNS, self._cell_text, fixed=2, id="phones-table")
 
@@ -121,27 +144,46 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         yield AdviceLine()
         yield KeyBar()
 
-    def refresh_data(self) -> None:
-        """Diff-update from the poller: changed rows are redrawn (if visible), rows come and go
-        by key, and the order is recomputed only when something it depends on changed."""
-        app = self.app
-        summaries = app.poller.summaries(app.clock())
-        self._rows = self._builder.build(summaries, app.poller.states, self.phone_filter)
-        mask = getattr(app, "mask_phones", True)
+    def view_options(self) -> _Options:
+        force, self._force_order = self._force_order, False
+        return _Options(self.phone_filter, self.sort_mode, self._sessions, force)
+
+    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
+        """Rows, their diff against the table and, when it moved, their order: plain values
+        only, so a big view can work them out in a thread."""
+        rows = self._builder.build(summaries, entries, options.phone_filter)
+        prepared = self.table.prepare(rows.values)
         sessions = tuple(summary.session_no for summary in summaries)
+        diff = prepared.diff
+        # Session and phone order only move when rows or sessions come, go or reorder;
+        # the other sorts also when any row's values changed.
+        moved = diff.new or diff.gone or sessions != options.sessions or options.force_order
+        order = index = None
+        if moved or (diff.changed and options.sort_mode in ("status", "time", "latency")):
+            data, mode = rows.sort_data, options.sort_mode
+            order = sorted(data, key=lambda key: sort_key(mode, data[key]))
+            index = {key: position for position, key in enumerate(order)}
+        return _Computed(rows, prepared, order, index, sessions, summaries)
+
+    def show_rows(self, computed: _Computed) -> None:
+        """Diff-update the table from :meth:`compute_rows` (changed rows redrawn if visible,
+        rows come and go by key)."""
+        app = self.app
+        mask = getattr(app, "mask_phones", True)
+        self._rows = computed.rows
         with app.batch_update():
             if mask != self._mask:
                 self._mask = mask
                 self.table.redraw()
             was_empty = self.table.row_count == 0
-            changes = self.last_changes = self.table.update(self._rows.values)
-            # Session and phone order only move when rows or sessions come, go or reorder;
-            # the other sorts also when any row's values changed.
-            moved = changes.added or changes.removed or sessions != self._sessions
-            if moved or (changes.changed and self.sort_mode in ("status", "time", "latency")):
-                self._resort(keep_cursor=not was_empty)
-        self._sessions = sessions
-        self._summaries = {summary.session_no: summary for summary in summaries}
+            self.last_changes = self.table.apply(
+                computed.prepared, computed.order, computed.positions, keep_cursor=not was_empty
+            )
+        if self._to_top:
+            self._to_top = False
+            self.table.action_jump(0)
+        self._sessions = computed.sessions
+        self._summaries = {summary.session_no: summary for summary in computed.summaries}
         self.set_class(not self._rows.values, "-empty")
         self._update_title()
         self._show_advice()
@@ -189,12 +231,16 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
             detail=detail,
         )
 
-    def _resort(self, keep_cursor: bool = True) -> None:
-        """Order every row by the current sort (about 0.2 s for 100,000 rows); the cursor
-        follows its row, or starts at the top when the table has just been filled."""
+    def _resort(self) -> None:
+        """Order every row by the current sort (about 0.2 s for 100,000 rows, so a big view
+        sorts in the background with its next rows); the cursor follows its row."""
+        if self.table.row_count > BIG_ROWS:
+            self._force_order = True
+            self.refresh_data()
+            return
         data = self._rows.sort_data
         mode = self.sort_mode
-        self.table.set_order(sorted(data, key=lambda key: sort_key(mode, data[key])), keep_cursor=keep_cursor)
+        self.table.set_order(sorted(data, key=lambda key: sort_key(mode, data[key])))
 
     def _update_title(self) -> None:
         parts = [
@@ -210,8 +256,8 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
     def action_cycle_filter(self) -> None:
         """Next filter: all → failed → unknown → pending → overdue → other."""
         self._filter_index = (self._filter_index + 1) % len(self._filters)
-        self.refresh_data()
-        self.table.action_jump(0)  # a new set of rows: start at its top
+        self._to_top = True  # a new set of rows: start at its top (once they are shown)
+        self.refresh_data()  # a new set of rows: start at its top
 
     def action_cycle_cause(self) -> None:
         """Next cause among the phones not delivered now (biggest first), then every cause."""
@@ -220,8 +266,8 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         cycle: list[Cause | None] = [None, *present]
         position = cycle.index(self._cause) if self._cause in cycle else 0
         self._cause = cycle[(position + 1) % len(cycle)]
+        self._to_top = True  # a new set of rows: start at its top (once they are shown)
         self.refresh_data()
-        self.table.action_jump(0)
 
     def action_cycle_sort(self) -> None:
         """Next sort order: session → status → receipt time → latency → phone."""

@@ -137,7 +137,14 @@ class StatusBar(Widget):
         wide = self.size.width >= 110
         self._head.show(head_part(s, wide))
         self._countdown.show(
-            countdown_part(refreshing=s.refreshing, stopped=s.stopped, paused=s.paused, next_in=s.next_in, keys=s.keys)
+            countdown_part(
+                refreshing=s.refreshing,
+                stopped=s.stopped,
+                paused=s.paused,
+                next_in=s.next_in,
+                interval=s.interval,
+                keys=s.keys,
+            )
         )
         self._totals.show(totals_part(s, wide, self.content_size.width))
 

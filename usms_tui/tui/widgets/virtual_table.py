@@ -12,6 +12,7 @@ protocol as ``KeyedTable`` (see ``table_base``): ``render(column, value) -> (tex
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
@@ -19,7 +20,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -34,9 +35,20 @@ from usms_tui.tui.widgets.table_base import (
     KeyedRows,
     KeyedView,
     Render,
+    RowDiff,
     RowModel,
     Values,
 )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An update worked out ahead (see :meth:`VirtualTable.prepare`): the rows it was diffed
+    against, the rows to show and how they differ."""
+
+    base: Mapping[str, Values]
+    values: dict[str, Values]
+    diff: RowDiff
 
 
 class VirtualTable(KeyedRows, ScrollView, can_focus=True):
@@ -144,8 +156,57 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
             kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
             self._set_order(kept + diff.new, selected)
         elif diff.changed:
-            self.refresh()
+            self._repaint_rows(diff.changed)
         return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+
+    def prepare(self, values: Mapping[str, Values]) -> Prepared:
+        """The diff :meth:`update` would make, without touching the table: safe to run in a
+        thread (it only reads the shown rows, which the table replaces and never edits)."""
+        base = self._model.shown
+        model = RowModel()
+        model.shown, model.given, model.where = base, values, self._model.where
+        wanted = dict(model.wanted())
+        return Prepared(base, wanted, model.diff(wanted))
+
+    def apply(
+        self,
+        prepared: Prepared,
+        order: list[str] | None = None,
+        index: dict[str, int] | None = None,
+        *,
+        keep_cursor: bool = True,
+    ) -> Changes:
+        """Show what :meth:`prepare` worked out, in ``order`` (with its ``index``: key to
+        position) when given. If the table changed since it was prepared, diff again here."""
+        model = self._model
+        if prepared.base is not model.shown:
+            changes = self.update(prepared.values)
+            if order is not None:
+                self.set_order(order, keep_cursor=keep_cursor)
+            return changes
+        diff = prepared.diff
+        selected = self.selected_key
+        model.given = model.shown = prepared.values
+        if order is not None:
+            self._set_order(order, selected if keep_cursor else None, top=not keep_cursor, index=index)
+        elif diff.gone or diff.new:
+            kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
+            self._set_order(kept + diff.new, selected)
+        elif diff.changed:
+            self._repaint_rows(diff.changed)
+        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+
+    def _repaint_rows(self, keys: Sequence[str]) -> None:
+        """Repaint the lines of these rows that are on screen, and nothing else: a refresh in
+        which a few phones changed costs their lines on the terminal, not the whole view."""
+        top = int(self.scroll_y)
+        height = self.size.height
+        lines = {1 + self._index[key] - top for key in keys}
+        regions = [Region(0, y, self.size.width, 1) for y in sorted(lines) if 1 <= y < height]
+        if len(regions) >= height - 1:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     def order_by(self, rank: Callable[[str], Any]) -> None:
         """Sort rows by ``rank(key)``, stably (ties keep the order of the data), keeping the
@@ -157,14 +218,16 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         row, or goes to the top with ``keep_cursor=False`` (a first fill, a new filter)."""
         self._set_order(list(keys), self.selected_key if keep_cursor else None, top=not keep_cursor)
 
-    def _set_order(self, keys: list[str], selected: str | None, *, top: bool = False) -> None:
+    def _set_order(
+        self, keys: list[str], selected: str | None, *, top: bool = False, index: dict[str, int] | None = None
+    ) -> None:
         self._order = keys
-        self._index = {key: index for index, key in enumerate(keys)}
+        self._index = {key: position for position, key in enumerate(keys)} if index is None else index
         self.virtual_size = Size(self._width, len(keys) + 1)
-        index = self._index.get(selected) if selected is not None else None
-        if index is None:
-            index = 0 if top else min(self._cursor, max(0, len(keys) - 1))
-        self._move(index)
+        at = self._index.get(selected) if selected is not None else None
+        if at is None:
+            at = 0 if top else min(self._cursor, max(0, len(keys) - 1))
+        self._move(at)
         self.refresh()
 
     def redraw(self) -> None:

@@ -1,0 +1,77 @@
+"""The poller's summaries for the UI, built in chunks that yield to the event loop.
+
+A summary costs tens of microseconds (its age is new at every call), so 10,000 sessions built
+in one go hold the keys for a quarter of a second and 100,000 for seconds. Summaries are
+built here on the event loop, not in a thread: a session's cached summary is written by
+``summary()`` and dropped by a new receipt list, and only the loop does both in turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from typing import Any
+
+from usms_tui.domain.receipt_codes import default_table
+from usms_tui.domain.receipts import SessionSummary
+from usms_tui.monitor.controller import RefreshController, Tally
+from usms_tui.tui.widgets.table_base import in_chunks
+
+
+async def summaries_in_chunks(
+    poller: Any, now: float, tally: Tally | None = None
+) -> tuple[list[SessionSummary], dict[str, Any]]:
+    """Every watched (not archived) session's summary in watchlist order, counted into
+    ``tally`` if given, and each session's entry by SessionNo (what views show beside it)."""
+    summaries: list[SessionSummary] = []
+    entries: dict[str, Any] = {}
+    if not hasattr(poller, "summary"):  # a test's stand-in poller: only the whole list
+        summaries = list(poller.summaries(now))
+        for summary in summaries:
+            if tally is not None:
+                tally.add(summary)
+            entries[summary.session_no] = getattr(poller.states.get(summary.session_no), "entry", None)
+        return summaries, entries
+    async for session_no, state in in_chunks(list(poller.states.items())):
+        entry = getattr(state, "entry", None)
+        if getattr(entry, "archived", False):
+            continue
+        summary = poller.summary(session_no, now)
+        if tally is not None:
+            tally.add(summary)
+        summaries.append(summary)
+        entries[session_no] = entry
+    return summaries, entries
+
+
+async def recount_in_chunks(controller: RefreshController, now: float) -> None:
+    """:meth:`RefreshController.recount`, a chunk at a time (for screens other than the main
+    one, which adds the counts up while it builds its rows anyway)."""
+    if not controller.loaded:
+        controller.recount(())
+        return
+    tally = Tally()
+    await summaries_in_chunks(controller.poller, now, tally)
+    controller.apply(tally)
+
+
+async def after_cycle(controller: RefreshController, now: float, *, recount: bool) -> None:
+    """What the app does once a cycle's answers are in: recount (``recount``: the screen on
+    top does not) and hand what is loaded now to the collector's permanent generation.
+
+    Why the freeze: 10,000 sessions of 10 phones are a few million long-lived objects, and
+    each full collection walks all of them (200-300 ms with the keys held, at moments nobody
+    chose). Frozen, they are left out of collections; the garbage made from here on is not.
+    Objects frozen are still freed by reference counting; only cycles among them wait until
+    the next unfreeze (the poller unfreezes after each fetch).
+    """
+    if recount:
+        await recount_in_chunks(controller, now)
+    if default_table.cache_info().currsize == 0:
+        # UCloud's receipt-code table takes about 0.4 s to read; the failures view, causes
+        # and advice need it, so it is read once here, in a thread, instead of on the loop
+        # the first time one of them opens. A damaged table is reported where it is used.
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(default_table)
+    gc.freeze()
