@@ -63,8 +63,8 @@ async def after_cycle(controller: RefreshController, now: float, *, recount: boo
     Why the freeze: 10,000 sessions of 10 phones are a few million long-lived objects, and
     each full collection walks all of them (200-300 ms with the keys held, at moments nobody
     chose). Frozen, they are left out of collections; the garbage made from here on is not.
-    Objects frozen are still freed by reference counting; only cycles among them wait until
-    the next unfreeze (the poller unfreezes after each fetch).
+    Objects frozen are still freed by reference counting; only cycles among them are kept
+    (nothing thaws them: a thaw made the next full collection walk the whole heap at once).
     """
     if recount:
         await recount_in_chunks(controller, now)
