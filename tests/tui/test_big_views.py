@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from tests.loop_ticks import LoopTicks
 from tests.tui.fake_host import HOUR, NOW, FakePoller, HostApp, receipt
 from usms_tui.tui.screens import _live_view
 from usms_tui.tui.screens.failures import FailuresScreen
@@ -93,7 +94,6 @@ class ChunkedPoller(FakePoller):
 
 
 async def test_summaries_are_built_in_chunks_that_let_the_loop_run(monkeypatch):
-    import asyncio
 
     from usms_tui.monitor.controller import Tally
     from usms_tui.tui.summaries import summaries_in_chunks
@@ -103,21 +103,11 @@ async def test_summaries_are_built_in_chunks_that_let_the_loop_run(monkeypatch):
     fake = ChunkedPoller()
     for session_no, state in poller().states.items():
         fake.states[session_no] = state
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
-
-    task = asyncio.create_task(ticker())
-    await asyncio.sleep(0)
-    start, tally = ticks, Tally()
-    summaries, entries = await summaries_in_chunks(fake, NOW, tally)
-    task.cancel()
+    tally = Tally()
+    async with LoopTicks() as ticks:
+        summaries, entries = await summaries_in_chunks(fake, NOW, tally)
     assert [s.session_no for s in summaries] == list(fake.states) and set(entries) == set(fake.states)
-    assert ticks - start >= SESSIONS // 10 - 1  # the loop ran after every chunk of 10
+    assert ticks.count >= SESSIONS // 10 - 1  # the loop ran after every chunk of 10
     assert tally.totals == {status: sum(s.counts.get(status, 0) for s in summaries) for status in tally.totals}
 
 

@@ -3,7 +3,6 @@ removals, yielding while filling, and the one private DataTable method it overri
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 
 from textual.app import App, ComposeResult
@@ -11,6 +10,7 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 
 import usms_tui.tui.widgets.table_base as table_base
+from tests.loop_ticks import LoopTicks
 from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.table_base import Cell, Column, in_chunks
 from usms_tui.tui.widgets.table_cell import KeyCell, TableCell
@@ -109,24 +109,11 @@ async def test_removing_most_rows_rebuilds_instead_of_removing_one_by_one(monkey
 
 async def test_chunked_fill_lets_the_event_loop_run_in_between(monkeypatch):
     monkeypatch.setattr(table_base, "CHUNK", 10)
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
-
-    task = asyncio.create_task(ticker())
-    await asyncio.sleep(0)
-    start = ticks
-    assert [item async for item in in_chunks(range(35))] == list(range(35))
-    assert ticks - start >= 3  # the loop ran after every chunk of 10
-    task.cancel()
+    async with LoopTicks() as ticks:
+        assert [item async for item in in_chunks(range(35))] == list(range(35))
+    assert ticks.count >= 3  # the loop ran after every chunk of 10
     table = KeyedTable(COLUMNS, render)
     async with Host(table).run_test(size=(40, 10)):
-        start = ticks = 0
-        task = asyncio.create_task(ticker())
-        assert await table.update_chunked(rows(45)) == (45, 0, 0)
-        assert ticks >= 4
-        task.cancel()
+        async with LoopTicks() as ticks:
+            assert await table.update_chunked(rows(45)) == (45, 0, 0)
+        assert ticks.count >= 4
