@@ -10,6 +10,7 @@ import pytest
 
 from usms_tui.domain.receipts import Receipt, Status
 from usms_tui.store.cache import SCHEMA_VERSION, ReceiptCache
+from usms_tui.store.cache_codec import seen_from_json, seen_to_json
 
 
 def rec(phone: str, result: str = "", code: str = "") -> Receipt:
@@ -127,3 +128,14 @@ def test_a_first_schema_cache_moves_over_with_its_times(tmp_path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"sessions"}
+
+
+def test_the_times_of_a_session_of_very_many_phones_are_kept():
+    # Each time is checked on its own: a bound on their sum refused a session of 300,000 phones.
+    times = [(1_750_000_000.0, 1_750_000_100.0)] * 300_000
+    assert seen_from_json(seen_to_json(times), len(times)) == times
+
+
+@pytest.mark.parametrize("text", ["[[NaN, 1]]", "[[Infinity, 1]]", "[[-1, 1]]", "[[1e12, 1]]", '[["x", 1]]', "[[1]]"])
+def test_times_that_are_not_unix_times_are_refused(text):
+    assert seen_from_json(text, 1) is None

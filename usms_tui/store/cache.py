@@ -305,15 +305,15 @@ def _session_of(
 
 
 def _seen_after(
-    before: tuple[str | None, str | None] | None, receipts: list[Receipt], now: float
+    before: tuple[str | None, str | None], receipts: list[Receipt], now: float
 ) -> list[tuple[float, float]]:
-    """Each receipt's (first seen in its status, last changed) after this fetch: carried over
-    for a phone whose receipt is the same, the status's first sighting kept while only
-    other fields change, ``now`` for anything new."""
-    old = receipts_from_json(before[0]) if before is not None else None
+    """Each receipt's (first seen in its status, last changed) after this fetch, from the
+    session's stored (receipts, times): carried over for a phone whose receipt is the same,
+    the status's first sighting kept while only other fields change, ``now`` for anything new."""
+    old = receipts_from_json(before[0])
     if not old:
         return [(now, now)] * len(receipts)
-    times = seen_from_json(before[1] if before is not None else None, len(old)) or [(now, now)] * len(old)
+    times = seen_from_json(before[1], len(old)) or [(now, now)] * len(old)
     known = {r.phone: (r, t) for r, t in zip(old, times, strict=True)}
     out = []
     for receipt in receipts:

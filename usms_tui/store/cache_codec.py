@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 
 from usms_tui.domain.failures import BatchError, ErrorKind
@@ -94,7 +95,8 @@ def seen_from_json(text: str | None, count: int) -> list[tuple[float, float]] | 
     except (TypeError, ValueError):  # not pairs, or not numbers
         return None
     flat = [v for pair in pairs for v in pair]
-    # A NaN or an infinity makes the sum one, and fails the comparison.
-    if flat and not (min(flat) >= 0 and sum(flat) < 1e15):
+    # Each a Unix time: not negative, before the year 5000 (1e11 s); fsum makes any NaN or
+    # infinity among them its result, whatever min and max said of it.
+    if flat and not (min(flat) >= 0 and max(flat) < 1e11 and math.isfinite(math.fsum(flat))):
         return None
     return pairs
