@@ -51,7 +51,7 @@ class FakeState:
 
 
 class FakePoller:
-    """What screens use of the poller: ``summaries(now)`` and ``states``."""
+    """What screens use of the poller: ``summary(no, now)``, ``summaries(now)`` and ``states``."""
 
     def __init__(self, warn_after: float = 12 * HOUR) -> None:
         self.states: dict[str, FakeState] = {}
@@ -74,20 +74,20 @@ class FakePoller:
     def set_receipts(self, session_no: str, receipts: Iterable[Receipt]) -> None:
         self.states[session_no].receipts = list(receipts)
 
+    def summary(self, session_no: str, now: float | None = None) -> SessionSummary:
+        state = self.states[session_no]
+        return summarize(
+            session_no,
+            state.receipts,
+            now=NOW if now is None else now,
+            added_at=state.entry.added_at,
+            sent_at=state.entry.sent_at,
+            known_phones=state.entry.phones,
+            warn_after=self.warn_after,
+        )
+
     def summaries(self, now: float | None = None) -> list[SessionSummary]:
-        now = NOW if now is None else now
-        return [
-            summarize(
-                no,
-                state.receipts,
-                now=now,
-                added_at=state.entry.added_at,
-                sent_at=state.entry.sent_at,
-                known_phones=state.entry.phones,
-                warn_after=self.warn_after,
-            )
-            for no, state in self.states.items()
-        ]
+        return [self.summary(no, now) for no in self.states]
 
 
 def sample_poller() -> FakePoller:

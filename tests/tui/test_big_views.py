@@ -86,13 +86,6 @@ async def test_a_new_sort_of_a_big_phones_view_is_worked_out_in_the_background(m
         assert screen.table.selected_key == selected  # the cursor followed its row
 
 
-class ChunkedPoller(FakePoller):
-    """The fake with the real poller's one-session summary, so views build in chunks."""
-
-    def summary(self, session_no: str, now: float):
-        return next(s for s in self.summaries(now) if s.session_no == session_no)
-
-
 async def test_summaries_are_built_in_chunks_that_let_the_loop_run(monkeypatch):
 
     from usms_tui.monitor.controller import Tally
@@ -100,7 +93,7 @@ async def test_summaries_are_built_in_chunks_that_let_the_loop_run(monkeypatch):
     from usms_tui.tui.widgets import table_base
 
     monkeypatch.setattr(table_base, "CHUNK", 10)
-    fake = ChunkedPoller()
+    fake = FakePoller()
     for session_no, state in poller().states.items():
         fake.states[session_no] = state
     tally = Tally()

@@ -26,16 +26,9 @@ async def summaries_in_chunks(
     ``tally`` if given, and each session's entry by SessionNo (what views show beside it)."""
     summaries: list[SessionSummary] = []
     entries: dict[str, Any] = {}
-    if not hasattr(poller, "summary"):  # a test's stand-in poller: only the whole list
-        summaries = list(poller.summaries(now))
-        for summary in summaries:
-            if tally is not None:
-                tally.add(summary)
-            entries[summary.session_no] = getattr(poller.states.get(summary.session_no), "entry", None)
-        return summaries, entries
     async for session_no, state in in_chunks(list(poller.states.items())):
-        entry = getattr(state, "entry", None)
-        if getattr(entry, "archived", False):
+        entry = state.entry
+        if entry.archived:
             continue
         summary = poller.summary(session_no, now)
         if tally is not None:
