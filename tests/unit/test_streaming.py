@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from tests.fuzz import examples
 from usms_tui.api.client import ReceiptClient
-from usms_tui.cli._report_json import report_json, write_report_json
+from usms_tui.cli._report_json import session_fields, write_report_json
 from usms_tui.cli.main import COMMAND_MODULE_OF, build_parser
+from usms_tui.domain.explain import explain_report
 from usms_tui.domain.receipts import Receipt
 from usms_tui.monitor.poller import Poller
 from usms_tui.simulator import ManualClock, Simulator, SimulatorServer
@@ -24,6 +25,19 @@ from usms_tui.simulator.server import _Handler, _HTTPServer
 from usms_tui.store.watchlist import Watchlist
 
 NOW = 1_750_000_000.0
+
+
+def report_json(poller, names, errors, now, **extra):
+    """The document built whole by the careful path (dicts, ``to_dict``, ``explain_report``,
+    as ``list --json`` builds its own): what the streamed writer must equal."""
+    sessions, summaries = [], []
+    for no in names:
+        summary = poller.summary(no, now)
+        summaries.append(summary)
+        entry = poller.states[no].entry
+        sessions.append({**session_fields(no, entry, summary), "phones": [r.to_dict() for r in summary.phones]})
+    doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
+    return explain_report(doc, summaries)
 
 
 class CountingCache:
@@ -204,3 +218,33 @@ def test_assigning_receipts_or_an_entry_makes_the_cached_summary_stale():
     assert state.summary(10.0, 43_200).total == 1  # a plain assignment, not only set_receipts
     state.entry = replace(state.entry, label="renamed")
     assert state.summary(10.0, 43_200).total == 1 and state._base is not None
+
+
+hostile = st.sampled_from(["", "Success", "Fail", "用户接收成功", "\x1b[2J", "a\u202eb", "\x9b31m", '"\\', "\udcff"])
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    phone=st.sampled_from(["13800000001", "+86 138 0000 0001", "1380000\u202e0001", "\x1b]0;x\x07"]),
+    result=hostile,
+    code=hostile,
+    desc=hostile,
+    user_id=hostile,
+    label=st.sampled_from(["", "ok", "\x1b[31mred", "标签\u2066"]),
+    when=st.sampled_from([1_750_000_100, "-5", 0]),
+)
+def test_the_streamed_document_of_hostile_texts_is_the_careful_one_and_safe(
+    phone, result, code, desc, user_id, label, when
+):
+    from tests.tui.fake_host import FakePoller
+    from usms_tui.domain.text import UNSAFE
+
+    item = {"Phone": phone, "ReceiptResult": result, "ReceiptCode": code, "ReceiptDesc": desc}
+    receipt = Receipt.from_api({**item, "CostCount": 1, "ReceiptTime": when, "UserId": user_id})
+    poller = FakePoller()
+    poller.add("s-1", [receipt, Receipt.from_api({**item, "Phone": "13900000002"})], label=label)
+    out = io.StringIO()
+    write_report_json(out.write, poller, ["s-1"], [], NOW, alerts=[])
+    text = out.getvalue()
+    assert json.loads(text) == report_json(poller, ["s-1"], [], NOW, alerts=[])
+    assert not UNSAFE.search(text.replace("\n", ""))  # nothing a terminal would act on

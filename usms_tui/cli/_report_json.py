@@ -1,5 +1,5 @@
-"""The ``check --json`` document: built whole (for ``wait``) or streamed a session at a time
-(for ``check``, where a day of a large sender's traffic is a million phones)."""
+"""The ``check --json`` document (``check`` and ``wait``), streamed a session at a time: a day
+of a large sender's traffic is a million phones."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 
 def session_fields(no: str, entry: WatchedSession, summary: SessionSummary) -> dict[str, object]:
-    """A session's fields of the ``check --json`` document, before its delivery times and phones
-    (one place for both writers: the whole document for ``wait``, the streamed one for ``check``)."""
+    """A session's fields of the ``check --json`` document, before its delivery times and phones."""
     return {
         "session_no": no,
         "label": entry.label,
@@ -32,22 +31,6 @@ def session_fields(no: str, entry: WatchedSession, summary: SessionSummary) -> d
     }
 
 
-def report_json(
-    poller: Poller, names: Sequence[str], errors: Iterable[BatchError], now: float, **extra: object
-) -> dict[str, object]:
-    """The documented ``check --json`` document."""
-    from usms_tui.domain.explain import explain_report
-
-    sessions, summaries = [], []
-    for no in names:
-        summary = poller.summary(no, now)
-        summaries.append(summary)
-        entry = poller.states[no].entry
-        sessions.append({**session_fields(no, entry, summary), "phones": [r.to_dict() for r in summary.phones]})
-    doc = {"checked_at": now, "sessions": sessions, "errors": [e.to_dict() for e in errors], **extra}
-    return explain_report(doc, summaries)
-
-
 def write_report_json(
     write: Callable[[str], object],
     poller: Poller,
@@ -56,8 +39,9 @@ def write_report_json(
     now: float,
     **extra: object,
 ) -> None:
-    """:func:`report_json`'s document, the same keys in the same order, written a session at
-    a time (one line each), never the whole document in memory.
+    """The documented ``check --json`` document (every phone with its explanation, delivery
+    figures per session and overall), written a session at a time (one line each), never the
+    whole document in memory.
 
     A phone's text is put together from pieces shared by every phone alike: its status,
     result, code and description; its explanation. Each distinct piece is
