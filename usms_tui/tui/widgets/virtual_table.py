@@ -152,12 +152,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         diff = model.diff(wanted)
         selected = self.selected_key
         model.shown = dict(wanted)
-        if diff.gone or diff.new:
-            kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
-            self._set_order(kept + diff.new, selected)
-        elif diff.changed:
-            self._repaint_rows(diff.changed)
-        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+        return self._show_diff(diff, selected)
 
     def prepare(self, values: Mapping[str, Values]) -> Prepared:
         """The diff :meth:`update` would make, without touching the table: safe to run in a
@@ -187,10 +182,17 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         diff = prepared.diff
         selected = self.selected_key
         model.given = model.shown = prepared.values
-        if order is not None:
-            self._set_order(order, selected if keep_cursor else None, top=not keep_cursor, index=index)
-        elif diff.gone or diff.new:
-            kept = [key for key in self._order if key in model.shown] if diff.gone else self._order
+        if order is None:
+            return self._show_diff(diff, selected)
+        self._set_order(order, selected if keep_cursor else None, top=not keep_cursor, index=index)
+        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+
+    def _show_diff(self, diff: RowDiff, selected: str | None) -> Changes:
+        """Bring the screen to the shown rows: new or gone rows redo the order (new ones at
+        the end), otherwise only the changed rows' lines are repainted."""
+        if diff.gone or diff.new:
+            shown = self._model.shown
+            kept = [key for key in self._order if key in shown] if diff.gone else self._order
             self._set_order(kept + diff.new, selected)
         elif diff.changed:
             self._repaint_rows(diff.changed)
