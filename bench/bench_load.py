@@ -40,7 +40,9 @@ def delivered(phone):
     return Receipt.from_api({{"Phone": phone, "ReceiptResult": "Success", "ReceiptCode": "DELIVRD",
         "ReceiptDesc": "用户接收成功", "CostCount": 1, "ReceiptTime": int({T0}) + 100, "UserId": ""}})
 for start in range(0, len(entries), 1000):
-    cache.store_results({{e.session_no: [delivered(p) for p in e.phones] for e in entries[start:start + 1000]}}, {T0})
+    batch = entries[start:start + 1000]
+    cache.store_results({{e.session_no: [delivered(p) for p in e.phones] for e in batch}}, {T0},
+        {{e.session_no: e.phones for e in batch}})
 cache.close()
 """
 

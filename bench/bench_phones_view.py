@@ -20,7 +20,8 @@ from types import SimpleNamespace
 from textual.app import App
 from textual.widgets import DataTable
 
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.store.watchlist import WatchedSession
 from usms_tui.tui.screens.phones import PhonesScreen
 

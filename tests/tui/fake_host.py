@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from usms_tui.domain.failures import BatchError
-from usms_tui.domain.receipts import Receipt, SessionSummary, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import SessionSummary, summarize
 from usms_tui.store.watchlist import WatchedSession
 from usms_tui.tui.widgets.table_base import KeyedView
 

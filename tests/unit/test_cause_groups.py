@@ -7,7 +7,8 @@ from usms_tui.domain.cause_groups import group_by_cause, phones_with_cause
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats
 from usms_tui.domain.explain import explain
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 
 T0 = 1_796_000_000
 

@@ -16,7 +16,8 @@ from usms_tui.domain.delivery import (
     session_stats,
     stats_of,
 )
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 
 T0 = 1_796_000_000
 

@@ -9,7 +9,8 @@ from usms_tui.domain.carriers import Carrier
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.explain import FIELDS, explain, explain_fields, explain_report
 from usms_tui.domain.receipt_codes import Source
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 
 T0 = 1_796_000_000
 

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.store.exporting import PHONE_COLUMNS, defuse, phone_rows, render, write_rows
 from usms_tui.store.watchlist import WatchedSession
 
@@ -113,7 +114,8 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path):
 
 
 def test_pending_phone_of_an_overdue_session_is_marked_overdue():
-    from usms_tui.domain.receipts import Receipt, summarize
+    from usms_tui.domain.receipts import Receipt
+    from usms_tui.domain.summary import summarize
     from usms_tui.store.exporting import phone_rows
 
     receipts = [Receipt.from_api({"Phone": "1", "ReceiptResult": "Success"})]

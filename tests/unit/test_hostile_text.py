@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from tests.fuzz import examples
 from usms_tui.domain import json_safety
-from usms_tui.domain.receipts import Receipt, classify, summarize
+from usms_tui.domain.receipts import Receipt, classify
+from usms_tui.domain.summary import summarize
 from usms_tui.domain.text import safe, safe_json_text, safe_lines
 from usms_tui.store.exporting import defuse, phone_row, render
 

@@ -8,7 +8,8 @@ from usms_tui.cli._common import SessionView
 from usms_tui.cli._listing import print_table
 from usms_tui.cli.check import print_errors
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.store.cache import CachedSession
 from usms_tui.store.watchlist import WatchedSession
 

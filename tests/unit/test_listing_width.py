@@ -11,7 +11,8 @@ from usms_tui.cli import _common
 from usms_tui.cli._common import SessionView
 from usms_tui.cli._listing import print_table
 from usms_tui.domain.cells import cell_width, clip, pad
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.store.cache import CachedSession
 from usms_tui.store.watchlist import WatchedSession
 

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz import examples
-from usms_tui.domain.receipts import Receipt, merge_phones, summarize
+from usms_tui.domain.receipts import Receipt, merge_phones
+from usms_tui.domain.summary import summarize
 from usms_tui.store.cache_codec import receipts_from_json, receipts_to_json
 
 phones = st.sampled_from(

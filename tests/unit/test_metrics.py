@@ -13,7 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.monitor.metrics import (
     DELIVERY_BUCKETS,
     MetricsSnapshot,

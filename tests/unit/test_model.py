@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from usms_tui.domain.answers import MalformedAnswer, parse_receipt_data, receipts_of
-from usms_tui.domain.receipts import Receipt, Status, classify, mask_phone, shows_raw_result, summarize
+from usms_tui.domain.receipts import Receipt, Status, classify, mask_phone, shows_raw_result
+from usms_tui.domain.summary import summarize
 
 
 def test_classify_documented_and_unknown_results():

@@ -47,14 +47,14 @@ class CountingCache:
         self.stores: list[list[str]] = []
         self.warnings: list[str] = []
 
-    def store_results(self, results, checked_at):
+    def store_results(self, results, checked_at, known_phones=None):
         self.stores.append(list(results))
         return set()
 
     def store_errors(self, errors, at):
         pass
 
-    def load_all(self):
+    def load_stored(self):
         return {}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.domain.thresholds import (
     FAIL_ABOVE,
     OVERDUE_ABOVE,

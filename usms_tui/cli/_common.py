@@ -20,7 +20,7 @@ from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.config.settings import Settings
-    from usms_tui.domain.receipts import SessionSummary
+    from usms_tui.domain.summary import SessionSummary
     from usms_tui.store.cache import CachedSession, ReceiptCache
     from usms_tui.store.watchlist import WatchedSession, Watchlist
 
@@ -160,7 +160,7 @@ def session_views(
     warn_after: float,
 ) -> list[SessionView]:
     """Summaries from the cache only (no network), in watchlist order."""
-    from usms_tui.domain.receipts import summarize
+    from usms_tui.domain.summary import summarize
 
     now = time.time() if now is None else now
     views = []

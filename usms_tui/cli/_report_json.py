@@ -12,8 +12,8 @@ from usms_tui.domain.text import safe_json_text
 
 if TYPE_CHECKING:
     from usms_tui.domain.failures import BatchError
-    from usms_tui.domain.receipts import SessionSummary
     from usms_tui.domain.sessions import WatchedSession
+    from usms_tui.domain.summary import SessionSummary
     from usms_tui.monitor.poller import Poller
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.explain import EXPLAINED_STATUSES, Explanation, explain
 from usms_tui.domain.receipt_codes import CodeTable
-from usms_tui.domain.receipts import Receipt, SessionSummary
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import SessionSummary
 
 _CAUSE_ORDER = {cause: n for n, cause in enumerate(Cause)}
 

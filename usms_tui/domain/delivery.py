@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from usms_tui.domain.receipts import Receipt, SessionSummary, Status
+from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.timefmt import format_duration
 
 
@@ -52,9 +53,11 @@ def delivery_seconds(receipt: Receipt, started_at: float) -> int | None:
 
 
 def histogram(summary: SessionSummary) -> Counter[int]:
-    """Delivered phones of one session by delivery time in seconds."""
-    times = (delivery_seconds(receipt, summary.started_at) for receipt in summary.phones)
-    return Counter(t for t in times if t is not None)
+    """Delivered phones of one session by delivery time in seconds (as
+    :func:`delivery_seconds` counts them; from the summary's delivered times, so a summary
+    whose phones are still in the store is not made to read them)."""
+    started_at = summary.started_at
+    return Counter(max(0, math.floor(when - started_at)) for when in summary.delivered_times)
 
 
 def nearest_rank(counts: Counter[int], *percents: float) -> list[int | None]:

@@ -18,7 +18,8 @@ from usms_tui.domain.carriers import Carrier, carrier_of
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.delivery import overall_stats, session_stats
 from usms_tui.domain.receipt_codes import MAX_CODE_LENGTH, CodeMatch, CodeTable, Source, default_table
-from usms_tui.domain.receipts import Receipt, SessionSummary, Status
+from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.domain.summary import SessionSummary
 
 #: Statuses whose code says why the message did not arrive.
 EXPLAINED_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})

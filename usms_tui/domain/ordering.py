@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.domain.receipts import Status
+from usms_tui.domain.summary import SessionSummary
 
 #: Sort modes, in the order the UI cycles them; "added" is the watchlist's own order.
 SORT_MODES: tuple[str, ...] = ("added", "age", "failed", "pending", "name")

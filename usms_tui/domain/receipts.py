@@ -10,7 +10,6 @@ import enum
 import functools
 import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from usms_tui.domain.receipt_fields import (
@@ -293,77 +292,6 @@ def merge_phones(receipts: Iterable[Receipt], known_phones: Iterable[str] = ()) 
 
 
 _PENDING = Status.PENDING
-
-
-@dataclass(frozen=True, slots=True)
-class SessionSummary:
-    """What one watched session looks like now."""
-
-    session_no: str
-    phones: tuple[Receipt, ...]
-    counts: Mapping[Status, int]
-    cost_count: int
-    settled: bool  # every known phone has a final receipt
-    overdue: bool  # not settled, and older than warn_after since it was sent
-    age_seconds: float  # since sent (or since added when the send time is unknown)
-    started_at: float = field(default=0.0)  # the moment the age is counted from
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def delivered_ratio(self) -> float:
-        total = self.total
-        return self.counts.get(Status.DELIVERED, 0) / total if total else 0.0
-
-
-def summarize(
-    session_no: str,
-    receipts: Iterable[Receipt],
-    *,
-    now: float,
-    added_at: float,
-    sent_at: float | None = None,
-    known_phones: Iterable[str] = (),
-    warn_after: float = DEFAULT_WARN_AFTER,
-    merged: bool = False,
-) -> SessionSummary:
-    """Summarize a session: counts per status, cost, settled, overdue.
-
-    The age is counted from ``sent_at`` when known, else from ``added_at``. A session with
-    no receipt and no known phone is not settled (we cannot know it is done). ``merged``:
-    the receipts have been through :func:`merge_phones` already, so only known phones
-    missing from them are looked for by key.
-    """
-    if merged:
-        listed = tuple(receipts)
-        have = {r[0] for r in listed}
-        whole = all(p in have for p in known_phones if p)
-        phones = listed if whole else tuple(merge_phones(listed, known_phones))
-    else:
-        phones = tuple(merge_phones(receipts, known_phones))
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for receipt in phones:
-        counts[receipt.status] += 1
-    settled = bool(phones) and counts[Status.PENDING] == 0
-    started_at = sent_at if sent_at is not None else added_at
-    age = max(0.0, now - started_at)
-    return SessionSummary(
-        session_no=session_no,
-        phones=phones,
-        counts=counts,
-        cost_count=sum(r.cost_count for r in phones),
-        settled=settled,
-        overdue=(not settled) and age >= warn_after,
-        age_seconds=age,
-        started_at=started_at,
-    )
-
-
-def phone_overdue(receipt: Receipt, summary: SessionSummary, warn_after: float = DEFAULT_WARN_AFTER) -> bool:
-    """A pending phone in a session older than the warning age."""
-    return receipt.status is Status.PENDING and summary.age_seconds >= warn_after
 
 
 def mask_phone(phone: str) -> str:

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.domain.receipts import Status
+from usms_tui.domain.summary import SessionSummary
 
 FAIL_ABOVE = "fail_above"
 OVERDUE_ABOVE = "overdue_above"

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, TypeVar
 from usms_tui.config.settings import Settings
 from usms_tui.config.table import TABLE
 from usms_tui.domain.explain import cause_id
-from usms_tui.domain.receipts import Receipt, SessionSummary
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.thresholds import Thresholds
 from usms_tui.monitor.alert_events import AlertEvent
 from usms_tui.monitor.metrics import SnapshotCollector, request_outcomes, snapshot

@@ -24,7 +24,8 @@ from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats, histogram, st
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event, PhoneFailed
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
+from usms_tui.domain.receipts import STATUS_ORDER, Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.thresholds import Alert, Figures, Thresholds, evaluate
 from usms_tui.monitor.cycle import refresh_within
 from usms_tui.monitor.notices import (

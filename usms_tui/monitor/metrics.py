@@ -28,7 +28,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from prometheus_client.registry import Collector
 
 from usms_tui.domain.explain import cause_id
-from usms_tui.domain.receipts import STATUS_ORDER, Receipt, SessionSummary, Status
+from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.store.api_stats import OUTCOMES, ApiStats
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ waits on the disk.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import inspect
 import time
@@ -19,14 +20,9 @@ from usms_tui.api.batching import by_project, merge_results
 from usms_tui.config.table import default
 from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import (
-    DEFAULT_WARN_AFTER,
-    Receipt,
-    SessionSummary,
-    Status,
-    merge_phones,
-    summarize,
-)
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_phones
+from usms_tui.domain.summary import SessionSummary
+from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 if TYPE_CHECKING:
@@ -45,84 +41,6 @@ BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
 
 class ReceiptFetcher(Protocol):
     async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult: ...
-
-
-@dataclass
-class SessionState:
-    """Everything known about one watched session."""
-
-    entry: WatchedSession
-    receipts: list[Receipt] = field(default_factory=list)
-    last_checked: float | None = None  # last successful fetch
-    last_error: BatchError | None = None  # the last attempt's error; None once it succeeded
-    first_seen: dict[str, float] = field(default_factory=dict)  # phone -> when its status was first seen
-    _base: SessionSummary | None = field(default=None, repr=False)
-    _merged: bool = field(default=False, repr=False)  # receipts came through merge_phones
-
-    def __setattr__(self, name: str, value: object) -> None:
-        # New receipts or a new entry make the cached summary stale, however they are set
-        # (an assignment as much as set_receipts): a stale summary would show old counts.
-        object.__setattr__(self, name, value)
-        if name in ("receipts", "entry"):
-            object.__setattr__(self, "_base", None)
-            if name == "receipts":
-                object.__setattr__(self, "_merged", False)
-
-    def set_receipts(self, receipts: list[Receipt], *, merged: bool = False) -> None:
-        """``merged``: one receipt a phone already (from :func:`merge_phones`), so the
-        summary need not merge them again."""
-        self.receipts = receipts
-        object.__setattr__(self, "_merged", merged)
-
-    def set_entry(self, entry: WatchedSession) -> None:
-        self.entry = entry
-
-    def summary(self, now: float, warn_after: float) -> SessionSummary:
-        """The session's summary at ``now``. The phones, counts and cost are worked out once
-        per change of the receipts or the entry (every view, the scheduler and ``check``
-        ask each cycle for every session); only the age is new at each call."""
-        base = self._base
-        if base is None:
-            entry = self.entry
-            base = self._base = summarize(
-                entry.session_no,
-                self.receipts,
-                now=self.started_at,
-                added_at=entry.added_at,
-                sent_at=entry.sent_at,
-                known_phones=entry.phones,
-                warn_after=warn_after,
-                merged=self._merged,
-            )
-        age = max(0.0, now - base.started_at)
-        return SessionSummary(
-            base.session_no,
-            base.phones,
-            base.counts,
-            base.cost_count,
-            base.settled,
-            (not base.settled) and age >= warn_after,
-            age,
-            base.started_at,
-        )
-
-    @property
-    def settled(self) -> bool:
-        """Every known phone has a final receipt (from the cached summary)."""
-        base = self._base
-        if base is None and not self.receipts:  # every phone (if any is known) is pending
-            return False
-        return base.settled if base is not None else self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
-
-    @property
-    def started_at(self) -> float:
-        """The moment ages count from: sent time when known, else when it was added."""
-        return self.entry.sent_at if self.entry.sent_at is not None else self.entry.added_at
-
-    @property
-    def stale(self) -> bool:
-        """The last refresh of this session failed: what is shown may be out of date."""
-        return self.last_error is not None
 
 
 @dataclass
@@ -171,15 +89,24 @@ class Poller:
         A watchlist the runtime has just loaded is not read a second time (one stat)."""
         self.watchlist.reload_if_changed()
         self._sync_entries(self.watchlist.sessions())
-        if self.cache is not None:
-            for session_no, cached in self.cache.load_all().items():
+        cache = self.cache
+        if cache is not None:
+            uncounted: dict[str, SessionState] = {}
+            for session_no, stored in cache.load_stored().items():
                 state = self.states.get(session_no)
                 if state is None:
                     continue
-                state.set_receipts(list(cached.receipts or ()), merged=True)  # stored merged
-                state.last_checked = cached.last_checked
-                state.last_error = cached.last_error
-                state.first_seen = dict(cached.first_seen)
+                state.last_checked = stored.last_checked
+                state.last_error = stored.last_error
+                if stored.fetched:  # its receipts stay in the store until something reads them
+                    state.stored(functools.partial(_read_receipts, cache, session_no), stored.summary)
+                    if not state.counted:
+                        uncounted[session_no] = state
+            if uncounted:  # a cache from before summaries, or known phones changed since
+                found = cache.summarize_stored({no: state.entry.phones for no, state in uncounted.items()})
+                for session_no, summary in found.items():
+                    state = uncounted[session_no]
+                    state.stored(functools.partial(_read_receipts, cache, session_no), summary)
         now = self.clock()
         # Sessions already overdue at start are reported by the UI's first paint, not as news.
         self._overdue_known = set(self._overdue(now))
@@ -275,9 +202,11 @@ class Poller:
                 now = self.clock()
                 self._merge(found, now, report)
                 if self.cache is not None:
-                    merged = {no: self.states[no].receipts for no in found if no in self.states}
+                    mine = [self.states[no] for no in found if no in self.states]
+                    merged = {state.entry.session_no: state.receipts for state in mine}
+                    known = {state.entry.session_no: state.entry.phones for state in mine if state.entry.phones}
                     async with writes:
-                        await asyncio.to_thread(self.cache.store_results, merged, now)
+                        await asyncio.to_thread(self.cache.store_results, merged, now, known)
 
             result = await self._fetch_by_project(targets, landed)
             report.requests = result.requests
@@ -384,3 +313,11 @@ class Poller:
             for state in self.states.values()
             if include_archived or not state.entry.archived
         ]
+
+
+def _read_receipts(cache: ReceiptCache, session_no: str) -> tuple[list[Receipt], dict[str, float]] | None:
+    """A stored session's receipts and first-seen times, for :meth:`SessionState.stored`."""
+    found = cache.load_session(session_no)
+    if found is None or found.receipts is None:
+        return None
+    return list(found.receipts), dict(found.first_seen)

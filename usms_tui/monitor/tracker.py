@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from usms_tui.domain.explain import cause_id
-from usms_tui.domain.receipts import SessionSummary, Status
+from usms_tui.domain.receipts import Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.thresholds import FAIL_ABOVE, OVERDUE_ABOVE, Alert, Thresholds, crossed
 from usms_tui.monitor import alert_events as ev
 from usms_tui.store.reported import ReportedEvents, ReportKey

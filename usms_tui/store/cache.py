@@ -12,8 +12,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,48 +21,27 @@ from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.store.atomic import ensure_private_dir
 from usms_tui.store.cache_codec import (
+    StoredSummary,
     error_from_json,
     error_to_json,
     receipts_from_json,
     receipts_to_json,
-    seen_from_json,
+    seen_after,
     seen_to_json,
+    summary_from_json,
+    summary_to_json,
 )
+from usms_tui.store.cache_rows import CachedSession as CachedSession
+from usms_tui.store.cache_rows import StoredSession, session_of
+from usms_tui.store.cache_schema import SCHEMA_VERSION, upgrade
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
 _CHUNK = 500  # host parameters per IN (...) query; well under SQLite's limit
-
-# One row per session, written whole: a refresh writes as many rows as sessions it fetched
-# (a hundred times fewer than one row per phone), and reading a session back is one row.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    session_no   TEXT PRIMARY KEY,
-    receipts     TEXT,            -- JSON list of receipt rows (see cache_codec); NULL = never fetched
-    seen         TEXT,            -- JSON [first_seen, last_changed] per receipt, in their order
-    last_checked REAL,            -- last successful fetch (Unix seconds)
-    last_error   TEXT,            -- JSON of the last BatchError, cleared by a success
-    error_at     REAL
-);
-"""
 
 
 class CacheError(UsmsError):
     """The cache cannot be used at all (e.g. its folder is unwritable). Callers run without it."""
-
-
-@dataclass(frozen=True)
-class CachedSession:
-    """What the cache knows about one session."""
-
-    session_no: str
-    receipts: tuple[Receipt, ...] | None = None  # None = never fetched successfully
-    last_checked: float | None = None
-    last_error: BatchError | None = None
-    error_at: float | None = None
-    first_seen: Mapping[str, float] = field(default_factory=dict)  # phone -> since its status
-    last_changed: Mapping[str, float] = field(default_factory=dict)  # phone -> last change
 
 
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
@@ -85,6 +63,8 @@ class ReceiptCache:
         self.warnings: list[str] = []
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
+        self._reader: sqlite3.Connection | None = None  # opened by the first load_session
+        self._reader_lock = threading.Lock()
         try:
             ensure_private_dir(self.path.parent)
             self._conn = self._open()
@@ -106,13 +86,10 @@ class ReceiptCache:
             # NORMAL is durable enough for a disposable cache and far cheaper than FULL in WAL.
             conn.execute("PRAGMA synchronous = NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, 1, SCHEMA_VERSION):
+            if version not in (0, 1, 2, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             with conn:
-                if version == 1:
-                    _from_schema_1(conn)
-                conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                upgrade(conn, version)
             conn.execute("SELECT count(*) FROM sessions").fetchone()
         except BaseException:
             conn.close()
@@ -151,6 +128,8 @@ class ReceiptCache:
                     if not _is_corruption(error):
                         raise CacheError(f"receipt cache {self.path}: {error}") from None
                     self._conn.close()
+                    with self._reader_lock:  # it still reads the file just moved aside
+                        self._close_reader()
                     self._conn = self._recreate(error)
                     return work(self._conn)
             except (CacheError, sqlite3.Error) as error:
@@ -165,7 +144,7 @@ class ReceiptCache:
 
         def work(conn: sqlite3.Connection) -> dict[str, CachedSession]:
             return {
-                row[0]: _session_of(*row)
+                row[0]: session_of(*row)
                 for row in conn.execute(
                     "SELECT session_no, receipts, seen, last_checked, last_error, error_at FROM sessions"
                 )
@@ -173,58 +152,148 @@ class ReceiptCache:
 
         return self._run(work, {})
 
+    def load_stored(self) -> dict[str, StoredSession]:
+        """Every cached session without its receipts, keyed by SessionNo: what a start needs."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, StoredSession]:
+            rows = conn.execute(
+                "SELECT session_no, receipts IS NOT NULL, summary, last_checked, last_error, error_at FROM sessions"
+            )
+            return {
+                no: StoredSession(no, bool(fetched), summary_from_json(summary), checked, error_from_json(error), at)
+                for no, fetched, summary, checked, error, at in rows
+            }
+
+        return self._run(work, {})
+
+    def summarize_stored(self, known_phones: Mapping[str, Sequence[str]]) -> dict[str, StoredSummary]:
+        """Count these sessions from their stored receipts and keep the counts (one
+        transaction): for summaries a cache from before them lacks, or made with other known
+        phones. Once done, the next start reads counts only."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, StoredSummary]:
+            found: dict[str, StoredSummary] = {}
+            rows = []
+            names = list(known_phones)
+            for start in range(0, len(names), _CHUNK):
+                chunk = names[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for no, text in conn.execute(
+                    f"SELECT session_no, receipts FROM sessions WHERE session_no IN ({marks})", chunk
+                ):
+                    receipts = receipts_from_json(text)
+                    if receipts is None:
+                        continue
+                    summary_text = summary_to_json(receipts, known_phones[no])
+                    summary = summary_from_json(summary_text)
+                    if summary is not None:
+                        found[no] = summary
+                        rows.append((summary_text, no))
+            with conn:
+                conn.executemany("UPDATE sessions SET summary = ? WHERE session_no = ?", rows)
+            return found
+
+        return self._run(work, {})
+
+    def load_session(self, session_no: str) -> CachedSession | None:
+        """One session whole (receipts and their times); None when it is not cached.
+
+        Read through a connection of its own: in WAL mode it never waits for a write in
+        progress on the main one, so a view that opens a session is not held up by a refresh.
+        """
+        with self._reader_lock:
+            try:
+                if self._reader is None:
+                    self._reader = sqlite3.connect(
+                        self.path, timeout=self._busy_timeout_ms / 1000, check_same_thread=False
+                    )
+                row = self._reader.execute(
+                    "SELECT session_no, receipts, seen, last_checked, last_error, error_at FROM sessions"
+                    " WHERE session_no = ?",
+                    (session_no,),
+                ).fetchone()
+            except sqlite3.Error as error:
+                self.warnings.append(f"receipt cache {self.path}: {error}")
+                self._close_reader()
+                return None
+        return session_of(*row) if row is not None else None
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     # -- writing -------------------------------------------------------------------------
 
-    def store_results(self, results: Mapping[str, Iterable[Receipt]], checked_at: float) -> set[str]:
+    def store_results(
+        self,
+        results: Mapping[str, Iterable[Receipt]],
+        checked_at: float,
+        known_phones: Mapping[str, Sequence[str]] | None = None,
+    ) -> set[str]:
         """Record a successful fetch of these sessions (one transaction); clears their errors.
 
         Returns the SessionNos whose receipts changed since the cache last saw them. The cost
         is one row per session, and a session seen before is compared as one string: only a
-        session whose receipts differ is looked at phone by phone.
+        session whose receipts differ is looked at phone by phone. ``known_phones``: each
+        session's phones from the watchlist, which its stored summary counts as pending
+        until they have receipts.
         """
+        known = known_phones or {}
         items = {s: merge_phones(r) for s, r in results.items()}
         texts = {s: receipts_to_json(r) for s, r in items.items()}
+        sums = {s: summary_to_json(r, known.get(s, ())) for s, r in items.items()}
 
         def work(conn: sqlite3.Connection) -> set[str]:
             old: dict[str, tuple[str | None, str | None]] = {}
+            old_sums: dict[str, str | None] = {}
             names = list(items)
             for start in range(0, len(names), _CHUNK):
                 chunk = names[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(
-                    f"SELECT session_no, receipts, seen FROM sessions WHERE session_no IN ({marks})", chunk
+                    f"SELECT session_no, receipts, seen, summary FROM sessions WHERE session_no IN ({marks})", chunk
                 ):
                     old[row[0]] = (row[1], row[2])
+                    old_sums[row[0]] = row[3]
             changed: set[str] = set()
-            written, checked = [], []
+            written, checked, summed = [], [], []
             fresh: dict[int, str] = {}  # phone count -> the times of that many new phones
             for session_no, receipts in items.items():
                 text = texts[session_no]
                 before = old.get(session_no)
                 if before is not None and before[0] == text and before[1] is not None:
-                    checked.append((checked_at, session_no))
+                    if old_sums.get(session_no) == sums[session_no]:
+                        checked.append((checked_at, session_no))
+                    else:  # same receipts, other known phones (or a cache from before summaries)
+                        summed.append((checked_at, sums[session_no], session_no))
                     continue
                 if before is None:  # never stored: every phone is first seen now
                     seen_text = fresh.get(len(receipts))
                     if seen_text is None:
                         seen_text = fresh[len(receipts)] = seen_to_json([(checked_at, checked_at)] * len(receipts))
                 else:
-                    seen_text = seen_to_json(_seen_after(before, receipts, checked_at))
+                    seen_text = seen_to_json(seen_after(before, receipts, checked_at))
                 old_text = before[0] if before is not None else None
                 if text != old_text and (receipts or old_text not in (None, "[]")):
                     changed.add(session_no)
-                written.append((session_no, text, seen_text, checked_at))
+                written.append((session_no, text, seen_text, sums[session_no], checked_at))
             with conn:
                 conn.executemany(
-                    "INSERT INTO sessions (session_no, receipts, seen, last_checked, last_error, error_at)"
-                    " VALUES (?, ?, ?, ?, NULL, NULL) ON CONFLICT(session_no) DO UPDATE SET"
-                    " receipts = excluded.receipts, seen = excluded.seen, last_checked = excluded.last_checked,"
-                    " last_error = NULL, error_at = NULL",
+                    "INSERT INTO sessions (session_no, receipts, seen, summary, last_checked, last_error, error_at)"
+                    " VALUES (?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT(session_no) DO UPDATE SET"
+                    " receipts = excluded.receipts, seen = excluded.seen, summary = excluded.summary,"
+                    " last_checked = excluded.last_checked, last_error = NULL, error_at = NULL",
                     written,
                 )
                 conn.executemany(
                     "UPDATE sessions SET last_checked = ?, last_error = NULL, error_at = NULL WHERE session_no = ?",
                     checked,
+                )
+                conn.executemany(
+                    "UPDATE sessions SET last_checked = ?, summary = ?, last_error = NULL, error_at = NULL"
+                    " WHERE session_no = ?",
+                    summed,
                 )
             return changed
 
@@ -271,79 +340,14 @@ class ReceiptCache:
         return self._run(work, 0)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connections (idempotent)."""
         with self._lock:
             self._conn.close()
+        with self._reader_lock:
+            self._close_reader()
 
     def __enter__(self) -> ReceiptCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _session_of(
-    session_no: str,
-    receipts_text: str | None,
-    seen_text: str | None,
-    last_checked: float | None,
-    last_error: str | None,
-    error_at: float | None,
-) -> CachedSession:
-    receipts = receipts_from_json(receipts_text)
-    seen = seen_from_json(seen_text, len(receipts)) if receipts else None
-    phones = [r.phone for r in receipts or ()]
-    return CachedSession(
-        session_no=session_no,
-        receipts=receipts,
-        last_checked=last_checked,
-        last_error=error_from_json(last_error),
-        error_at=error_at,
-        first_seen={p: t[0] for p, t in zip(phones, seen, strict=True)} if seen else {},
-        last_changed={p: t[1] for p, t in zip(phones, seen, strict=True)} if seen else {},
-    )
-
-
-def _seen_after(
-    before: tuple[str | None, str | None], receipts: list[Receipt], now: float
-) -> list[tuple[float, float]]:
-    """Each receipt's (first seen in its status, last changed) after this fetch, from the
-    session's stored (receipts, times): carried over for a phone whose receipt is the same,
-    the status's first sighting kept while only other fields change, ``now`` for anything new."""
-    old = receipts_from_json(before[0])
-    if not old:
-        return [(now, now)] * len(receipts)
-    times = seen_from_json(before[1], len(old)) or [(now, now)] * len(old)
-    known = {r.phone: (r, t) for r, t in zip(old, times, strict=True)}
-    out = []
-    for receipt in receipts:
-        found = known.get(receipt.phone)
-        if found is None or found[0].status is not receipt.status:
-            out.append((now, now))
-        elif found[0] != receipt:
-            out.append((found[1][0], now))
-        else:
-            out.append(found[1])
-    return out
-
-
-def _from_schema_1(conn: sqlite3.Connection) -> None:
-    """Move a cache of the first schema (receipts as objects, a row per phone for its times)
-    to this one, keeping when each phone's status was first seen."""
-    conn.execute("ALTER TABLE sessions ADD COLUMN seen TEXT")
-    times: dict[str, dict[str, tuple[float, float]]] = {}
-    for session_no, phone, first_seen, last_changed in conn.execute(
-        "SELECT session_no, phone, first_seen, last_changed FROM phones"
-    ):
-        times.setdefault(session_no, {})[phone] = (first_seen, last_changed)
-    rows: list[tuple[str | None, str | None, str]] = []
-    for session_no, text, checked in conn.execute("SELECT session_no, receipts, last_checked FROM sessions").fetchall():
-        receipts = receipts_from_json(text)
-        if receipts is None:
-            rows.append((None, None, session_no))
-            continue
-        phones = times.get(session_no, {})
-        seen = [phones.get(r.phone, (checked or 0.0, checked or 0.0)) for r in receipts]
-        rows.append((receipts_to_json(receipts), seen_to_json(seen), session_no))
-    conn.executemany("UPDATE sessions SET receipts = ?, seen = ? WHERE session_no = ?", rows)
-    conn.execute("DROP TABLE phones")

@@ -19,7 +19,8 @@ from typing import Any
 from usms_tui.domain import json_safety
 from usms_tui.domain.explain import FIELDS as EXPLANATION_FIELDS
 from usms_tui.domain.explain import explain
-from usms_tui.domain.receipts import Receipt, SessionSummary, Status
+from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_iso_utc
 from usms_tui.store.atomic import atomic_write_bytes

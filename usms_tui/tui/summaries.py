@@ -14,7 +14,7 @@ import gc
 from typing import Any
 
 from usms_tui.domain.receipt_codes import default_table
-from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.controller import RefreshController, Tally
 from usms_tui.tui.widgets.table_base import in_chunks
 

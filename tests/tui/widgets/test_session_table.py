@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from tests.tui.conftest import NOW
-from usms_tui.domain.receipts import Receipt, summarize
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import summarize
 from usms_tui.tui.widgets.session_table import SessionTable
 
 ROWS = 1500

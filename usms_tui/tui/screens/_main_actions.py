@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from usms_tui.domain.errors import UserError
-from usms_tui.domain.receipts import SessionSummary
 from usms_tui.domain.sessions import MAX_LABEL_LENGTH, WatchedSession
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.tui.screens._app_screen import AppScreen
 from usms_tui.tui.text import clip
 from usms_tui.tui.widgets.session_table import SessionTable

@@ -12,7 +12,8 @@ from typing import Any
 
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.explain import explain
-from usms_tui.domain.receipts import Receipt, SessionSummary, Status, mask_phone
+from usms_tui.domain.receipts import Receipt, Status, mask_phone
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import status_class, status_label

@@ -16,7 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from usms_tui.domain.receipts import Receipt, SessionSummary
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.monitor.controller import Tally
 from usms_tui.tui.alerts import error_line

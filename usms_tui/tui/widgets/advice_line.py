@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from usms_tui.domain.receipts import SessionSummary
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.tui.statuses import WARNING_MARK

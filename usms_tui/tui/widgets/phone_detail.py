@@ -17,7 +17,8 @@ from textual.widget import Widget
 
 from usms_tui.domain.delivery import session_stats
 from usms_tui.domain.explain import explain
-from usms_tui.domain.receipts import Receipt, SessionSummary
+from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
 
 

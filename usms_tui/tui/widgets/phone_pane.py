@@ -17,7 +17,8 @@ from typing import Any
 from textual import events
 
 from usms_tui.domain.explain import explain
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, SessionSummary, mask_phone, phone_overdue
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, mask_phone
+from usms_tui.domain.summary import SessionSummary, phone_overdue
 from usms_tui.domain.timefmt import format_duration, format_local_time
 from usms_tui.tui.statuses import status_class, status_label
 from usms_tui.tui.text import clip

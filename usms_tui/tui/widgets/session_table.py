@@ -17,7 +17,8 @@ from textual import events
 from usms_tui.domain.delivery import session_stats
 from usms_tui.domain.ordering import SORT_MODES as SORT_MODES  # the modes `s` cycles (main screen)
 from usms_tui.domain.ordering import sort_rank
-from usms_tui.domain.receipts import STATUS_ORDER, SessionSummary, Status
+from usms_tui.domain.receipts import STATUS_ORDER, Status
+from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
 from usms_tui.domain.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted

@@ -1,0 +1,195 @@
+"""A session's summary: counts per status, cost, settled, overdue, and its phones when asked
+for. Pure: no I/O, no clock reads (``now`` is an argument).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
+
+#: A summary's phones, worked out when first asked for (from the store, for a session
+#: loaded from it): a large watchlist's views mostly need only the counts.
+PhonesSource = Callable[[], tuple[Receipt, ...]]
+
+
+class SessionSummary:
+    """What one watched session looks like now.
+
+    ``phones`` may be given as a :data:`PhonesSource`, called once when first read: a start
+    at 100,000 sessions shows counts, costs and ages without building half a million
+    receipts nobody looks at. ``delivered_times`` (the ``ReceiptTime`` of each delivered
+    phone, when known without the phones) serves the delivery figures the same way.
+    """
+
+    __slots__ = (
+        "_delivered_times",
+        "_phones",
+        "age_seconds",
+        "cost_count",
+        "counts",
+        "overdue",
+        "session_no",
+        "settled",
+        "started_at",
+    )
+
+    session_no: str
+    counts: Mapping[Status, int]
+    cost_count: int
+    settled: bool  # every known phone has a final receipt
+    overdue: bool  # not settled, and older than warn_after since it was sent
+    age_seconds: float  # since sent (or since added when the send time is unknown)
+    started_at: float  # the moment the age is counted from
+    _phones: tuple[Receipt, ...] | PhonesSource
+    _delivered_times: tuple[int, ...] | None
+
+    def __init__(
+        self,
+        session_no: str,
+        phones: tuple[Receipt, ...] | PhonesSource,
+        counts: Mapping[Status, int],
+        cost_count: int,
+        settled: bool,
+        overdue: bool,
+        age_seconds: float,
+        started_at: float = 0.0,
+        delivered_times: tuple[int, ...] | None = None,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "session_no", session_no)
+        setter(self, "_phones", phones)
+        setter(self, "counts", counts)
+        setter(self, "cost_count", cost_count)
+        setter(self, "settled", settled)
+        setter(self, "overdue", overdue)
+        setter(self, "age_seconds", age_seconds)
+        setter(self, "started_at", started_at)
+        setter(self, "_delivered_times", delivered_times)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"SessionSummary is immutable (tried to set {name})")
+
+    @property
+    def phones(self) -> tuple[Receipt, ...]:
+        """One receipt per phone (pending placeholders for known phones without one)."""
+        phones = self._phones
+        if callable(phones):
+            phones = phones()
+            object.__setattr__(self, "_phones", phones)
+        return phones
+
+    @property
+    def phones_loaded(self) -> bool:
+        """The phones are in memory (reading :attr:`phones` costs nothing)."""
+        return not callable(self._phones)
+
+    @property
+    def delivered_times(self) -> tuple[int, ...]:
+        """The ``ReceiptTime`` of every delivered phone that has one, in no set order."""
+        times = self._delivered_times
+        if times is None:
+            times = tuple(r[6] for r in self.phones if r[2] is _DELIVERED and r[6] is not None)
+            object.__setattr__(self, "_delivered_times", times)
+        return times
+
+    def aged(self, age_seconds: float, overdue: bool) -> SessionSummary:
+        """This summary at another moment: the same phones (loaded or not), a new age."""
+        return SessionSummary(
+            self.session_no,
+            self._phones,
+            self.counts,
+            self.cost_count,
+            self.settled,
+            overdue,
+            age_seconds,
+            self.started_at,
+            self._delivered_times,
+        )
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.session_no,
+            self.phones,
+            dict(self.counts),
+            self.cost_count,
+            self.settled,
+            self.overdue,
+            self.age_seconds,
+            self.started_at,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SessionSummary):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it was
+
+    def __repr__(self) -> str:
+        phones = repr(self._phones) if not callable(self._phones) else "<not loaded>"
+        return (
+            f"SessionSummary(session_no={self.session_no!r}, phones={phones}, counts={dict(self.counts)!r}, "
+            f"cost_count={self.cost_count!r}, settled={self.settled!r}, overdue={self.overdue!r}, "
+            f"age_seconds={self.age_seconds!r}, started_at={self.started_at!r})"
+        )
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def delivered_ratio(self) -> float:
+        total = self.total
+        return self.counts.get(Status.DELIVERED, 0) / total if total else 0.0
+
+
+_DELIVERED = Status.DELIVERED
+
+
+def summarize(
+    session_no: str,
+    receipts: Iterable[Receipt],
+    *,
+    now: float,
+    added_at: float,
+    sent_at: float | None = None,
+    known_phones: Iterable[str] = (),
+    warn_after: float = DEFAULT_WARN_AFTER,
+    merged: bool = False,
+) -> SessionSummary:
+    """Summarize a session: counts per status, cost, settled, overdue.
+
+    The age is counted from ``sent_at`` when known, else from ``added_at``. A session with
+    no receipt and no known phone is not settled (we cannot know it is done). ``merged``:
+    the receipts have been through :func:`merge_phones` already, so only known phones
+    missing from them are looked for by key.
+    """
+    if merged:
+        listed = tuple(receipts)
+        have = {r[0] for r in listed}
+        whole = all(p in have for p in known_phones if p)
+        phones = listed if whole else tuple(merge_phones(listed, known_phones))
+    else:
+        phones = tuple(merge_phones(receipts, known_phones))
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for receipt in phones:
+        counts[receipt.status] += 1
+    settled = bool(phones) and counts[Status.PENDING] == 0
+    started_at = sent_at if sent_at is not None else added_at
+    age = max(0.0, now - started_at)
+    return SessionSummary(
+        session_no=session_no,
+        phones=phones,
+        counts=counts,
+        cost_count=sum(r.cost_count for r in phones),
+        settled=settled,
+        overdue=(not settled) and age >= warn_after,
+        age_seconds=age,
+        started_at=started_at,
+    )
+
+
+def phone_overdue(receipt: Receipt, summary: SessionSummary, warn_after: float = DEFAULT_WARN_AFTER) -> bool:
+    """A pending phone in a session older than the warning age."""
+    return receipt.status is Status.PENDING and summary.age_seconds >= warn_after

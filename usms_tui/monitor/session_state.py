@@ -1,0 +1,188 @@
+"""Everything known about one watched session, with its receipts read from the store only
+when someone looks: a start at 100,000 sessions builds one small object per session (its
+counts, cost, delivery times and ages), not half a million receipts nobody views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from usms_tui.domain.failures import BatchError
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
+from usms_tui.domain.summary import SessionSummary, summarize
+from usms_tui.store.cache_codec import StoredSummary
+from usms_tui.store.watchlist import WatchedSession
+
+#: A session's receipts and when each phone's status was first seen, read from the store
+#: (None when it no longer has them: another process pruned it, or the store failed).
+ReceiptLoader = Callable[[], "tuple[list[Receipt], dict[str, float]] | None"]
+
+_PENDING = Status.PENDING
+#: Counts per status shared between sessions that have the same ones (most of a day's do):
+#: a start at 100,000 sessions builds a few hundred of these dicts, not 100,000.
+_SHARED_COUNTS: dict[tuple[int, ...], dict[Status, int]] = {}
+_MAX_SHARED = 1 << 12
+
+
+def _counts_of(numbers: tuple[int, ...]) -> dict[Status, int]:
+    counts = _SHARED_COUNTS.get(numbers)
+    if counts is None:
+        counts = dict(zip(STATUS_ORDER, numbers, strict=True))
+        if len(_SHARED_COUNTS) < _MAX_SHARED:
+            _SHARED_COUNTS[numbers] = counts
+    return counts
+
+
+class SessionState:
+    """One watched session: its entry, receipts (loaded on first read when they come from the
+    store), last fetch and error, and when each phone's status was first seen."""
+
+    __slots__ = ("_base", "_entry", "_first_seen", "_loader", "_merged", "_receipts", "last_checked", "last_error")
+
+    def __init__(
+        self,
+        entry: WatchedSession,
+        receipts: Iterable[Receipt] = (),
+        last_checked: float | None = None,
+        last_error: BatchError | None = None,
+        first_seen: dict[str, float] | None = None,
+    ) -> None:
+        self._entry = entry
+        self._receipts: list[Receipt] = list(receipts)
+        self._first_seen: dict[str, float] = first_seen if first_seen is not None else {}
+        self._loader: ReceiptLoader | None = None
+        self._base: SessionSummary | None = None
+        self._merged = False  # the receipts came through merge_phones
+        self.last_checked = last_checked  # last successful fetch
+        self.last_error = last_error  # the last attempt's error; None once it succeeded
+
+    def __repr__(self) -> str:
+        return f"SessionState({self._entry.session_no!r}, loaded={self._loader is None})"
+
+    # -- from the store ----------------------------------------------------------------------
+
+    def stored(self, loader: ReceiptLoader, summary: StoredSummary | None) -> None:
+        """The store holds this session's receipts: read them through ``loader`` when first
+        needed. ``summary`` (what they add up to) serves the counts until then, if it was
+        made with the session's known phones as they are now."""
+        self._loader = loader
+        self._receipts, self._first_seen, self._merged = [], {}, True  # the store keeps them merged
+        self._base = None
+        if summary is not None and summary.fits(self._entry.phones):
+            counts = _counts_of(summary.counts)
+            total = sum(summary.counts)
+            self._base = SessionSummary(
+                self._entry.session_no,
+                self._phones,
+                counts,
+                summary.cost_count,
+                total > 0 and counts[_PENDING] == 0,
+                False,
+                0.0,
+                self.started_at,
+                summary.delivered_times,
+            )
+
+    @property
+    def counted(self) -> bool:
+        """Its summary is known without reading its receipts (or they are read already)."""
+        return self._base is not None or self._loader is None
+
+    @property
+    def loaded(self) -> bool:
+        """The receipts are in memory (reading them costs no query)."""
+        return self._loader is None
+
+    def _load(self) -> None:
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        found = loader()
+        if found is None:  # gone from the store: what was counted from it is gone too
+            self._base = None
+            return
+        self._receipts, self._first_seen = found
+
+    def _phones(self) -> tuple[Receipt, ...]:
+        return tuple(merge_phones(self.receipts, self._entry.phones))
+
+    # -- what is known -----------------------------------------------------------------------
+
+    @property
+    def entry(self) -> WatchedSession:
+        return self._entry
+
+    @entry.setter
+    def entry(self, entry: WatchedSession) -> None:
+        # A new entry (label, phones, sent time) makes the cached summary stale.
+        self._entry = entry
+        self._base = None
+
+    def set_entry(self, entry: WatchedSession) -> None:
+        self.entry = entry
+
+    @property
+    def receipts(self) -> list[Receipt]:
+        if self._loader is not None:
+            self._load()
+        return self._receipts
+
+    @receipts.setter
+    def receipts(self, receipts: list[Receipt]) -> None:
+        # However they are set (an assignment as much as set_receipts), new receipts make the
+        # cached summary stale: a stale summary would show old counts.
+        self.set_receipts(receipts)
+
+    def set_receipts(self, receipts: list[Receipt], *, merged: bool = False) -> None:
+        """``merged``: one receipt a phone already (from :func:`merge_phones`), so the
+        summary need not merge them again."""
+        if self._loader is not None:
+            self._load()  # the first-seen times it holds still count
+        self._receipts = receipts
+        self._merged = merged
+        self._base = None
+
+    @property
+    def first_seen(self) -> dict[str, float]:
+        """Phone -> when its current status was first seen."""
+        if self._loader is not None:
+            self._load()
+        return self._first_seen
+
+    def summary(self, now: float, warn_after: float) -> SessionSummary:
+        """The session's summary at ``now``. The phones, counts and cost are worked out once
+        per change of the receipts or the entry (every view, the scheduler and ``check``
+        ask each cycle for every session); only the age is new at each call."""
+        base = self._base
+        if base is None:
+            entry = self._entry
+            base = self._base = summarize(
+                entry.session_no,
+                self.receipts,
+                now=self.started_at,
+                added_at=entry.added_at,
+                sent_at=entry.sent_at,
+                known_phones=entry.phones,
+                warn_after=warn_after,
+                merged=self._merged,
+            )
+        age = max(0.0, now - base.started_at)
+        return base.aged(age, (not base.settled) and age >= warn_after)
+
+    @property
+    def settled(self) -> bool:
+        """Every known phone has a final receipt (from the cached summary)."""
+        base = self._base
+        if base is None and self._loader is None and not self._receipts:  # every phone is pending
+            return False
+        return base.settled if base is not None else self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
+
+    @property
+    def started_at(self) -> float:
+        """The moment ages count from: sent time when known, else when it was added."""
+        entry = self._entry
+        return entry.sent_at if entry.sent_at is not None else entry.added_at
+
+    @property
+    def stale(self) -> bool:
+        """The last refresh of this session failed: what is shown may be out of date."""
+        return self.last_error is not None
