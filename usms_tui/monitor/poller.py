@@ -257,8 +257,15 @@ class Poller:
 
     # -- one cycle ------------------------------------------------------------------------
 
-    async def refresh(self, force: bool = False, only: Iterable[str] | None = None) -> RefreshReport:
-        """Fetch what is due (``force``: every pollable session; ``only``: exactly those)."""
+    async def refresh(
+        self,
+        force: bool = False,
+        only: Iterable[str] | None = None,
+        *,
+        on_merged: Callable[[list[str]], object] | None = None,
+    ) -> RefreshReport:
+        """Fetch what is due (``force``: every pollable session; ``only``: exactly those).
+        ``on_merged`` is called with each batch's SessionNos once they are merged."""
         report = RefreshReport()
         report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
         now = self.clock()
@@ -274,6 +281,8 @@ class Poller:
                 # requests are still in flight.
                 now = self.clock()
                 self._merge(found, now, report)
+                if on_merged is not None:
+                    on_merged(list(found))
                 if self.cache is not None:
                     merged = {no: self.states[no].receipts for no in found if no in self.states}
                     async with writes:
