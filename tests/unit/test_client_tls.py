@@ -59,3 +59,30 @@ async def test_untrusted_certificate_is_fatal_and_not_retried(untrusted_tls_port
     [error] = result.errors
     assert error.kind is ErrorKind.FATAL and result.requests == 1 and len(handshakes) == 1
     assert "TLS certificate refused" in error.message and "priv-0123456789" not in error.describe()
+
+
+async def test_a_client_for_plain_http_reads_no_ca_bundle_yet_verifies_https(untrusted_tls_port, monkeypatch):
+    # The OAuth token endpoint shares the client of a plain-http gateway: its https must
+    # still be verified, with the CA bundle read at that first handshake and not before.
+    from tests.hostile_servers import LoopbackServer, answer
+    from usms_tui.api.http import CAOnFirstHandshake
+
+    reads: list[object] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def counted(context, *args, **kwargs):
+        reads.append(kwargs.get("cafile"))
+        return real(context, *args, **kwargs)
+
+    monkeypatch.setattr(CAOnFirstHandshake, "load_verify_locations", counted)
+    port, handshakes = untrusted_tls_port
+    ok = b'{"RetCode": 0, "Data": []}'
+    with LoopbackServer(answer(ok)) as api:
+        async with make_http_client(5.0, base_url=api.url) as http:
+            plain = ReceiptClient(http, Credentials("pub", "priv-0123456789"), base_url=api.url, allow_http=True)
+            assert (await plain.fetch(["s-1"])).ok and reads == []
+            secure = ReceiptClient(http, Credentials("pub", "priv-0123456789"), base_url=f"https://127.0.0.1:{port}")
+            result = await secure.fetch(["s-2"])
+    [error] = result.errors
+    assert error.kind is ErrorKind.FATAL and "TLS certificate refused" in error.message and len(handshakes) == 1
+    assert len(reads) == 1  # read once, at the handshake

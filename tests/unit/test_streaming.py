@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz import examples
 from usms_tui.api.client import ReceiptClient
-from usms_tui.cli._report_json import session_fields, write_report_json
+from usms_tui.cli._report_json import StreamedReport, session_fields, write_report_json
 from usms_tui.cli.main import COMMAND_MODULE_OF, build_parser
 from usms_tui.domain.explain import explain_report
 from usms_tui.domain.receipts import Receipt
@@ -125,6 +125,50 @@ async def test_check_json_streamed_is_the_documented_document(tmp_path):
     assert streamed == report_json(poller, names, report.errors, NOW, alerts=[])
     assert [s["session_no"] for s in streamed["sessions"]] == names  # watchlist order
     assert list(streamed) == ["checked_at", "sessions", "errors", "alerts", "delivery_seconds"]
+
+
+async def test_check_json_encoded_as_each_batch_lands_is_the_same_document(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 250)
+    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
+        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
+        poller = Poller(watchlist, None, client, clock=clock)
+        poller.load()
+        streamed = StreamedReport(poller)
+        batches: list[int] = []
+
+        def add(names):
+            batches.append(len(names))
+            streamed.add(names)
+
+        report = await poller.refresh(force=True, on_merged=add)
+    assert sorted(batches) == [50, 100, 100]  # each batch handed on once, after its merge
+    encoded = []
+    piece = streamed._piece
+    streamed._piece = lambda *a: encoded.append(a[0]) or piece(*a)  # type: ignore[method-assign]
+    names = [s.session_no for s in watchlist.sessions()]
+    changed = names[7]
+    poller.states[changed].set_receipts(poller.states[changed].receipts[:1])  # after its batch was encoded
+    out = io.StringIO()
+    streamed.write(out.write, names, report.errors, NOW, alerts=[])
+    assert encoded == [changed]  # only what changed since is encoded again, at the end
+    assert json.loads(out.getvalue()) == report_json(poller, names, report.errors, NOW, alerts=[])
+    assert [s["session_no"] for s in json.loads(out.getvalue())["sessions"]] == names
+
+
+async def test_sessions_past_the_held_text_are_encoded_at_the_end_and_the_document_is_the_same(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 30)
+    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
+        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
+        poller = Poller(watchlist, None, client, clock=clock)
+        poller.load()
+        streamed = StreamedReport(poller, held_text=1)
+        report = await poller.refresh(force=True, on_merged=streamed.add)
+    assert len(streamed._ready) == 1  # the first one, then the budget was spent
+    names = [s.session_no for s in watchlist.sessions()]
+    out = io.StringIO()
+    streamed.write(out.write, names, report.errors, NOW, alerts=[])
+    assert json.loads(out.getvalue()) == report_json(poller, names, report.errors, NOW, alerts=[])
+    assert not streamed._ready  # nothing held once written
 
 
 def test_check_json_of_nothing_is_still_a_document():
@@ -243,8 +287,12 @@ def test_the_streamed_document_of_hostile_texts_is_the_careful_one_and_safe(
     receipt = Receipt.from_api({**item, "CostCount": 1, "ReceiptTime": when, "UserId": user_id})
     poller = FakePoller()
     poller.add("s-1", [receipt, Receipt.from_api({**item, "Phone": "13900000002"})], label=label)
-    out = io.StringIO()
+    out, ahead = io.StringIO(), io.StringIO()
     write_report_json(out.write, poller, ["s-1"], [], NOW, alerts=[])
+    streamed = StreamedReport(poller)  # type: ignore[arg-type]
+    streamed.add(["s-1"])  # encoded ahead, as check does when the batch lands
+    streamed.write(ahead.write, ["s-1"], [], NOW, alerts=[])
     text = out.getvalue()
     assert json.loads(text) == report_json(poller, ["s-1"], [], NOW, alerts=[])
+    assert ahead.getvalue() == text
     assert not UNSAFE.search(text.replace("\n", ""))  # nothing a terminal would act on

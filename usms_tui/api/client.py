@@ -24,7 +24,7 @@ from usms_tui.api.auth import Auth, as_auth
 from usms_tui.api.batching import MAX_BATCH, FetchResult, RetryPolicy, batched, unique
 from usms_tui.api.deadlines import cycle_seconds, request_seconds
 from usms_tui.api.errors import ApiError
-from usms_tui.api.http import USER_AGENT, make_http_client
+from usms_tui.api.http import USER_AGENT, form_body, make_http_client
 from usms_tui.api.responses import (
     REQUEST_ID_HEADER,
     TOKEN_REFUSED,
@@ -59,6 +59,7 @@ RECEIPT_ACTION = "GetUSMSSendReceipt"
 #: Awaited with one batch's receipts, {SessionNo: receipts}, as soon as that batch is read.
 BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
 CHANNEL_KEY_HEADER = "channel-key"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class _Stop:
@@ -295,7 +296,12 @@ class ReceiptClient:
         defer: bool = False,
     ) -> Answer:
         """One HTTP request. Raises :class:`ApiError` classified by what went wrong."""
-        headers = {"User-Agent": USER_AGENT, "U-Timestamp-Ms": str(int(time.time() * 1000)), **auth_headers}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "U-Timestamp-Ms": str(int(time.time() * 1000)),
+            "Content-Type": FORM_TYPE,
+            **auth_headers,
+        }
         if self.channel_key:
             headers[CHANNEL_KEY_HEADER] = self.channel_key
         counter.requests += 1
@@ -304,7 +310,7 @@ class ReceiptClient:
             # A total deadline: httpx's timeout bounds each read, and a server dripping a byte
             # every few seconds would otherwise hold the request open indefinitely.
             async with asyncio.timeout(self.request_timeout):
-                response = await self.http.post(self.base_url, data=form, headers=headers)
+                response = await self.http.post(self.base_url, content=form_body(form), headers=headers)
         except TimeoutError:
             message = f"{action}: no complete answer within {self.request_timeout:g}s"
             raise failure(ErrorKind.TRANSIENT, message, batch) from None

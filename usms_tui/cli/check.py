@@ -153,17 +153,21 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     only = named_sessions(runtime.watchlist, args.sessions)
     # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
     alerting = runtime.use_alerting(open_alerting(settings, tell=False, notice=warn))
-    report = await poller.refresh(force=True, only=only)
+    streamed = None
+    if args.json:
+        from usms_tui.cli._report_json import StreamedReport
+
+        # Each batch's sessions are encoded as it lands, while the other requests are in flight.
+        streamed = StreamedReport(poller)
+    report = await poller.refresh(force=True, only=only, on_merged=streamed.add if streamed else None)
     await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
     alerts = crossed([poller.summary(no, now) for no in names], thresholds_of(settings))
-    if args.json:
+    if streamed is not None:
         # Text made safe here need not be scanned again by the stream (it still masks secrets).
         write = getattr(sys.stdout, "write_safe", sys.stdout.write)
-        from usms_tui.cli._report_json import write_report_json
-
-        write_report_json(write, poller, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
+        streamed.write(write, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
         print(

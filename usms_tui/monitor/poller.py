@@ -184,8 +184,15 @@ class Poller:
 
     # -- one cycle ------------------------------------------------------------------------
 
-    async def refresh(self, force: bool = False, only: Iterable[str] | None = None) -> RefreshReport:
-        """Fetch what is due (``force``: every pollable session; ``only``: exactly those)."""
+    async def refresh(
+        self,
+        force: bool = False,
+        only: Iterable[str] | None = None,
+        *,
+        on_merged: Callable[[list[str]], object] | None = None,
+    ) -> RefreshReport:
+        """Fetch what is due (``force``: every pollable session; ``only``: exactly those).
+        ``on_merged`` is called with each batch's SessionNos once they are merged."""
         report = RefreshReport()
         report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
         now = self.clock()
@@ -201,6 +208,8 @@ class Poller:
                 # requests are still in flight.
                 now = self.clock()
                 self._merge(found, now, report)
+                if on_merged is not None:
+                    on_merged(list(found))
                 if self.cache is not None:
                     mine = [self.states[no] for no in found if no in self.states]
                     merged = {state.entry.session_no: state.receipts for state in mine}
