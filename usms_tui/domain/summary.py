@@ -5,12 +5,16 @@ for. Pure: no I/O, no clock reads (``now`` is an argument).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Final
 
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 
 #: A summary's phones, worked out when first asked for (from the store, for a session
 #: loaded from it): a large watchlist's views mostly need only the counts.
 PhonesSource = Callable[[], tuple[Receipt, ...]]
+#: Where the delivery times come from when not given: called once, None meaning "read them
+#: from the phones".
+TimesSource = Callable[[], "tuple[int, ...] | None"]
 
 
 class SessionSummary:
@@ -34,16 +38,6 @@ class SessionSummary:
         "started_at",
     )
 
-    session_no: str
-    counts: Mapping[Status, int]
-    cost_count: int
-    settled: bool  # every known phone has a final receipt
-    overdue: bool  # not settled, and older than warn_after since it was sent
-    age_seconds: float  # since sent (or since added when the send time is unknown)
-    started_at: float  # the moment the age is counted from
-    _phones: tuple[Receipt, ...] | PhonesSource
-    _delivered_times: tuple[int, ...] | None
-
     def __init__(
         self,
         session_no: str,
@@ -54,21 +48,21 @@ class SessionSummary:
         overdue: bool,
         age_seconds: float,
         started_at: float = 0.0,
-        delivered_times: tuple[int, ...] | None = None,
+        delivered_times: tuple[int, ...] | TimesSource | None = None,
     ) -> None:
-        setter = object.__setattr__
-        setter(self, "session_no", session_no)
-        setter(self, "_phones", phones)
-        setter(self, "counts", counts)
-        setter(self, "cost_count", cost_count)
-        setter(self, "settled", settled)
-        setter(self, "overdue", overdue)
-        setter(self, "age_seconds", age_seconds)
-        setter(self, "started_at", started_at)
-        setter(self, "_delivered_times", delivered_times)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"SessionSummary is immutable (tried to set {name})")
+        # Immutable by type (Final: the type checker refuses any later assignment), not by a
+        # __setattr__ that refuses at run time: that made each summary four times dearer to
+        # build, and a start builds one per session.
+        self.session_no: Final = session_no
+        self.counts: Final[Mapping[Status, int]] = counts
+        self.cost_count: Final = cost_count
+        self.settled: Final = settled  # every known phone has a final receipt
+        self.overdue: Final = overdue  # not settled, and older than warn_after since it was sent
+        self.age_seconds: Final = age_seconds  # since sent (or since added when the send time is unknown)
+        self.started_at: Final = started_at  # the moment the age is counted from
+        # Resolved on first read (below), so not final.
+        self._phones: tuple[Receipt, ...] | PhonesSource = phones
+        self._delivered_times: tuple[int, ...] | TimesSource | None = delivered_times
 
     @property
     def phones(self) -> tuple[Receipt, ...]:
@@ -76,7 +70,7 @@ class SessionSummary:
         phones = self._phones
         if callable(phones):
             phones = phones()
-            object.__setattr__(self, "_phones", phones)
+            self._phones = phones
         return phones
 
     @property
@@ -88,10 +82,13 @@ class SessionSummary:
     def delivered_times(self) -> tuple[int, ...]:
         """The ``ReceiptTime`` of every delivered phone that has one, in no set order."""
         times = self._delivered_times
-        if times is None:
-            times = tuple(r[6] for r in self.phones if r[2] is _DELIVERED and r[6] is not None)
-            object.__setattr__(self, "_delivered_times", times)
-        return times
+        if type(times) is tuple:
+            return times
+        found = times() if callable(times) else None
+        if found is None:  # not known apart from the phones (or the stored ones were damaged)
+            found = tuple(r[6] for r in self.phones if r[2] is _DELIVERED and r[6] is not None)
+        self._delivered_times = found
+        return found
 
     def aged(self, age_seconds: float, overdue: bool) -> SessionSummary:
         """This summary at another moment: the same phones (loaded or not), a new age."""

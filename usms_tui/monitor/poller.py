@@ -22,6 +22,7 @@ from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_phones
 from usms_tui.domain.summary import SessionSummary
+from usms_tui.monitor.heap import long_lived
 from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
@@ -87,6 +88,14 @@ class Poller:
     def load(self) -> None:
         """Watchlist plus the cache's last known receipts: no network. Raises WatchlistError.
         A watchlist the runtime has just loaded is not read a second time (one stat)."""
+        with long_lived():  # a state and a summary per session, for as long as the process
+            self._load()
+            # Every view starts from the summaries: made here, each is made in the block that
+            # keeps them out of collections. Sessions already overdue at start are reported
+            # by the UI's first paint, not as news.
+            self._overdue_known = {s.session_no for s in self.summaries(self.clock()) if s.overdue}
+
+    def _load(self) -> None:
         self.watchlist.reload_if_changed()
         self._sync_entries(self.watchlist.sessions())
         cache = self.cache
@@ -107,9 +116,6 @@ class Poller:
                 for session_no, summary in found.items():
                     state = uncounted[session_no]
                     state.stored(functools.partial(_read_receipts, cache, session_no), summary)
-        now = self.clock()
-        # Sessions already overdue at start are reported by the UI's first paint, not as news.
-        self._overdue_known = set(self._overdue(now))
 
     def reload_watchlist(self) -> bool:
         """Pick up changes made from another shell. Cheap when nothing changed (one stat)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 from usms_tui.domain.summary import SessionSummary, summarize
-from usms_tui.store.cache_codec import StoredSummary
+from usms_tui.store.summary_codec import StoredSummary
 from usms_tui.store.watchlist import WatchedSession
 
 #: A session's receipts and when each phone's status was first seen, read from the store
@@ -17,6 +17,7 @@ from usms_tui.store.watchlist import WatchedSession
 ReceiptLoader = Callable[[], "tuple[list[Receipt], dict[str, float]] | None"]
 
 _PENDING = Status.PENDING
+_PENDING_AT = STATUS_ORDER.index(_PENDING)
 #: Counts per status shared between sessions that have the same ones (most of a day's do):
 #: a start at 100,000 sessions builds a few hundred of these dicts, not 100,000.
 _SHARED_COUNTS: dict[tuple[int, ...], dict[Status, int]] = {}
@@ -36,7 +37,17 @@ class SessionState:
     """One watched session: its entry, receipts (loaded on first read when they come from the
     store), last fetch and error, and when each phone's status was first seen."""
 
-    __slots__ = ("_base", "_entry", "_first_seen", "_loader", "_merged", "_receipts", "last_checked", "last_error")
+    __slots__ = (
+        "_base",
+        "_entry",
+        "_first_seen",
+        "_loader",
+        "_merged",
+        "_receipts",
+        "_stored",
+        "last_checked",
+        "last_error",
+    )
 
     def __init__(
         self,
@@ -51,6 +62,7 @@ class SessionState:
         self._first_seen: dict[str, float] = first_seen if first_seen is not None else {}
         self._loader: ReceiptLoader | None = None
         self._base: SessionSummary | None = None
+        self._stored: StoredSummary | None = None  # the store's counts, until receipts are read
         self._merged = False  # the receipts came through merge_phones
         self.last_checked = last_checked  # last successful fetch
         self.last_error = last_error  # the last attempt's error; None once it succeeded
@@ -67,25 +79,12 @@ class SessionState:
         self._loader = loader
         self._receipts, self._first_seen, self._merged = [], {}, True  # the store keeps them merged
         self._base = None
-        if summary is not None and summary.fits(self._entry.phones):
-            counts = _counts_of(summary.counts)
-            total = sum(summary.counts)
-            self._base = SessionSummary(
-                self._entry.session_no,
-                self._phones,
-                counts,
-                summary.cost_count,
-                total > 0 and counts[_PENDING] == 0,
-                False,
-                0.0,
-                self.started_at,
-                summary.delivered_times,
-            )
+        self._stored = summary if summary is not None and summary.fits(self._entry.phones) else None
 
     @property
     def counted(self) -> bool:
         """Its summary is known without reading its receipts (or they are read already)."""
-        return self._base is not None or self._loader is None
+        return self._stored is not None or self._base is not None or self._loader is None
 
     @property
     def loaded(self) -> bool:
@@ -98,7 +97,7 @@ class SessionState:
             return
         found = loader()
         if found is None:  # gone from the store: what was counted from it is gone too
-            self._base = None
+            self._base = self._stored = None
             return
         self._receipts, self._first_seen = found
 
@@ -113,9 +112,12 @@ class SessionState:
 
     @entry.setter
     def entry(self, entry: WatchedSession) -> None:
-        # A new entry (label, phones, sent time) makes the cached summary stale.
+        # A new entry (label, phones, sent time) makes the cached summary stale; the store's
+        # counts still hold while its known phones are the same.
         self._entry = entry
         self._base = None
+        if self._stored is not None and not self._stored.fits(entry.phones):
+            self._stored = None
 
     def set_entry(self, entry: WatchedSession) -> None:
         self.entry = entry
@@ -139,7 +141,7 @@ class SessionState:
             self._load()  # the first-seen times it holds still count
         self._receipts = receipts
         self._merged = merged
-        self._base = None
+        self._base = self._stored = None
 
     @property
     def first_seen(self) -> dict[str, float]:
@@ -153,28 +155,57 @@ class SessionState:
         per change of the receipts or the entry (every view, the scheduler and ``check``
         ask each cycle for every session); only the age is new at each call."""
         base = self._base
-        if base is None:
-            entry = self._entry
-            base = self._base = summarize(
+        if base is None:  # the first summary at this moment is the one kept
+            self._base = base = self._summarize(now, warn_after)
+            return base
+        age = max(0.0, now - base.started_at)
+        overdue = (not base.settled) and age >= warn_after
+        if age == base.age_seconds and overdue == base.overdue:
+            return base
+        return base.aged(age, overdue)
+
+    def _summarize(self, now: float, warn_after: float) -> SessionSummary:
+        entry = self._entry
+        stored = self._stored
+        if stored is None:
+            return summarize(
                 entry.session_no,
                 self.receipts,
-                now=self.started_at,
+                now=now,
                 added_at=entry.added_at,
                 sent_at=entry.sent_at,
                 known_phones=entry.phones,
                 warn_after=warn_after,
                 merged=self._merged,
             )
-        age = max(0.0, now - base.started_at)
-        return base.aged(age, (not base.settled) and age >= warn_after)
+        started_at = self.started_at
+        age = max(0.0, now - started_at)
+        counts = _counts_of(stored.counts)
+        settled = counts[_PENDING] == 0 and sum(stored.counts) > 0
+        return SessionSummary(
+            entry.session_no,
+            self._phones,
+            counts,
+            stored.cost_count,
+            settled,
+            (not settled) and age >= warn_after,
+            age,
+            started_at,
+            stored.delivered_times,
+        )
 
     @property
     def settled(self) -> bool:
         """Every known phone has a final receipt (from the cached summary)."""
         base = self._base
-        if base is None and self._loader is None and not self._receipts:  # every phone is pending
+        if base is not None:
+            return base.settled
+        stored = self._stored
+        if stored is not None:
+            return stored.counts[_PENDING_AT] == 0 and sum(stored.counts) > 0
+        if self._loader is None and not self._receipts:  # every phone is pending
             return False
-        return base.settled if base is not None else self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
+        return self.summary(self.started_at, DEFAULT_WARN_AFTER).settled
 
     @property
     def started_at(self) -> float:

@@ -21,19 +21,17 @@ from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.store.atomic import ensure_private_dir
 from usms_tui.store.cache_codec import (
-    StoredSummary,
     error_from_json,
     error_to_json,
     receipts_from_json,
     receipts_to_json,
     seen_after,
     seen_to_json,
-    summary_from_json,
-    summary_to_json,
 )
 from usms_tui.store.cache_rows import CachedSession as CachedSession
 from usms_tui.store.cache_rows import StoredSession, session_of
 from usms_tui.store.cache_schema import SCHEMA_VERSION, upgrade
+from usms_tui.store.summary_codec import StoredSummary, summary_from_text, summary_to_text
 
 T = TypeVar("T")
 
@@ -160,7 +158,7 @@ class ReceiptCache:
                 "SELECT session_no, receipts IS NOT NULL, summary, last_checked, last_error, error_at FROM sessions"
             )
             return {
-                no: StoredSession(no, bool(fetched), summary_from_json(summary), checked, error_from_json(error), at)
+                no: StoredSession(no, bool(fetched), summary_from_text(summary), checked, error_from_json(error), at)
                 for no, fetched, summary, checked, error, at in rows
             }
 
@@ -184,8 +182,8 @@ class ReceiptCache:
                     receipts = receipts_from_json(text)
                     if receipts is None:
                         continue
-                    summary_text = summary_to_json(receipts, known_phones[no])
-                    summary = summary_from_json(summary_text)
+                    summary_text = summary_to_text(receipts, known_phones[no])
+                    summary = summary_from_text(summary_text)
                     if summary is not None:
                         found[no] = summary
                         rows.append((summary_text, no))
@@ -242,7 +240,7 @@ class ReceiptCache:
         known = known_phones or {}
         items = {s: merge_phones(r) for s, r in results.items()}
         texts = {s: receipts_to_json(r) for s, r in items.items()}
-        sums = {s: summary_to_json(r, known.get(s, ())) for s, r in items.items()}
+        sums = {s: summary_to_text(r, known.get(s, ())) for s, r in items.items()}
 
         def work(conn: sqlite3.Connection) -> set[str]:
             old: dict[str, tuple[str | None, str | None]] = {}

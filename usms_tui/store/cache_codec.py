@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
-from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status
-from usms_tui.domain.summary import summarize
-
-#: No session holds more phones than this (a send request takes far fewer): a stored count
-#: past it is damage, not data.
-_MOST_PHONES = 10_000_000
-_DELIVERED_AT = STATUS_ORDER.index(Status.DELIVERED)
+from usms_tui.domain.receipts import Receipt
 
 
 def error_to_json(error: BatchError) -> str:
@@ -109,64 +100,6 @@ def seen_from_json(text: str | None, count: int) -> list[tuple[float, float]] | 
     if flat and not (min(flat) >= 0 and max(flat) < 1e11 and math.isfinite(math.fsum(flat))):
         return None
     return pairs
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSummary:
-    """What a session's receipts add up to, stored beside them: a start shows every session's
-    counts, cost and delivery times without reading a single receipt.
-
-    ``phones_key`` fingerprints the known phones (the watchlist's) the counts were made with:
-    a pending placeholder counts for each known phone without a receipt, so the counts hold
-    only while the session's known phones are the same.
-    """
-
-    phones_key: str
-    counts: tuple[int, ...]  # phones per status, in STATUS_ORDER
-    cost_count: int
-    delivered_times: tuple[int, ...]  # ReceiptTime of each delivered phone that has one
-
-    def fits(self, known_phones: Sequence[str]) -> bool:
-        """Counted with these known phones (so still true for the session as it is now)."""
-        return self.phones_key == phones_fingerprint(known_phones)
-
-
-def phones_fingerprint(phones: Sequence[str]) -> str:
-    """A short, stable digest of a session's known phones, in their order ("" for none)."""
-    if not phones:
-        return ""
-    joined = "\x00".join(phones).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(joined, digest_size=12).hexdigest()
-
-
-def summary_to_json(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> str:
-    """The :class:`StoredSummary` of merged ``receipts`` with ``known_phones``, as JSON."""
-    summary = summarize("", receipts, now=0.0, added_at=0.0, known_phones=known_phones, merged=True)
-    counts = [summary.counts[status] for status in STATUS_ORDER]
-    return json.dumps([phones_fingerprint(known_phones), counts, summary.cost_count, summary.delivered_times])
-
-
-def summary_from_json(text: str | None) -> StoredSummary | None:
-    """Inverse of :func:`summary_to_json`; None when missing or not what it writes (the
-    caller then counts from the receipts themselves, so damage costs time, never truth)."""
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, TypeError, RecursionError):
-        return None
-    if type(data) is not list or len(data) != 4:
-        return None
-    key, counts, cost, times = data
-    if type(key) is not str or type(counts) is not list or type(times) is not list or type(cost) is not int:
-        return None
-    if len(counts) != len(STATUS_ORDER) or not all(type(c) is int and 0 <= c <= _MOST_PHONES for c in counts):
-        return None
-    if not 0 <= cost <= _MOST_PHONES * 1000 or len(times) > counts[_DELIVERED_AT]:
-        return None
-    if not all(type(t) is int and EARLIEST_RECEIPT <= t < LATEST_RECEIPT for t in times):
-        return None
-    return StoredSummary(key, tuple(counts), cost, tuple(times))
 
 
 def seen_after(before: tuple[str | None, str | None], receipts: list[Receipt], now: float) -> list[tuple[float, float]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import Receipt
-from usms_tui.store.cache_codec import StoredSummary, error_from_json, receipts_from_json, seen_from_json
+from usms_tui.store.cache_codec import error_from_json, receipts_from_json, seen_from_json
+from usms_tui.store.summary_codec import StoredSummary
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,10 @@ class CachedSession:
     last_changed: Mapping[str, float] = field(default_factory=dict)  # phone -> last change
 
 
-@dataclass(frozen=True, slots=True)
-class StoredSession:
+class StoredSession(NamedTuple):
     """A session as a start reads it: everything but its receipts, which stay in the store
-    until someone looks (:meth:`ReceiptCache.load_session`)."""
+    until someone looks (:meth:`ReceiptCache.load_session`). A tuple: a start builds one for
+    each of 100,000 sessions."""
 
     session_no: str
     fetched: bool  # receipts were stored (so load_session has some to give)

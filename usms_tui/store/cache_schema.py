@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     session_no   TEXT PRIMARY KEY,
     receipts     TEXT,            -- JSON list of receipt rows (see cache_codec); NULL = never fetched
     seen         TEXT,            -- JSON [first_seen, last_changed] per receipt, in their order
-    summary      TEXT,            -- JSON of what the receipts add up to (cache_codec.StoredSummary)
+    summary      TEXT,            -- what the receipts add up to (summary_codec.StoredSummary)
     last_checked REAL,            -- last successful fetch (Unix seconds)
     last_error   TEXT,            -- JSON of the last BatchError, cleared by a success
     error_at     REAL

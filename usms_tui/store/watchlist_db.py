@@ -174,6 +174,36 @@ def _moment(value: Any, what: str) -> float:
 def row_to_session(row: tuple[Any, ...]) -> WatchedSession:
     """A session from its row; ``ValueError`` naming the column a hand edit broke."""
     session_no, label, added_at, sent_at, phones, note, archived, project_id = row
+    # Every row this module writes, in one test (a start reads 100,000 of them); anything
+    # else takes the careful way below, which names what is wrong.
+    if (
+        type(session_no) is str
+        and type(label) is str
+        and type(note) is str
+        and type(phones) is str
+        and not phones.startswith("[")
+        and (project_id is None or type(project_id) is str)
+        and (archived == 0 or archived == 1)
+        and type(archived) is int
+        and type(added_at) is float
+        and 0 <= added_at < 1e11
+        and (sent_at is None or (type(sent_at) is float and 0 <= sent_at < 1e11))
+    ):
+        return WatchedSession(
+            session_no,
+            label,
+            added_at,
+            sent_at,
+            tuple(phones.split("\n")) if phones else (),
+            note,
+            archived == 1,
+            project_id,
+        )
+    return _checked_row_to_session(row)
+
+
+def _checked_row_to_session(row: tuple[Any, ...]) -> WatchedSession:
+    session_no, label, added_at, sent_at, phones, note, archived, project_id = row
     for value, what in ((session_no, "session_no"), (label, "label"), (note, "note"), (phones, "phones")):
         if not isinstance(value, str):
             raise ValueError(f"{what} is not text")

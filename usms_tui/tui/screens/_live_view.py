@@ -10,12 +10,12 @@ they are ready. 100,000 phones built in one go would hold the keys for seconds.
 from __future__ import annotations
 
 import asyncio
-import gc
 from typing import Any
 
 from textual import work
 from textual.widget import Widget
 
+from usms_tui.monitor.heap import long_lived
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._app_screen import AppScreen
 from usms_tui.tui.summaries import summaries_in_chunks
@@ -63,16 +63,8 @@ class LiveView(AppScreen):
         summaries, entries = await summaries_in_chunks(app.poller, app.clock())
         # No collection while the thread allocates a view's rows: a full one would walk them
         # all (100 ms and more at 100,000 phones) holding the interpreter, so the loop too.
-        # They are the view's, long-lived: frozen out of collections before the collector runs
-        # again (enabled first, its pent-up count would start a full collection at once).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with long_lived():
             computed = await asyncio.to_thread(self.compute_rows, summaries, entries, options)
-        finally:
-            gc.freeze()
-            if collecting:
-                gc.enable()
         self.show_rows(computed)
 
     def on_mount(self) -> None:

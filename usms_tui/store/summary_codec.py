@@ -1,0 +1,128 @@
+"""How the receipt cache stores what a session's receipts add up to, beside them.
+
+A start reads this, not the receipts: at 100,000 sessions it is the one thing read per
+session, so it is a line of plain numbers split in one call (a JSON document each cost four
+times as much to read). The delivery times, wanted only by the delivery figures, are read
+when those ask for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
+from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, merge_phones
+
+#: No session holds more phones than this (a send request takes far fewer): a stored count
+#: past it is damage, not data.
+_MOST_PHONES = 10_000_000
+_MOST_COST = _MOST_PHONES * 1000
+_FIELDS = 2 + len(STATUS_ORDER) + 1  # key, counts, cost, times
+_STATUS_AT = {status: i for i, status in enumerate(STATUS_ORDER)}
+_DELIVERED = Status.DELIVERED
+_DELIVERED_AT = _STATUS_AT[_DELIVERED]
+
+
+class StoredSummary(NamedTuple):
+    """What a session's receipts add up to: a start shows every session's counts, cost and
+    delivery times without reading a single receipt.
+
+    ``phones_key`` fingerprints the known phones (the watchlist's) the counts were made with:
+    a pending placeholder counts for each known phone without a receipt, so the counts hold
+    only while the session's known phones are the same.
+    """
+
+    phones_key: str
+    counts: tuple[int, ...]  # phones per status, in STATUS_ORDER
+    cost_count: int
+    times_text: str  # the delivered phones' ReceiptTimes, comma-separated (see delivered_times)
+
+    def fits(self, known_phones: Sequence[str]) -> bool:
+        """Counted with these known phones (so still true for the session as it is now)."""
+        return self.phones_key == phones_fingerprint(known_phones)
+
+    def delivered_times(self) -> tuple[int, ...] | None:
+        """The ``ReceiptTime`` of each delivered phone that has one; None when the stored
+        text is damaged (the caller then reads them from the receipts)."""
+        text = self.times_text
+        if not text:
+            return ()
+        try:
+            times = tuple(map(int, text.split(",")))
+        except ValueError:
+            return None
+        if len(times) > self.counts[_DELIVERED_AT] or not (
+            min(times) >= EARLIEST_RECEIPT and max(times) < LATEST_RECEIPT
+        ):
+            return None
+        return times
+
+
+def phones_fingerprint(phones: Sequence[str]) -> str:
+    """A short, stable digest of a session's known phones, in their order ("" for none)."""
+    if not phones:
+        return ""
+    joined = "\x00".join(phones).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(joined, digest_size=12).hexdigest()
+
+
+def summary_to_text(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> str:
+    """The stored summary of a session's merged ``receipts`` (one a phone) with a pending
+    placeholder for each of ``known_phones`` that has none, as :func:`summarize` counts.
+
+    The form: ``key c1 .. c5 cost times``, space-separated, ``times`` comma-separated.
+    """
+    have = {r[0] for r in receipts}
+    phones = receipts if all(p in have for p in known_phones if p) else merge_phones(receipts, known_phones)
+    counts = [0] * len(STATUS_ORDER)
+    at = _STATUS_AT
+    cost = 0
+    times = []
+    for receipt in phones:
+        status = receipt[2]
+        counts[at[status]] += 1
+        cost += receipt[5]
+        if status is _DELIVERED and receipt[6] is not None:
+            times.append(str(receipt[6]))
+    numbers = " ".join(map(str, counts))
+    return f"{phones_fingerprint(known_phones)} {numbers} {cost} {','.join(times)}"
+
+
+def summary_from_text(text: object) -> StoredSummary | None:
+    """Inverse of :func:`summary_to_text`; None when missing or not what it writes (the
+    caller then counts from the receipts themselves, so damage costs time, never truth)."""
+    if type(text) is not str or not text.isascii():
+        return None
+    key, _, rest = text.partition(" ")
+    numbers, _, times = rest.rpartition(" ")
+    # Most of a day's sessions have the same counts and cost: each such text is read once.
+    read = _READ.get(numbers)
+    if read is None:
+        read = _read_numbers(numbers)
+        if read is None:
+            return None
+        if len(_READ) < _MOST_READ:
+            _READ[numbers] = read
+    return StoredSummary(key, read[0], read[1], times)
+
+
+#: The counts and cost of each numbers text read so far (bounded: a hostile cache cannot
+#: grow it past a few thousand).
+_READ: dict[str, tuple[tuple[int, ...], int]] = {}
+_MOST_READ = 1 << 12
+
+
+def _read_numbers(text: str) -> tuple[tuple[int, ...], int] | None:
+    parts = text.split(" ")
+    if len(parts) != _FIELDS - 2:
+        return None
+    try:
+        numbers = tuple(map(int, parts))
+    except ValueError:
+        return None
+    counts, cost = numbers[:-1], numbers[-1]
+    if not (min(counts) >= 0 and max(counts) <= _MOST_PHONES and 0 <= cost <= _MOST_COST):
+        return None
+    return counts, cost
