@@ -93,3 +93,25 @@ def test_known_phones_match_receipts_in_any_country_code_form():
     receipts = [Receipt.from_api({"Phone": "13812341234", "ReceiptResult": "Success"})]
     s = summarize("s", receipts, now=10, added_at=0, known_phones=["(86)13812341234"])
     assert s.settled and s.total == 1 and s.phones[0].phone == "13812341234"
+
+
+def test_a_watched_session_is_a_frozen_dataclass_whose_init_sets_every_field():
+    import dataclasses
+    import inspect
+
+    from usms_tui.domain.sessions import WatchedSession
+
+    fields = [f.name for f in dataclasses.fields(WatchedSession)]
+    # Its hand-written __init__ (for speed) takes exactly the fields, in order, with their defaults.
+    params = list(inspect.signature(WatchedSession.__init__).parameters.values())[1:]
+    assert [p.name for p in params] == fields
+    for field, param in zip(dataclasses.fields(WatchedSession), params, strict=True):
+        assert param.default == (field.default if field.default is not dataclasses.MISSING else param.empty)
+    values = ("s", "label", 1.0, 2.0, ("1", "2"), "note", True, "org-1")
+    entry = WatchedSession(*values)
+    assert dataclasses.astuple(entry) == values
+    assert entry == WatchedSession(**dict(zip(fields, values, strict=True)))
+    assert hash(entry) == hash(WatchedSession(*values))
+    assert dataclasses.replace(entry, label="other").label == "other"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.label = "x"  # type: ignore[misc]

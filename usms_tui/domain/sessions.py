@@ -13,7 +13,7 @@ from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
 MAX_SESSION_NO_LENGTH = 128
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class WatchedSession:
     """One watched SessionNo and what the user told us about it."""
 
@@ -27,6 +27,30 @@ class WatchedSession:
     # The UCloud project it was sent under; None: the configured one. The API answers a
     # session only under its own project, so one sent elsewhere would stay pending for ever.
     project_id: str | None = None
+
+    def __init__(
+        self,
+        session_no: str,
+        label: str = "",
+        added_at: float = 0.0,
+        sent_at: float | None = None,
+        phones: tuple[str, ...] = (),
+        note: str = "",
+        archived: bool = False,
+        project_id: str | None = None,
+    ) -> None:
+        # Frozen all the same (assignment raises); written straight into the instance's dict
+        # because the generated __init__'s object.__setattr__ per field made each entry three
+        # times dearer, and a start reads 100,000 of them.
+        fields = self.__dict__
+        fields["session_no"] = session_no
+        fields["label"] = label
+        fields["added_at"] = added_at
+        fields["sent_at"] = sent_at
+        fields["phones"] = phones
+        fields["note"] = note
+        fields["archived"] = archived
+        fields["project_id"] = project_id
 
     @property
     def display_name(self) -> str:

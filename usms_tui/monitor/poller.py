@@ -100,6 +100,7 @@ class Poller:
         self._sync_entries(self.watchlist.sessions())
         cache = self.cache
         if cache is not None:
+            read = functools.partial(_read_receipts, cache)
             uncounted: dict[str, SessionState] = {}
             for session_no, stored in cache.load_stored().items():
                 state = self.states.get(session_no)
@@ -108,14 +109,14 @@ class Poller:
                 state.last_checked = stored.last_checked
                 state.last_error = stored.last_error
                 if stored.fetched:  # its receipts stay in the store until something reads them
-                    state.stored(functools.partial(_read_receipts, cache, session_no), stored.summary)
+                    state.stored(read, stored.summary)
                     if not state.counted:
                         uncounted[session_no] = state
             if uncounted:  # a cache from before summaries, or known phones changed since
                 found = cache.summarize_stored({no: state.entry.phones for no, state in uncounted.items()})
                 for session_no, summary in found.items():
                     state = uncounted[session_no]
-                    state.stored(functools.partial(_read_receipts, cache, session_no), summary)
+                    state.stored(read, summary)
 
     def reload_watchlist(self) -> bool:
         """Pick up changes made from another shell. Cheap when nothing changed (one stat)."""

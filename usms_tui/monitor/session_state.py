@@ -12,9 +12,10 @@ from usms_tui.domain.summary import SessionSummary, summarize
 from usms_tui.store.summary_codec import StoredSummary
 from usms_tui.store.watchlist import WatchedSession
 
-#: A session's receipts and when each phone's status was first seen, read from the store
-#: (None when it no longer has them: another process pruned it, or the store failed).
-ReceiptLoader = Callable[[], "tuple[list[Receipt], dict[str, float]] | None"]
+#: A session's receipts and when each phone's status was first seen, read from the store by
+#: SessionNo (None when it no longer has them: another process pruned it, or the store
+#: failed). One for all sessions: a start at 100,000 sessions makes no object per session for it.
+ReceiptLoader = Callable[[str], "tuple[list[Receipt], dict[str, float]] | None"]
 
 _PENDING = Status.PENDING
 _PENDING_AT = STATUS_ORDER.index(_PENDING)
@@ -73,8 +74,8 @@ class SessionState:
     # -- from the store ----------------------------------------------------------------------
 
     def stored(self, loader: ReceiptLoader, summary: StoredSummary | None) -> None:
-        """The store holds this session's receipts: read them through ``loader`` when first
-        needed. ``summary`` (what they add up to) serves the counts until then, if it was
+        """The store holds this session's receipts: read them through ``loader`` (given its
+        SessionNo) when first needed. ``summary`` (what they add up to) serves the counts until then, if it was
         made with the session's known phones as they are now."""
         self._loader = loader
         self._receipts, self._first_seen, self._merged = [], {}, True  # the store keeps them merged
@@ -95,7 +96,7 @@ class SessionState:
         loader, self._loader = self._loader, None
         if loader is None:
             return
-        found = loader()
+        found = loader(self._entry.session_no)
         if found is None:  # gone from the store: what was counted from it is gone too
             self._base = self._stored = None
             return

@@ -83,6 +83,9 @@ class ReceiptCache:
             conn.execute("PRAGMA journal_mode = WAL")
             # NORMAL is durable enough for a disposable cache and far cheaper than FULL in WAL.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A refresh of 100,000 sessions writes the WAL to tens of MB; without a limit the
+            # file stays that size, and a start after a crash rebuilds its index from all of it.
+            conn.execute("PRAGMA journal_size_limit = 8388608")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, 1, 2, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
@@ -157,8 +160,19 @@ class ReceiptCache:
             rows = conn.execute(
                 "SELECT session_no, receipts IS NOT NULL, summary, last_checked, last_error, error_at FROM sessions"
             )
+            new = tuple.__new__  # the tuple made directly: its class's __new__ is a Python call
             return {
-                no: StoredSession(no, bool(fetched), summary_from_text(summary), checked, error_from_json(error), at)
+                no: new(
+                    StoredSession,
+                    (
+                        no,
+                        fetched == 1,
+                        summary_from_text(summary),
+                        checked,
+                        error_from_json(error) if error else None,
+                        at,
+                    ),
+                )
                 for no, fetched, summary, checked, error, at in rows
             }
 

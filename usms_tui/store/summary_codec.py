@@ -105,12 +105,13 @@ def summary_from_text(text: object) -> StoredSummary | None:
             return None
         if len(_READ) < _MOST_READ:
             _READ[numbers] = read
-    return StoredSummary(key, read[0], read[1], times)
+    return _new(StoredSummary, (key, read[0], read[1], times))
 
 
 #: The counts and cost of each numbers text read so far (bounded: a hostile cache cannot
 #: grow it past a few thousand).
 _READ: dict[str, tuple[tuple[int, ...], int]] = {}
+_new = tuple.__new__  # a named tuple made directly: its class's __new__ is a Python call
 _MOST_READ = 1 << 12
 
 
