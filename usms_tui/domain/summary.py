@@ -91,18 +91,27 @@ class SessionSummary:
         return found
 
     def aged(self, age_seconds: float, overdue: bool) -> SessionSummary:
-        """This summary at another moment: the same phones (loaded or not), a new age."""
+        """This summary at another moment: the same phones (loaded or not), a new age. Phones
+        or times not yet worked out are worked out once, here, for every copy."""
+        phones = self._phones
+        times = self._delivered_times
         return SessionSummary(
             self.session_no,
-            self._phones,
+            phones if type(phones) is tuple else self._own_phones,
             self.counts,
             self.cost_count,
             self.settled,
             overdue,
             age_seconds,
             self.started_at,
-            self._delivered_times,
+            times if type(times) is tuple else self._own_times,
         )
+
+    def _own_phones(self) -> tuple[Receipt, ...]:
+        return self.phones
+
+    def _own_times(self) -> tuple[int, ...]:
+        return self.delivered_times
 
     def _key(self) -> tuple[object, ...]:
         return (

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats, histogram, stats
+from usms_tui.domain.delivery import NO_DELIVERIES, DeliveryStats, add_delays, stats
 from usms_tui.domain.errors import WatchlistError
 from usms_tui.domain.events import Event, PhoneFailed
 from usms_tui.domain.failures import BatchError, ErrorKind
@@ -81,7 +81,7 @@ class Tally:
             totals[status] += count
         self.overdue += summary.overdue
         if summary.counts.get(Status.DELIVERED):
-            self.delivery.update(histogram(summary))
+            add_delays(self.delivery, summary)
 
 
 # -- the controller ---------------------------------------------------------------------------
