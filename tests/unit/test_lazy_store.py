@@ -37,10 +37,15 @@ class CountingCache(ReceiptCache):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reads: list[str] = []
+        self.bulk: list[list[str]] = []
 
     def load_session(self, session_no):
         self.reads.append(session_no)
         return super().load_session(session_no)
+
+    def load_sessions(self, session_nos):
+        self.bulk.append(list(session_nos))
+        return super().load_sessions(session_nos)
 
 
 SESSIONS = {
@@ -279,3 +284,35 @@ def test_a_session_pruned_by_another_process_reads_as_nothing_known(tmp_path):
     done = next(s for s in poller.summaries() if s.session_no == "done")
     assert done == expected("done", [], known["done"])  # pending again, not the stale counts
     assert json.dumps(cache.warnings) == "[]"
+
+
+class Answers:
+    """Answers every batch with the sessions' receipts as stored (nothing new), or ``changed``."""
+
+    def __init__(self, sessions, changed=None) -> None:
+        self.sessions = {**sessions, **(changed or {})}
+        self.asked: list[list[str]] = []
+
+    async def fetch(self, session_nos):
+        from usms_tui.api.client import FetchResult
+
+        nos = list(session_nos)
+        self.asked.append(nos)
+        return FetchResult(receipts={no: list(self.sessions.get(no, [])) for no in nos}, requests=1)
+
+
+async def test_a_refresh_reads_a_batch_of_stored_receipts_in_one_query(tmp_path):
+    known = known_of(SESSIONS)
+    store(tmp_path, SESSIONS, known)
+    poller, cache = start(tmp_path, known)
+    newer = [rec("1", "Success"), rec("2", "Success"), rec("3", "Unknow")]
+    poller.client = Answers(SESSIONS, {"mixed": newer})
+    report = await poller.refresh(only=list(known))  # settled ones too: forced
+    assert cache.reads == []  # none one by one
+    assert sorted(no for batch in cache.bulk for no in batch) == sorted(poller.client.asked[0])
+    assert len(cache.bulk) == 1
+    assert report.changed == {"mixed"}  # compared with what was stored, so only the news
+    assert [type(e).__name__ for e in report.events if getattr(e, "session_no", "") == "mixed"] == []
+    mixed = next(s for s in poller.summaries() if s.session_no == "mixed")
+    assert mixed == expected("mixed", newer, known["mixed"])
+    assert poller.states["mixed"].first_seen["1"] < NOW  # the phone whose status stayed keeps its time

@@ -28,7 +28,7 @@ from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 if TYPE_CHECKING:
     from usms_tui.api.client import FetchResult
-    from usms_tui.store.cache import ReceiptCache
+    from usms_tui.store.cache import CachedSession, ReceiptCache
 
 _DEFAULT_INTERVAL: float = default("interval")
 
@@ -215,6 +215,8 @@ class Poller:
             async def landed(found: dict[str, list[Receipt]]) -> None:
                 # Streaming: each batch is merged and stored as it lands, while the other
                 # requests are still in flight.
+                if self.cache is not None:
+                    await self._read_stored(found)
                 now = self.clock()
                 self._merge(found, now, report)
                 # Summarised now, a batch at a time between the answers, not all at once by
@@ -271,6 +273,19 @@ class Poller:
             result = await fetch(targets, **project)
             await landed(result.receipts)
         return result
+
+    async def _read_stored(self, found: Iterable[str]) -> None:
+        """The stored receipts of a batch's sessions not yet read, in one query off the loop
+        (the merge compares with them; read one by one on the loop they were 100 queries a batch)."""
+        cache = self.cache
+        unread = [no for no in found if (state := self.states.get(no)) is not None and not state.loaded]
+        if cache is None or not unread:
+            return
+        rows = await asyncio.to_thread(cache.load_sessions, unread)
+        for session_no in unread:
+            state = self.states.get(session_no)
+            if state is not None:
+                state.take_stored(_receipts_of(rows.get(session_no)))
 
     def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
         for session_no, receipts in fetched.items():
@@ -352,7 +367,10 @@ class Poller:
 
 def _read_receipts(cache: ReceiptCache, session_no: str) -> tuple[list[Receipt], dict[str, float]] | None:
     """A stored session's receipts and first-seen times, for :meth:`SessionState.stored`."""
-    found = cache.load_session(session_no)
+    return _receipts_of(cache.load_session(session_no))
+
+
+def _receipts_of(found: CachedSession | None) -> tuple[list[Receipt], dict[str, float]] | None:
     if found is None or found.receipts is None:
         return None
     return list(found.receipts), dict(found.first_seen)

@@ -93,10 +93,16 @@ class SessionState:
         return self._loader is None
 
     def _load(self) -> None:
-        loader, self._loader = self._loader, None
-        if loader is None:
+        loader = self._loader
+        if loader is not None:
+            self.take_stored(loader(self._entry.session_no))
+
+    def take_stored(self, found: tuple[list[Receipt], dict[str, float]] | None) -> None:
+        """The receipts the store holds for this session, read by the caller (several
+        sessions' in one query): as if read through the loader. Nothing when already read."""
+        if self._loader is None:
             return
-        found = loader(self._entry.session_no)
+        self._loader = None
         if found is None:  # gone from the store: what was counted from it is gone too
             self._base = self._stored = None
             return

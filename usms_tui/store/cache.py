@@ -208,27 +208,35 @@ class ReceiptCache:
         return self._run(work, {})
 
     def load_session(self, session_no: str) -> CachedSession | None:
-        """One session whole (receipts and their times); None when it is not cached.
+        """One session whole (receipts and their times); None when it is not cached."""
+        return self.load_sessions([session_no]).get(session_no)
+
+    def load_sessions(self, session_nos: Sequence[str]) -> dict[str, CachedSession]:
+        """These sessions whole, those cached (one query per few hundred).
 
         Read through a connection of its own: in WAL mode it never waits for a write in
         progress on the main one, so a view that opens a session is not held up by a refresh.
         """
+        found: dict[str, CachedSession] = {}
         with self._reader_lock:
             try:
                 if self._reader is None:
                     self._reader = sqlite3.connect(
                         self.path, timeout=self._busy_timeout_ms / 1000, check_same_thread=False
                     )
-                row = self._reader.execute(
-                    "SELECT session_no, receipts, seen, last_checked, last_error, error_at FROM sessions"
-                    " WHERE session_no = ?",
-                    (session_no,),
-                ).fetchone()
+                for start in range(0, len(session_nos), _CHUNK):
+                    chunk = session_nos[start : start + _CHUNK]
+                    rows = self._reader.execute(
+                        "SELECT session_no, receipts, seen, last_checked, last_error, error_at FROM sessions"
+                        f" WHERE session_no IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    )
+                    found.update((row[0], session_of(*row)) for row in rows)
             except sqlite3.Error as error:
                 self.warnings.append(f"receipt cache {self.path}: {error}")
                 self._close_reader()
-                return None
-        return session_of(*row) if row is not None else None
+                return {}
+        return found
 
     def _close_reader(self) -> None:
         if self._reader is not None:
