@@ -7,16 +7,41 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
-from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status
-from usms_tui.domain.summary import summarize
+from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key
+
+if TYPE_CHECKING:
+    from usms_tui.domain.summary import SessionSummary
 
 #: No session holds more phones than this (a send request takes far fewer): a stored count
 #: past it is damage, not data.
 _MOST_PHONES = 10_000_000
 _DELIVERED_AT = STATUS_ORDER.index(Status.DELIVERED)
+_DELIVERED = Status.DELIVERED
+_PENDING = Status.PENDING
+_PHONE = itemgetter(0)
+_TEXT = json.JSONEncoder(ensure_ascii=False)
+_PLAIN = json.JSONEncoder()
+#: C encoders kept for every session's rows and summary (``iterencode`` builds one a call,
+#: which cost more than a small summary's text), writing what ``json.dumps`` writes (with
+#: ``ensure_ascii=False`` for the rows). No circular check: rows and summaries are flat.
+_ROWS = c_make_encoder and c_make_encoder(None, _TEXT.default, encode_basestring, None, ": ", ", ", False, False, True)
+_SUMMARY = c_make_encoder and c_make_encoder(
+    None, _PLAIN.default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+)
+
+
+def _encode_rows(rows: object) -> str:
+    return "".join(_ROWS(rows, 0)) if _ROWS else _TEXT.encode(rows)
+
+
+def _encode_summary(summary: list[object]) -> str:
+    return "".join(_SUMMARY(summary, 0)) if _SUMMARY else _PLAIN.encode(summary)
 
 
 def error_to_json(error: BatchError) -> str:
@@ -57,7 +82,7 @@ def error_from_json(text: str | None) -> BatchError | None:
 def receipts_to_json(receipts: Sequence[Receipt]) -> str:
     """Receipts as a JSON list of rows (each receipt's fields in order), the C encoder's
     fastest shape: no dict per receipt, no key written a hundred thousand times."""
-    return json.dumps(receipts, ensure_ascii=False)
+    return _encode_rows(receipts)
 
 
 def receipts_from_json(text: str | None) -> tuple[Receipt, ...] | None:
@@ -140,10 +165,46 @@ def phones_fingerprint(phones: Sequence[str]) -> str:
 
 
 def summary_to_json(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> str:
-    """The :class:`StoredSummary` of merged ``receipts`` with ``known_phones``, as JSON."""
-    summary = summarize("", receipts, now=0.0, added_at=0.0, known_phones=known_phones, merged=True)
-    counts = [summary.counts[status] for status in STATUS_ORDER]
-    return json.dumps([phones_fingerprint(known_phones), counts, summary.cost_count, summary.delivered_times])
+    """The :class:`StoredSummary` of merged ``receipts`` (one a phone, as
+    :func:`~usms_tui.domain.receipts.merge_phones` leaves them) with ``known_phones``, as
+    JSON: what :func:`~usms_tui.domain.summary.summarize` counts, counted directly (no
+    summary, no pending placeholder built; a store of 100,000 phones did both per batch)."""
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    cost = 0
+    times = []
+    for receipt in receipts:
+        status = receipt[2]
+        by_status[status] += 1
+        cost += receipt[5]
+        if status is _DELIVERED and receipt[6] is not None:
+            times.append(receipt[6])
+    if known_phones:
+        by_status[_PENDING] += _missing(receipts, known_phones)
+    return _encode_summary([phones_fingerprint(known_phones), list(by_status.values()), cost, times])
+
+
+def summary_json_of(summary: SessionSummary, known_phones: Sequence[str]) -> str:
+    """:func:`summary_to_json` of a session whose summary (made with ``known_phones``) is
+    at hand: its counts are taken, not counted again. Same text."""
+    get = summary.counts.get
+    counts = [get(status, 0) for status in STATUS_ORDER]
+    return _encode_summary(
+        [phones_fingerprint(known_phones), counts, summary.cost_count, list(summary.delivered_times)]
+    )
+
+
+def _missing(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> int:
+    """How many pending placeholders merge_phones would add: the distinct keys of known
+    phones that no receipt has (a receipt's phone may be another form of the same number)."""
+    have = set(map(_PHONE, receipts))
+    absent = [phone for phone in known_phones if phone and phone not in have]
+    if not absent:
+        return 0
+    # Eleven ASCII digits are their own key: the usual receipts need no key worked out.
+    joined = "".join(have)
+    plain = joined.isascii() and joined.isdigit() and set(map(len, have)) == {11}
+    keys = have if plain else set(map(phone_key, have))
+    return len({key for key in map(phone_key, absent) if key not in keys})
 
 
 def summary_from_json(text: str | None) -> StoredSummary | None:
