@@ -47,7 +47,7 @@ class CountingCache:
         self.stores: list[list[str]] = []
         self.warnings: list[str] = []
 
-    def store_results(self, results, checked_at, known_phones=None):
+    def store_results(self, results, checked_at, known_phones=None, **options):
         self.stores.append(list(results))
         return set()
 

@@ -220,4 +220,7 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """One refresh; exit code from the worst failed batch (see the epilog)."""
-    return run_refreshing(args, _check)
+    from usms_tui.cli._process import no_collection
+
+    with no_collection():  # one refresh, then the process ends: nothing of it is garbage early
+        return run_refreshing(args, _check)

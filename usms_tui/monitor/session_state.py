@@ -88,6 +88,12 @@ class SessionState:
         return self._stored is not None or self._base is not None or self._loader is None
 
     @property
+    def merged(self) -> bool:
+        """The receipts are one a phone already (from merge_phones, or from the store, which
+        keeps them so): whoever stores or counts them need not merge them again."""
+        return self._merged
+
+    @property
     def loaded(self) -> bool:
         """The receipts are in memory (reading them costs no query)."""
         return self._loader is None

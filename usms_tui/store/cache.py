@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.failures import BatchError
@@ -31,7 +31,10 @@ from usms_tui.store.cache_codec import (
 from usms_tui.store.cache_rows import CachedSession as CachedSession
 from usms_tui.store.cache_rows import StoredSession, session_of
 from usms_tui.store.cache_schema import SCHEMA_VERSION, upgrade
-from usms_tui.store.summary_codec import StoredSummary, summary_from_text, summary_to_text
+from usms_tui.store.summary_codec import StoredSummary, summary_from_text, summary_text_of, summary_to_text
+
+if TYPE_CHECKING:
+    from usms_tui.domain.summary import SessionSummary
 
 T = TypeVar("T")
 
@@ -250,6 +253,9 @@ class ReceiptCache:
         results: Mapping[str, Iterable[Receipt]],
         checked_at: float,
         known_phones: Mapping[str, Sequence[str]] | None = None,
+        *,
+        merged: bool = False,
+        summaries: Mapping[str, SessionSummary] | None = None,
     ) -> set[str]:
         """Record a successful fetch of these sessions (one transaction); clears their errors.
 
@@ -258,11 +264,20 @@ class ReceiptCache:
         session whose receipts differ is looked at phone by phone. ``known_phones``: each
         session's phones from the watchlist, which its stored summary counts as pending
         until they have receipts.
+
+        What the caller has worked out already is not worked out again: ``merged``, every
+        session's receipts came from :func:`merge_phones` (one a phone); ``summaries``, a
+        session's summary made from them with its known phones, whose counts are stored.
         """
         known = known_phones or {}
-        items = {s: merge_phones(r) for s, r in results.items()}
+        made = summaries or {}
+        items = {s: list(r) for s, r in results.items()} if merged else {s: merge_phones(r) for s, r in results.items()}
         texts = {s: receipts_to_json(r) for s, r in items.items()}
-        sums = {s: summary_to_text(r, known.get(s, ())) for s, r in items.items()}
+        sums = {}
+        for s, r in items.items():
+            summary = made.get(s)
+            phones = known.get(s, ())
+            sums[s] = summary_to_text(r, phones) if summary is None else summary_text_of(summary, phones)
 
         def work(conn: sqlite3.Connection) -> set[str]:
             old: dict[str, tuple[str | None, str | None]] = {}
@@ -338,24 +353,23 @@ class ReceiptCache:
 
     def prune(self, older_than: float, keep: Iterable[str]) -> int:
         """Forget sessions not in ``keep`` last touched before ``older_than``. Returns how many."""
-        keep_rows = [(s,) for s in set(keep)]
+        kept = set(keep)
 
         def work(conn: sqlite3.Connection) -> int:
-            with conn:
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (session_no TEXT PRIMARY KEY)")
-                conn.execute("DELETE FROM temp.keep")
-                conn.executemany("INSERT OR IGNORE INTO temp.keep VALUES (?)", keep_rows)
-                gone = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT session_no FROM sessions WHERE session_no NOT IN (SELECT session_no FROM temp.keep)"
-                        " AND max(coalesce(last_checked, 0), coalesce(error_at, 0)) < ?",
-                        (older_than,),
-                    )
-                ]
-                conn.executemany("DELETE FROM sessions WHERE session_no = ?", [(s,) for s in gone])
-                conn.execute("DELETE FROM temp.keep")
-            return len(gone)
+            # Only the old rows are read (few, usually none) and held against ``keep`` here:
+            # a table of every watched SessionNo to compare with cost a run more than that.
+            old = conn.execute(
+                "SELECT session_no FROM sessions WHERE max(coalesce(last_checked, 0), coalesce(error_at, 0)) < ?",
+                (older_than,),
+            )
+            gone = [(row[0], older_than) for row in old if row[0] not in kept]
+            with conn:  # still old when deleted: another process may have refreshed it since
+                deleted = conn.executemany(
+                    "DELETE FROM sessions WHERE session_no = ?"
+                    " AND max(coalesce(last_checked, 0), coalesce(error_at, 0)) < ?",
+                    gone,
+                ).rowcount
+            return max(0, deleted)
 
         return self._run(work, 0)
 

@@ -9,11 +9,15 @@ when those ask for them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
-from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, merge_phones
+from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key
+
+if TYPE_CHECKING:
+    from usms_tui.domain.summary import SessionSummary
 
 #: No session holds more phones than this (a send request takes far fewer): a stored count
 #: past it is damage, not data.
@@ -23,6 +27,8 @@ _FIELDS = 2 + len(STATUS_ORDER) + 1  # key, counts, cost, times
 _STATUS_AT = {status: i for i, status in enumerate(STATUS_ORDER)}
 _DELIVERED = Status.DELIVERED
 _DELIVERED_AT = _STATUS_AT[_DELIVERED]
+_PENDING_AT = _STATUS_AT[Status.PENDING]
+_PHONE = itemgetter(0)
 
 
 class StoredSummary(NamedTuple):
@@ -69,25 +75,52 @@ def phones_fingerprint(phones: Sequence[str]) -> str:
 
 
 def summary_to_text(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> str:
-    """The stored summary of a session's merged ``receipts`` (one a phone) with a pending
-    placeholder for each of ``known_phones`` that has none, as :func:`summarize` counts.
+    """The stored summary of a session's merged ``receipts`` (one a phone, as
+    :func:`~usms_tui.domain.receipts.merge_phones` leaves them) with ``known_phones``: what
+    :func:`~usms_tui.domain.summary.summarize` counts, counted directly (no summary and no
+    pending placeholder built: a store of 100,000 phones did both per batch).
 
     The form: ``key c1 .. c5 cost times``, space-separated, ``times`` comma-separated.
     """
-    have = {r[0] for r in receipts}
-    phones = receipts if all(p in have for p in known_phones if p) else merge_phones(receipts, known_phones)
     counts = [0] * len(STATUS_ORDER)
     at = _STATUS_AT
     cost = 0
     times = []
-    for receipt in phones:
+    for receipt in receipts:
         status = receipt[2]
         counts[at[status]] += 1
         cost += receipt[5]
         if status is _DELIVERED and receipt[6] is not None:
-            times.append(str(receipt[6]))
-    numbers = " ".join(map(str, counts))
-    return f"{phones_fingerprint(known_phones)} {numbers} {cost} {','.join(times)}"
+            times.append(receipt[6])
+    if known_phones:
+        counts[_PENDING_AT] += _missing(receipts, known_phones)
+    return _text(phones_fingerprint(known_phones), counts, cost, times)
+
+
+def summary_text_of(summary: SessionSummary, known_phones: Sequence[str]) -> str:
+    """:func:`summary_to_text` of a session whose summary (made with ``known_phones``) is at
+    hand: its counts are taken, not counted again. Same text."""
+    get = summary.counts.get
+    counts = [get(status, 0) for status in STATUS_ORDER]
+    return _text(phones_fingerprint(known_phones), counts, summary.cost_count, summary.delivered_times)
+
+
+def _text(key: str, counts: Sequence[int], cost: int, times: Iterable[int]) -> str:
+    return f"{key} {' '.join(map(str, counts))} {cost} {','.join(map(str, times))}"
+
+
+def _missing(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> int:
+    """How many pending placeholders merge_phones would add: the distinct keys of known
+    phones that no receipt has (a receipt's phone may be another form of the same number)."""
+    have = set(map(_PHONE, receipts))
+    absent = [phone for phone in known_phones if phone and phone not in have]
+    if not absent:
+        return 0
+    # Eleven ASCII digits are their own key: the usual receipts need no key worked out.
+    joined = "".join(have)
+    plain = joined.isascii() and joined.isdigit() and set(map(len, have)) == {11}
+    keys = have if plain else set(map(phone_key, have))
+    return len({key for key in map(phone_key, absent) if key not in keys})
 
 
 def summary_from_text(text: object) -> StoredSummary | None:
