@@ -22,7 +22,21 @@ T0 = 1_750_000_000
 # Mostly the usual values, with each kind of oddity the careful path handles differently.
 phones = st.one_of(
     st.sampled_from(["13800000001", "13800000002", "15538605972", "+86 138 0000 0001", "(86)13800000001"]),
-    st.sampled_from(["008613800000001", "8613800000001", "", "   ", "1380000000", "x", "１３８", "138\x1b1"]),
+    st.sampled_from(
+        [
+            "008613800000001",
+            "8613800000001",
+            "",
+            "   ",
+            "\t",
+            "\x1f",
+            " 13800000001",
+            "1380000000",
+            "x",
+            "１３８",
+            "138\x1b1",
+        ]
+    ),
     st.integers(0, 10**12),
     st.none(),
 )

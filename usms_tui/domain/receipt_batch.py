@@ -7,6 +7,7 @@ not of the usual shape is left to from_api (the caller reads those answers one b
 
 from __future__ import annotations
 
+import re
 from itertools import repeat
 from typing import Any
 
@@ -42,21 +43,25 @@ def receipts_from_api(items: list[Any]) -> tuple[list[Receipt], bool] | None:
         phones, results, codes, descs, costs, whens, user_ids = zip(*map(_API_FIELDS, items), strict=True)
         joined = "".join(phones)  # TypeError unless every phone is text
         statuses = list(map(_RESULT_STATUS.__getitem__, results))  # KeyError for a result not listed
+        # A float or a string among the times makes the sum one, or fails it (a bool is out of range).
+        whole_seconds = type(sum(whens)) is int
+        no_user_ids = not "".join(user_ids)  # the usual: none given
     except (KeyError, TypeError):
         return None
     if not (
         joined.isascii()
-        and (" " not in joined or all(map(str.strip, phones)))  # ASCII blanks other than " " are C0
+        and (_SPACE.search(joined) is None or all(map(str.strip, phones)))  # none is blank
         and "" not in phones
         and set(map(type, costs)) == _INT  # not a bool, a float or a string: from_api reads those
-        and set(map(type, whens)) == _INT
+        and whole_seconds
         and min(costs) >= 0
         and max(costs) <= MAX_COUNT
         and min(whens) >= EARLIEST_RECEIPT
         and max(whens) < LATEST_RECEIPT
     ):
         return None
-    code_words, desc_words, user_words = _shared(codes), _shared(descs), _shared(user_ids)
+    code_words, desc_words = _shared(codes), _shared(descs)
+    user_words = user_ids if no_user_ids else _shared(user_ids)
     if code_words is None or desc_words is None or user_words is None:
         return None
     texts = map(_RESULT_TEXT.__getitem__, results)
@@ -68,6 +73,7 @@ def receipts_from_api(items: list[Any]) -> tuple[list[Receipt], bool] | None:
 
 
 _DICT, _INT = {dict}, {int}
+_SPACE = re.compile(r"\s")  # what str.strip takes away
 
 
 def _shared(texts: tuple[Any, ...]) -> list[str] | None:

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import gc
 import inspect
+import operator
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ _DEFAULT_INTERVAL: float = default("interval")
 
 #: Receipts worth an alert when they arrive.
 _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
+_PHONE, _STATUS = operator.itemgetter(0), operator.itemgetter(2)
 
 
 #: Awaited with each batch's receipts as it lands.
@@ -274,8 +276,9 @@ class Poller:
             if not state.receipts:  # the first answer for this session (every one, cold): all news
                 if receipts:
                     report.changed.add(session_no)
-                    state.first_seen.update(dict.fromkeys([r[0] for r in receipts], now))
-                    report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
+                    state.first_seen.update(dict.fromkeys(map(_PHONE, receipts), now))
+                    if not _ALERT_STATUSES.isdisjoint(map(_STATUS, receipts)):  # most have no alert
+                        report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
                     state.set_receipts(receipts, merged=True)
                 continue
             before = {r.phone: r for r in state.receipts}
