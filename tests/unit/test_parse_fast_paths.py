@@ -216,3 +216,23 @@ def test_the_collector_is_left_as_it_was(enabled):
     finally:
         if was:
             gc.enable()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_deferred_answer_leaves_the_collector_as_it_was(enabled):
+    from usms_tui.api.errors import ApiError
+    from usms_tui.api.responses import Answer
+
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        good = Answer({}, None, raw=b'{"RetCode":0,"Data":[]}').document("GetUSMSSendReceipt", ())
+        assert good == {"RetCode": 0, "Data": []} and gc.isenabled() is enabled
+        for raw in (b'{"RetCode":0,"Data":[' + b"[" * 100_000, b'{"RetCode":0,"Data":1e99999x}'):
+            with pytest.raises(ApiError):
+                Answer({}, None, raw=raw).document("GetUSMSSendReceipt", ())
+            assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
