@@ -7,6 +7,7 @@ or a header (they hold the signature or the Bearer token).
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import ssl
@@ -48,12 +49,17 @@ class Answer:
         """The answer's JSON object, parsing a deferred success now; raises :class:`ApiError`."""
         if self.raw is None:
             return self.body
+        collecting = gc.isenabled()
+        gc.disable()  # see parse_receipt_data: the answer's objects are counted once, after it is read
         try:
             body = json.loads(self.raw)
         except RecursionError:
             raise _malformed(action, "nested too deeply", batch, self.request_id) from None
         except ValueError:  # cannot be "not JSON": the success sniff saw an object; a huge number
             raise _malformed(action, "not JSON, or a number too long", batch, self.request_id) from None
+        finally:
+            if collecting:
+                gc.enable()
         if not isinstance(body, dict) or parse_ret_code(body) != 0:
             raise _malformed(action, "not a JSON object with RetCode 0", batch, self.request_id)
         return body

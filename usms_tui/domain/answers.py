@@ -11,10 +11,13 @@ phone called "" that stays pending for good and inflates every count.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
+from itertools import accumulate, chain, repeat
 from typing import Any
 
-from usms_tui.domain.receipts import Receipt
+from usms_tui.domain.receipt_batch import receipts_from_api
+from usms_tui.domain.receipts import DistinctPhones, Receipt
 
 
 class MalformedAnswer(ValueError):
@@ -43,6 +46,25 @@ def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
     """
     if not isinstance(data, list):
         raise MalformedAnswer(f"Data is {_kind(data)}, not a list")
+    if type(data) is list:
+        # The collector is held off while an answer's receipts are built: they are all kept,
+        # and a collection every 700 of them walked them again and again, young and old (a
+        # tenth of a large refresh's reading). No await, no callback runs in between.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            usual = _usual_data(data)
+        finally:
+            if collecting:
+                gc.enable()
+        if usual is not None:
+            return usual
+    return _read_carefully(data)
+
+
+def _read_carefully(data: list[Any]) -> dict[str, list[Receipt]]:
+    """Entry by entry, receipt by receipt: what is read when the whole-answer reading
+    (:func:`_usual_data`) does not take it, naming the first place that is wrong."""
     sessions: dict[str, list[Receipt]] = {}
     for index, entry in enumerate(data):
         where = f"Data[{index}]"
@@ -66,6 +88,46 @@ def parse_receipt_data(data: Any) -> dict[str, list[Receipt]]:
                     raise MalformedAnswer(f"{spot} is {_kind(item)}, not an object")
                 _phone(item, spot)
             receipts.append(read(item))
+    return sessions
+
+
+_NONE = type(None)
+
+
+def _usual_data(data: list[Any]) -> dict[str, list[Receipt]] | None:
+    """What :func:`parse_receipt_data` reads from ``data`` when it is of the usual shape (every
+    entry an object with a SessionNo and a list or null ReceiptSet, every receipt one
+    :func:`receipts_from_api` takes), read a field at a time over the whole answer; ``None``
+    for anything else, which the careful loop then reads (and names what is wrong)."""
+    if not data:
+        return {}
+    if set(map(type, data)) != {dict}:
+        return None
+    get = dict.get
+    session_nos: list[Any] = list(map(get, data, repeat("SessionNo")))
+    if set(map(type, session_nos)) != {str} or not all(map(str.strip, session_nos)):
+        return None
+    receipt_sets: list[Any] = list(map(get, data, repeat("ReceiptSet")))
+    kinds = set(map(type, receipt_sets))
+    if not kinds <= {list, _NONE}:
+        return None
+    if _NONE in kinds:  # no receipts yet
+        receipt_sets = [[] if found is None else found for found in receipt_sets]
+    read = receipts_from_api(list(chain.from_iterable(receipt_sets)))
+    if read is None:
+        return None
+    receipts, distinct = read
+    ends = list(accumulate(map(len, receipt_sets)))
+    parts: list[list[Receipt]] = list(map(receipts.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    # No phone twice in the whole answer, none to normalise: no session has any to merge, and
+    # the poller need not look again phone by phone (one check here, not one a session).
+    if distinct:
+        parts = list(map(DistinctPhones, parts))
+    if len(set(session_nos)) == len(session_nos):
+        return dict(zip(session_nos, parts, strict=True))
+    sessions: dict[str, list[Receipt]] = {}
+    for session_no, part in zip(session_nos, parts, strict=True):  # a session named twice: one list
+        sessions.setdefault(session_no, []).extend(part)
     return sessions
 
 

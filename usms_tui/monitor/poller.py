@@ -35,6 +35,7 @@ _DEFAULT_INTERVAL: float = default("interval")
 
 #: Receipts worth an alert when they arrive.
 _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
+_PHONE, _STATUS = operator.itemgetter(0), operator.itemgetter(2)
 #: Sessions the overdue scan looks at between two turns of the event loop (~10 ms of work).
 _SCAN_SLICE = 10_000
 
@@ -309,8 +310,9 @@ class Poller:
             if not state.receipts:  # the first answer for this session (every one, cold): all news
                 if receipts:
                     report.changed.add(session_no)
-                    state.first_seen.update(dict.fromkeys([r[0] for r in receipts], now))
-                    report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
+                    state.first_seen.update(dict.fromkeys(map(_PHONE, receipts), now))
+                    if not _ALERT_STATUSES.isdisjoint(map(_STATUS, receipts)):  # most have no alert
+                        report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
                     state.set_receipts(receipts, merged=True)
                 continue
             before = {r.phone: r for r in state.receipts}
