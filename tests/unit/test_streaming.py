@@ -4,6 +4,7 @@ time, the stand-in gateway fast and honest, start-up that loads only what it nee
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -58,6 +59,16 @@ class CountingCache:
         return {}
 
 
+@contextlib.asynccontextmanager
+async def loaded_poller(sim, watchlist, clock):
+    """A poller without a cache over the stand-in gateway's mock transport, loaded."""
+    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
+        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
+        poller = Poller(watchlist, None, client, clock=clock)
+        poller.load()
+        yield poller
+
+
 def world(tmp_path, sessions: int, phones: int = 3):
     clock = ManualClock(NOW)
     sim = Simulator(seed=3, clock=clock)
@@ -97,10 +108,7 @@ async def test_each_batch_is_merged_and_stored_once_as_it_lands(tmp_path):
 
 async def test_a_summary_is_worked_out_again_only_when_its_session_changed(tmp_path):
     clock, sim, watchlist = world(tmp_path, 3)
-    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
-        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
-        poller = Poller(watchlist, None, client, clock=clock)
-        poller.load()
+    async with loaded_poller(sim, watchlist, clock) as poller:
         await poller.refresh(force=True)
         no = watchlist.sessions()[0].session_no
         first = poller.summary(no)
@@ -113,10 +121,7 @@ async def test_a_summary_is_worked_out_again_only_when_its_session_changed(tmp_p
 
 async def test_check_json_streamed_is_the_documented_document(tmp_path):
     clock, sim, watchlist = world(tmp_path, 40)
-    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
-        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
-        poller = Poller(watchlist, None, client, clock=clock)
-        poller.load()
+    async with loaded_poller(sim, watchlist, clock) as poller:
         report = await poller.refresh(force=True)
     names = [s.session_no for s in watchlist.sessions()]
     out = io.StringIO()
@@ -129,10 +134,7 @@ async def test_check_json_streamed_is_the_documented_document(tmp_path):
 
 async def test_check_json_encoded_as_each_batch_lands_is_the_same_document(tmp_path):
     clock, sim, watchlist = world(tmp_path, 250)
-    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
-        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
-        poller = Poller(watchlist, None, client, clock=clock)
-        poller.load()
+    async with loaded_poller(sim, watchlist, clock) as poller:
         streamed = StreamedReport(poller)
         batches: list[int] = []
 
@@ -157,10 +159,7 @@ async def test_check_json_encoded_as_each_batch_lands_is_the_same_document(tmp_p
 
 async def test_sessions_past_the_held_text_are_encoded_at_the_end_and_the_document_is_the_same(tmp_path):
     clock, sim, watchlist = world(tmp_path, 30)
-    async with httpx.AsyncClient(transport=sim.mock_transport()) as http:
-        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
-        poller = Poller(watchlist, None, client, clock=clock)
-        poller.load()
+    async with loaded_poller(sim, watchlist, clock) as poller:
         streamed = StreamedReport(poller, held_text=1)
         report = await poller.refresh(force=True, on_merged=streamed.add)
     assert len(streamed._ready) == 1  # the first one, then the budget was spent

@@ -81,24 +81,3 @@ def safe_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
-
-
-@contextlib.contextmanager
-def no_collection() -> Iterator[None]:
-    """No cyclic garbage collection for the block: for a one-shot command whose process ends
-    with it (``check``). What it allocates (every receipt, summary and line of the report)
-    lives until the end, so each collection the allocations set off walked a growing heap
-    for nothing (0.5 s of a 10,000-session ``check --json``). Refcounting still frees what
-    it frees. After the block what is left is frozen out of the collector, which is then
-    enabled again if it was: its pent-up count would otherwise start a full collection at
-    once, over everything, at the worst moment (the interpreter's exit)."""
-    import gc
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()

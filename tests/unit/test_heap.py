@@ -1,5 +1,5 @@
-"""``check`` runs with the cyclic collector off (its process ends with the refresh), and
-leaves it as it found it."""
+"""Long-lived objects are made with the cyclic collector off and frozen after (a start, a
+view's rows, ``check``'s one refresh), and the collector is left as it was found."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import gc
 import pytest
 
 from usms_tui.cli import check
-from usms_tui.cli._process import no_collection
+from usms_tui.monitor.heap import long_lived
 
 
 def test_no_collection_in_the_block_and_the_collector_restored():
     assert gc.isenabled()
     before = gc.get_freeze_count()
-    with no_collection():
+    with long_lived():
         assert not gc.isenabled()
         kept = [[n] for n in range(1000)]  # survivors of the block: frozen, not walked again
     assert gc.isenabled()
@@ -26,7 +26,7 @@ def test_no_collection_in_the_block_and_the_collector_restored():
 def test_a_disabled_collector_stays_disabled():
     gc.disable()
     try:
-        with no_collection():
+        with long_lived():
             pass
         assert not gc.isenabled()
     finally:
@@ -35,7 +35,7 @@ def test_a_disabled_collector_stays_disabled():
 
 
 def test_restored_when_the_block_raises():
-    with pytest.raises(RuntimeError), no_collection():
+    with pytest.raises(RuntimeError), long_lived():
         raise RuntimeError("boom")
     assert gc.isenabled()
     gc.unfreeze()
