@@ -127,11 +127,11 @@ async def test_a_refresh_stores_the_summaries_it_shows(tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(RECEIPTS)
 def test_an_answer_of_one_receipt_a_plain_number_is_taken_as_merged(receipts):
-    from usms_tui.monitor.poller import one_a_phone
+    from usms_tui.domain.receipts import _merge_by_key
 
-    assert one_a_phone(receipts) == merge_phones(receipts)
+    assert merge_phones(list(receipts)) == _merge_by_key(receipts, ())
     plain = [rec(f"1380000{index:04d}", "Success") for index in range(5)]
-    assert one_a_phone(plain) == merge_phones(plain) == plain
+    assert merge_phones(plain) == _merge_by_key(plain, ()) == plain
 
 
 def test_prune_forgets_only_old_unkept_sessions(tmp_path):

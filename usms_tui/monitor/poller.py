@@ -221,20 +221,17 @@ class Poller:
                     await self._read_stored(found)
                 now = self.clock()
                 self._merge(found, now, report)
+                mine = [self.states[no] for no in found if no in self.states]
                 # Summarised now, a batch at a time between the answers, not all at once by
-                # the overdue scan after the last one (10,000 summaries: 300 ms of the loop).
-                warn_after = self.warn_after
-                for session_no in report.changed.intersection(found):
-                    self.states[session_no].summary(now, warn_after)
+                # the overdue scan after the last one (10,000 summaries: 300 ms of the loop);
+                # every view and report asks for the same ones, and the store keeps their counts.
+                summaries = {state.entry.session_no: state.summary(now, self.warn_after) for state in mine}
                 if on_merged is not None:
                     on_merged(list(found))
                 if self.cache is not None:
-                    mine = [self.states[no] for no in found if no in self.states]
                     receipts = {state.entry.session_no: state.receipts for state in mine}
                     known = {state.entry.session_no: state.entry.phones for state in mine if state.entry.phones}
-                    # Worked out once: every view and report asks for the same summaries, and
-                    # the store keeps their counts; receipts merged here are not merged again.
-                    summaries = {state.entry.session_no: state.summary(now, self.warn_after) for state in mine}
+                    # Receipts merged here are not merged again.
                     merged = all(state.merged for state in mine)
                     store = functools.partial(self.cache.store_results, merged=merged, summaries=summaries)
                     async with writes:
@@ -306,7 +303,7 @@ class Poller:
             # ReceiptSet) keeps what we knew rather than going back to pending. Several
             # receipts for one phone (a long message reported per part) collapse by the
             # model's rule, so the poller, summaries and the cache agree on which one counts.
-            receipts = one_a_phone(receipts)
+            receipts = merge_phones(receipts)
             if not state.receipts:  # the first answer for this session (every one, cold): all news
                 if receipts:
                     report.changed.add(session_no)
@@ -347,14 +344,6 @@ class Poller:
                     known.add(session_no)
                     report.events.append(SessionOverdue(session_no))
 
-    def _overdue(self, now: float) -> list[str]:
-        """Overdue sessions, cheaply (no full summaries): unsettled and past the warning age."""
-        return [
-            no
-            for no, state in self.states.items()
-            if not state.entry.archived and not state.settled and now - state.started_at >= self.warn_after
-        ]
-
     # -- views ----------------------------------------------------------------------------
 
     def _summarize(self, state: SessionState, now: float) -> SessionSummary:
@@ -371,21 +360,6 @@ class Poller:
             for state in self.states.values()
             if include_archived or not state.entry.archived
         ]
-
-
-_PHONE = operator.itemgetter(0)
-
-
-def one_a_phone(receipts: list[Receipt]) -> list[Receipt]:
-    """:func:`merge_phones` of an answer's receipts. Most answers have one receipt a phone,
-    each an eleven-digit number (its own key): then that is the answer as it came, found
-    with a few passes in C instead of a key worked out and looked up a phone."""
-    phones = set(map(_PHONE, receipts))
-    if len(phones) == len(receipts):
-        joined = "".join(phones)
-        if joined.isascii() and joined.isdigit() and set(map(len, phones)) <= {11}:
-            return list(receipts)
-    return merge_phones(receipts)
 
 
 def _read_receipts(cache: ReceiptCache, session_no: str) -> tuple[list[Receipt], dict[str, float]] | None:

@@ -17,8 +17,6 @@ from usms_tui.store.watchlist import WatchedSession
 #: failed). One for all sessions: a start at 100,000 sessions makes no object per session for it.
 ReceiptLoader = Callable[[str], "tuple[list[Receipt], dict[str, float]] | None"]
 
-_PENDING = Status.PENDING
-_PENDING_AT = STATUS_ORDER.index(_PENDING)
 #: Counts per status shared between sessions that have the same ones (most of a day's do):
 #: a start at 100,000 sessions builds a few hundred of these dicts, not 100,000.
 _SHARED_COUNTS: dict[tuple[int, ...], dict[Status, int]] = {}
@@ -193,12 +191,11 @@ class SessionState:
             )
         started_at = self.started_at
         age = max(0.0, now - started_at)
-        counts = _counts_of(stored.counts)
-        settled = counts[_PENDING] == 0 and sum(stored.counts) > 0
+        settled = stored.settled
         return SessionSummary(
             entry.session_no,
             self._phones,
-            counts,
+            _counts_of(stored.counts),
             stored.cost_count,
             settled,
             (not settled) and age >= warn_after,
@@ -215,7 +212,7 @@ class SessionState:
             return base.settled
         stored = self._stored
         if stored is not None:
-            return stored.counts[_PENDING_AT] == 0 and sum(stored.counts) > 0
+            return stored.settled
         if self._loader is None and not self._receipts:  # every phone is pending
             return False
         return self.summary(self.started_at, DEFAULT_WARN_AFTER).settled

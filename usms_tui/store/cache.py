@@ -64,7 +64,7 @@ class ReceiptCache:
         self.warnings: list[str] = []
         self._busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
-        self._reader: sqlite3.Connection | None = None  # opened by the first load_session
+        self._reader: sqlite3.Connection | None = None  # opened by the first load_sessions
         self._reader_lock = threading.Lock()
         try:
             ensure_private_dir(self.path.parent)

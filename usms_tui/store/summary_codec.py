@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
-from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key
+from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key, plain_and_distinct
 
 if TYPE_CHECKING:
     from usms_tui.domain.summary import SessionSummary
@@ -44,6 +44,12 @@ class StoredSummary(NamedTuple):
     counts: tuple[int, ...]  # phones per status, in STATUS_ORDER
     cost_count: int
     times_text: str  # the delivered phones' ReceiptTimes, comma-separated (see delivered_times)
+
+    @property
+    def settled(self) -> bool:
+        """Every phone counted has a final receipt (and there is one at least)."""
+        counts = self.counts
+        return counts[_PENDING_AT] == 0 and sum(counts) > 0
 
     def fits(self, known_phones: Sequence[str]) -> bool:
         """Counted with these known phones (so still true for the session as it is now)."""
@@ -117,9 +123,7 @@ def _missing(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> int:
     if not absent:
         return 0
     # Eleven ASCII digits are their own key: the usual receipts need no key worked out.
-    joined = "".join(have)
-    plain = joined.isascii() and joined.isdigit() and set(map(len, have)) == {11}
-    keys = have if plain else set(map(phone_key, have))
+    keys = have if plain_and_distinct(tuple(have)) else set(map(phone_key, have))
     return len({key for key in map(phone_key, absent) if key not in keys})
 
 
