@@ -25,7 +25,7 @@ async def test_refresh_error_comes_before_overdue_advice(tmp_path):
         # Support cannot help with our own key: the line says what failed, not "contact UCloud".
         assert advice.plain.startswith("⚠ refresh failed: RetCode 171")
         assert "contact UCloud support" not in advice.plain
-        assert table.get_cell(overdue, "age").plain.startswith("!")  # still marked overdue
+        assert table.cell(overdue, "age")[0].startswith("!")  # still marked overdue
         app.rig.sim.clear_faults()
         await pilot.press("r")
         await settle(app, pilot)

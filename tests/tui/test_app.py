@@ -42,9 +42,9 @@ async def test_shows_the_cache_before_the_first_answer(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         table, _pane, _ = parts(app)
-        assert table.get_cell(first, "delivered").plain == "1"
+        assert table.cell(first, "delivered")[0] == "1"
         assert "✗" in app.bar_state().error or "RetCode 150" in app.bar_state().error
-        assert "⚠" in table.get_cell(first, "name").plain  # stale: its last refresh failed
+        assert "⚠" in table.cell(first, "name")[0]  # stale: its last refresh failed
 
 
 async def test_live_receipt_updates_pane_by_diff(test_app):
@@ -65,7 +65,7 @@ async def test_live_receipt_updates_pane_by_diff(test_app):
         await settle(test_app, pilot)
         assert status_of(pane, "13800000001") == "✓ delivered"
         assert status_of(pane, "13800000002") == "✗ failed"
-        assert table.get_cell(fresh, "delivered").plain == "2"
+        assert table.cell(fresh, "delivered")[0] == "2"
         assert cleared == []
         # A phone that turned failed is news: an alert names it (masked).
         messages = [n.message for n in test_app._notifications]
@@ -167,14 +167,14 @@ async def test_transient_errors_keep_data_and_mark_stale(test_app):
         table, _, advice = parts(test_app)
         first = test_app.rig.session_nos[-1]  # still pending, so polled (settled ones are not)
         table.select_key(first)
-        delivered = table.get_cell(first, "delivered").plain
+        delivered = table.cell(first, "delivered")[0]
         test_app.rig.sim.add_fault(Fault.HTTP503, 1.0)
         await pilot.press("r")
         await settle(test_app, pilot)
         state = test_app.bar_state()
         assert "HTTP 503" in state.error and state.failures == 1 and state.stale > 0
-        assert table.get_cell(first, "delivered").plain == delivered
-        assert table.get_cell(first, "name").plain.startswith("⚠")
+        assert table.cell(first, "delivered")[0] == delivered
+        assert table.cell(first, "name")[0].startswith("⚠")
         assert advice.plain.startswith("⚠ refresh failed: HTTP 503 · request id ")
         assert test_app._timer is not None  # transient: keeps polling
 
@@ -236,12 +236,12 @@ async def test_session_becoming_overdue_is_an_alert(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         table, _, _ = parts(app)
-        assert not table.get_cell("quiet-1", "name").plain.startswith("⚠")
+        assert not table.cell("quiet-1", "name")[0].startswith("⚠")
         app.rig.clock.advance(0.2 * 3600)
         await pilot.press("r")
         await settle(app, pilot)
-        assert table.get_cell("quiet-1", "name").plain.startswith("⚠")
-        assert table.get_cell("quiet-1", "age").plain.startswith("!")
+        assert table.cell("quiet-1", "name")[0].startswith("⚠")
+        assert table.cell("quiet-1", "age")[0].startswith("!")
         assert any("overdue: night batch" in n.message for n in app._notifications)
         table.select_key("quiet-1")
         await pilot.pause()
@@ -274,14 +274,16 @@ async def test_theme_change_recolours_cells_in_place(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         table, _, _ = parts(test_app)
-        first = table.keys[0]
-        cell = table.get_cell(first, "failed")
-        before = cell.style
+        failed = next(key for key in table.keys if table.cell(key, "failed") == ("1", "-failed"))
+        before = table.style_for("-failed")
         test_app.theme = "textual-light"
         await pilot.pause()
         await pilot.pause()
-        assert table.get_cell(first, "failed") is cell  # same cell object: restyled, not rebuilt
-        assert cell.style != before and cell.style == table.style_for("-failed")
+        after = table.style_for("-failed")
+        assert after != before and after.color is not None
+        line = table.render_line(1 + table.keys.index(failed) - int(table.scroll_y))
+        colours = {segment.style.color for segment in line if segment.style and segment.text.strip() == "1"}
+        assert after.color in colours and before.color not in colours  # drawn anew, in the new theme
 
 
 async def test_error_text_from_the_api_is_not_markup(test_app):

@@ -42,11 +42,11 @@ async def test_sort_headers_say_what_they_sort(test_app):
     async with test_app.run_test(size=SIZE) as pilot:
         await settle(test_app, pilot)
         table, _, _ = parts(test_app)
-        headers = [table.columns["name"].label.plain]
+        headers = [table.column("name").label]
         for _ in range(4):
             await pilot.press("s")
             await pilot.pause()
-            headers.append(table.columns["name"].label.plain)
+            headers.append(table.column("name").label)
         assert headers == [
             "Session (as added)",
             "Session ↓oldest",

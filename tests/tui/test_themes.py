@@ -63,10 +63,10 @@ async def test_no_color_draws_failures_stronger_than_zeros(tmp_path, monkeypatch
         assert failed.bold and failed.reverse and not failed.dim
         assert zero.dim and not zero.bold and not zero.reverse
         # The cells drawn: a session's failed count (not zero) and a zero count.
-        row = next(key for key in table.keys if table.get_cell(key, "failed").plain not in ("0", ""))
-        assert table.get_cell(row, "failed").style == failed
-        zeros = [table.get_cell(key, column) for key in table.keys for column in ("failed", "unknown")]
-        assert any(cell.plain == "0" and cell.style == zero for cell in zeros)
+        row = next(key for key in table.keys if table.cell(key, "failed")[0] not in ("0", ""))
+        assert table.style_for(table.cell(row, "failed")[1]) == failed
+        zeros = [table.cell(key, column) for key in table.keys for column in ("failed", "unknown")]
+        assert any(text == "0" and table.style_for(css) == zero for text, css in zeros)
 
 
 async def _pick_theme(pilot, name: str) -> None:

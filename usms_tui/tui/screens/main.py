@@ -193,8 +193,8 @@ class MainScreen(SessionActions, Screen[None]):
         if isinstance(event.data_table, PhonePane):
             self.show_selected()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if isinstance(event.data_table, SessionTable):  # Enter drills down into the session
+    def on_virtual_table_row_selected(self, event: SessionTable.RowSelected) -> None:
+        if isinstance(event.table, SessionTable):  # Enter drills down into the session
             event.stop()
             self.action_open_session()
 

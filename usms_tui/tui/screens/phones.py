@@ -40,8 +40,8 @@ from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
-from usms_tui.tui.widgets.table_base import Changes
-from usms_tui.tui.widgets.virtual_table import Prepared, VirtualTable
+from usms_tui.tui.widgets.table_base import Changes, Prepared
+from usms_tui.tui.widgets.virtual_table import VirtualTable
 
 #: Above this many rows a new sort is worked out in the background.
 BIG_ROWS = 10_000
@@ -174,7 +174,7 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         with app.batch_update():
             if mask != self._mask:
                 self._mask = mask
-                self.table.redraw()
+                self.table.render_afresh()
             was_empty = self.table.row_count == 0
             self.last_changes = self.table.apply(
                 computed.prepared, computed.order, computed.positions, keep_cursor=not was_empty

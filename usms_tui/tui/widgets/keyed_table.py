@@ -39,6 +39,7 @@ from usms_tui.tui.widgets.table_base import (
     Render,
     RowModel,
     Values,
+    changed_columns,
 )
 from usms_tui.tui.widgets.table_cell import KeyCell, TableCell
 
@@ -186,12 +187,10 @@ class KeyedTable(KeyedRows, DataTable[TableCell]):
 
     def _update_row(self, key: str, old: Values, new: Values) -> None:
         self._quiet = True  # update_cell's whole-table refresh; the cells are repainted below
-        changed = []
+        changed = changed_columns(old, new)
         try:
-            for index, (before, after) in enumerate(zip(old, new, strict=True)):
-                if before != after:
-                    self.update_cell(key, self._column_keys[index], self._cell(key, index, after))
-                    changed.append(index)
+            for index in changed:
+                self.update_cell(key, self._column_keys[index], self._cell(key, index, new[index]))
         finally:
             self._quiet = False
         self._repaint_cells(key, changed)

@@ -24,8 +24,8 @@ from usms_tui.domain.timefmt import format_duration
 from usms_tui.tui.messages import SessionHighlighted
 from usms_tui.tui.statuses import OVERDUE_SYMBOL, STATUS_SYMBOLS, WARNING_MARK, progress_bar
 from usms_tui.tui.text import clip, shorten
-from usms_tui.tui.widgets.keyed_table import KeyedTable
 from usms_tui.tui.widgets.table_base import Cell, Changes, Column, RowFilter, Values, in_chunks
+from usms_tui.tui.widgets.virtual_table import VirtualTable
 
 #: What each sort mode puts first, short for the name column's header (the symbols are the
 #: count columns' headers) and in words for the notice after ``s``.
@@ -58,14 +58,14 @@ _FIXED = (
 #: time's median needs room; the bar and cost give way so that 60 columns fit without a
 #: sideways scrollbar.
 SHOWN_FROM = {"p50": 100, "bar": 72, "cost": 72}
-#: Room taken by everything but the name: fixed widths, 2 cells of padding a column, scrollbar.
-_PADDING = 2 * (len(_FIXED) + 1) + 1
 
 
 def column_widths(width: int) -> dict[str, int]:
-    """Every column's width in a table ``width`` cells wide."""
+    """Every column's width in a table ``width`` cells wide. The name takes what is left of
+    the shown columns and their 2 cells of padding each, and of the scrollbar."""
     widths = {c.key: (c.width or 0) if width >= SHOWN_FROM.get(c.key, 0) else 0 for c in _FIXED}
-    widths["name"] = max(MIN_NAME, min(MAX_NAME, width - _PADDING - sum(widths.values())))
+    room = width - 1 - sum(cells + 2 for cells in widths.values() if cells) - 2
+    widths["name"] = max(MIN_NAME, min(MAX_NAME, room))
     return widths
 
 
@@ -138,11 +138,15 @@ def render_cell(column: str, value: Any) -> Cell:
     return _CELLS[column](value)
 
 
-class SessionTable(KeyedTable):
-    """Sessions keyed by SessionNo. Call :meth:`show` with the poller's summaries."""
+class SessionTable(VirtualTable):
+    """Sessions keyed by SessionNo. Call :meth:`show` with the poller's summaries.
+
+    A virtual table (only the lines on screen are rendered), so 100,000 sessions cost their
+    values and keys, not a widget row each; the name stays in place when the rest scrolls."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__([Column("name", f"Session {SORT_HEADERS['added']}", MIN_NAME), *_FIXED], render_cell, **kwargs)
+        columns = [Column("name", f"Session {SORT_HEADERS['added']}", MIN_NAME), *_FIXED]
+        super().__init__(columns, render_cell, fixed=1, **kwargs)
         self.filter_text = ""
         self.sort_mode = "added"
         self._name_width = MIN_NAME
@@ -172,8 +176,7 @@ class SessionTable(KeyedTable):
         values = {
             s.session_no: self.row_values(s, labels.get(s.session_no, ""), s.session_no in stale_set) for s in summaries
         }
-        changes = self.update(values)
-        self._after_change(summaries, labels, selected, changes)
+        self._after_change(summaries, labels, selected, self.update(values))
 
     async def show_chunked(
         self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()
@@ -184,8 +187,7 @@ class SessionTable(KeyedTable):
         values = {}
         async for s in in_chunks(summaries):
             values[s.session_no] = self.row_values(s, labels.get(s.session_no, ""), s.session_no in stale_set)
-        changes = await self.update_chunked(values)
-        self._after_change(summaries, labels, selected, changes)
+        self._after_change(summaries, labels, selected, self.update(values))
 
     def _remember(
         self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str]
@@ -218,9 +220,6 @@ class SessionTable(KeyedTable):
             self._order_dirty = False
         if selected is not None and self.has_key(selected):
             self.select_key(selected)
-        now = self.selected_key
-        if now != selected:
-            self.post_message(SessionHighlighted(now))
 
     def _update_header(self) -> None:
         # The name column's header says how the rows are sorted and filtered, so the state
@@ -251,16 +250,12 @@ class SessionTable(KeyedTable):
     # -- events ---------------------------------------------------------------------------
 
     async def on_resize(self, event: events.Resize) -> None:
-        if not self.columns:
-            return
         widths = column_widths(event.size.width)
-        changed = self.set_widths(widths)
+        self.set_widths(widths)
         if widths["name"] != self._name_width:
             self._name_width = widths["name"]
             await self.redraw_chunked()  # every name is rebuilt at the new width
-        elif changed:
-            self.refresh()
 
-    def on_data_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
-        self.post_message(SessionHighlighted(event.row_key.value))
+        self.post_message(SessionHighlighted(event.key))

@@ -1,21 +1,18 @@
-"""The keyed table that renders only the rows on screen (Textual's Line API), for views that
-can reach 100,000 rows (the phones view).
+"""The keyed table that renders only the rows on screen (Textual's Line API), for the views
+that reach 100,000 rows: the sessions and the phones.
 
-Why not DataTable: adding a DataTable row costs ~75 µs plus a measurement of every cell, and
-every change re-sorts its row index, so 100,000 phones took about a minute to fill with
-multi-second stalls (bench/bench_phones_view.py). Here the rows are the shared ``RowModel``
-(plain values by key) and a list of keys in display order; a frame renders the ~20 visible
-lines (cached per key and values) and an update is a dict comparison. It speaks the same
-protocol as ``KeyedTable`` (see ``table_base``): ``render(column, value) -> (text, class)``.
+Why not DataTable: a row costs ~75 µs plus a measurement of every cell and every change
+re-sorts its row index (100,000 phones took a minute, with multi-second stalls; 100,000
+sessions 65 s and 1.2 GB). Here rows are the shared ``RowModel`` (values by key) and the keys
+in display order; a frame renders the ~20 visible lines (cached per key and values), an
+update is a dict comparison and repaints only the changed cells on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -26,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from usms_tui.domain.text import safe
-from usms_tui.tui.text import fit
+from usms_tui.tui.widgets.column_layout import ColumnLayout
 from usms_tui.tui.widgets.table_base import (
     STYLE_CLASSES,
     Cell,
@@ -34,21 +31,13 @@ from usms_tui.tui.widgets.table_base import (
     Column,
     KeyedRows,
     KeyedView,
+    Prepared,
     Render,
     RowDiff,
     RowModel,
     Values,
+    changed_columns,
 )
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An update worked out ahead (see :meth:`VirtualTable.prepare`): the rows it was diffed
-    against, the rows to show and how they differ."""
-
-    base: Mapping[str, Values]
-    values: dict[str, Values]
-    diff: RowDiff
 
 
 class VirtualTable(KeyedRows, ScrollView, can_focus=True):
@@ -107,14 +96,10 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         key: str
 
     def __init__(self, columns: Sequence[Column], render: Render, *, fixed: int = 0, **kwargs: Any) -> None:
-        """Every column needs a width (no cell is ever measured). ``fixed``: how many leading
-        columns stay in place when the rest scroll sideways (what names a row, so a row
-        scrolled to its last columns still says whose it is)."""
+        """Every column needs a width (see ``ColumnLayout``). ``fixed``: how many leading columns
+        stay put when the rest scroll sideways (what names a row, so it still says whose it is)."""
         super().__init__(**kwargs)
-        self.columns = list(columns)
-        self._widths = [_width(column) for column in self.columns]
-        self._fixed_width = sum(width + 2 for width in self._widths[:fixed])
-        self._fixed = fixed
+        self._layout = ColumnLayout(columns, fixed)
         self._render_value = render
         self._model = RowModel()
         self._order: list[str] = []
@@ -122,9 +107,9 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         self._cursor = 0
         self._lines: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
-        self._width = sum(width + 2 for width in self._widths)
         self._highlighted: str | None = None
-        self.virtual_size = Size(self._width, 1)
+        self.last_changes = Changes(0, 0, 0)  # what the last update did
+        self.virtual_size = Size(self._layout.width, 1)
 
     # -- data -----------------------------------------------------------------------------
 
@@ -137,10 +122,24 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         """Row keys in display order."""
         return list(self._order)
 
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns as they are now (widths, headers)."""
+        return self._layout.columns
+
+    def column(self, key: str) -> Column:
+        """The column with this key, as it is now (width, header)."""
+        return self.columns[self._layout.index(key)]
+
+    def cell(self, key: str, column: str) -> Cell:
+        """One shown cell: its text (literal, unsafe characters escaped) and status class."""
+        index = self._layout.index(column)
+        text, css_class = self._render_value(column, self._model.shown[key][index])
+        return safe(text), css_class
+
     def cells(self, key: str) -> list[str]:
         """A row's texts as shown (literal, unsafe characters escaped), before fitting."""
-        row = zip(self.columns, self._model.shown[key], strict=True)
-        return [safe(self._render_value(column.key, value)[0]) for column, value in row]
+        return [self.cell(key, column.key)[0] for column in self.columns]
 
     def update(self, values: Mapping[str, Values]) -> Changes:
         """Show exactly ``values`` (those the filter accepts): gone keys leave, new keys are
@@ -151,17 +150,13 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         wanted = model.wanted()
         diff = model.diff(wanted)
         selected = self.selected_key
-        model.shown = dict(wanted)
-        return self._show_diff(diff, selected)
+        before, model.shown = model.shown, dict(wanted)
+        return self._show_diff(diff, selected, before)
 
     def prepare(self, values: Mapping[str, Values]) -> Prepared:
         """The diff :meth:`update` would make, without touching the table: safe to run in a
         thread (it only reads the shown rows, which the table replaces and never edits)."""
-        base = self._model.shown
-        model = RowModel()
-        model.shown, model.given, model.where = base, values, self._model.where
-        wanted = dict(model.wanted())
-        return Prepared(base, wanted, model.diff(wanted))
+        return self._model.prepare(values)
 
     def apply(
         self,
@@ -183,31 +178,40 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         selected = self.selected_key
         model.given = model.shown = prepared.values
         if order is None:
-            return self._show_diff(diff, selected)
+            return self._show_diff(diff, selected, prepared.base)
         self._set_order(order, selected if keep_cursor else None, top=not keep_cursor, index=index)
-        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+        self.last_changes = Changes(len(diff.new), len(diff.gone), len(diff.changed))
+        return self.last_changes
 
-    def _show_diff(self, diff: RowDiff, selected: str | None) -> Changes:
+    def _show_diff(self, diff: RowDiff, selected: str | None, before: Mapping[str, Values]) -> Changes:
         """Bring the screen to the shown rows: new or gone rows redo the order (new ones at
-        the end), otherwise only the changed rows' lines are repainted."""
+        the end), otherwise only the changed cells on screen are repainted."""
         if diff.gone or diff.new:
             shown = self._model.shown
             kept = [key for key in self._order if key in shown] if diff.gone else self._order
             self._set_order(kept + diff.new, selected)
         elif diff.changed:
-            self._repaint_rows(diff.changed)
-        return Changes(len(diff.new), len(diff.gone), len(diff.changed))
+            self._repaint_cells(diff.changed, before)
+        self.last_changes = Changes(len(diff.new), len(diff.gone), len(diff.changed))
+        return self.last_changes
 
-    def _repaint_rows(self, keys: Sequence[str]) -> None:
-        """Repaint the lines of these rows that are on screen, and nothing else: a refresh in
-        which a few phones changed costs their lines on the terminal, not the whole view."""
-        top = int(self.scroll_y)
-        height = self.size.height
-        lines = {1 + self._index[key] - top for key in keys}
-        regions = [Region(0, y, self.size.width, 1) for y in sorted(lines) if 1 <= y < height]
-        if len(regions) >= height - 1:
-            self.refresh()
-        elif regions:
+    def _repaint_cells(self, keys: Sequence[str], before: Mapping[str, Values]) -> None:
+        """Repaint the cells of these rows whose values changed and that are on screen, and
+        nothing else: an age that ticked costs its few cells on the terminal, not its row (a
+        row of colour codes is about 430 bytes at 80 columns) and not the whole view."""
+        top, scroll_x = int(self.scroll_y), int(self.scroll_x)
+        width, height = self.size
+        shown = self._model.shown
+        index = self._index
+        regions = []
+        for key in keys:
+            if 1 <= (y := 1 + index[key] - top) < height:
+                old = before.get(key)
+                new = shown[key]
+                columns = range(len(new)) if old is None else changed_columns(old, new)
+                spans = self._layout.spans(columns, scroll_x, width)
+                regions += [Region(x, y, cells, 1) for x, cells in spans]
+        if regions:
             self.refresh(*regions)
 
     def order_by(self, rank: Callable[[str], Any]) -> None:
@@ -225,17 +229,40 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     ) -> None:
         self._order = keys
         self._index = {key: position for position, key in enumerate(keys)} if index is None else index
-        self.virtual_size = Size(self._width, len(keys) + 1)
+        self.virtual_size = Size(self._layout.width, len(keys) + 1)
         at = self._index.get(selected) if selected is not None else None
         if at is None:
             at = 0 if top else min(self._cursor, max(0, len(keys) - 1))
         self._move(at)
         self.refresh()
 
-    def redraw(self) -> None:
-        """Render every line afresh (the owner's ``render`` changed, e.g. phones unmasked)."""
+    def render_afresh(self) -> None:
+        """Render every line anew (the owner's ``render`` changed, e.g. phones unmasked)."""
         self._lines.clear()
         self.refresh()
+
+    # -- columns --------------------------------------------------------------------------
+
+    def set_widths(self, widths: Mapping[str, int]) -> bool:
+        """Give columns new widths (0 hides one); True when any changed."""
+        layout = self._layout.with_widths(widths)
+        if layout is None:
+            return False
+        self._layout = layout
+        self.virtual_size = Size(layout.width, len(self._order) + 1)
+        self.render_afresh()
+        return True
+
+    def set_header(self, key: str, label: str) -> None:
+        """Give a column a new header (literal text); only the header line is repainted."""
+        layout = self._layout.with_label(key, label)
+        if layout is not None:
+            self._layout = layout
+            self.refresh(Region(0, 0, self.size.width, 1))
+
+    def style_for(self, css_class: str) -> Style:
+        """The style cells of ``css_class`` (such as ``-failed``) are drawn with now."""
+        return self._style(f"virtual-table--{css_class}")
 
     # -- cursor ---------------------------------------------------------------------------
 
@@ -270,7 +297,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         elif index >= top + body:
             self.scroll_to(y=index - body + 1, animate=False, immediate=True)
 
-    def on_resize(self) -> None:
+    def _on_resize(self) -> None:
         # A smaller window can leave the cursor's row out of sight: bring it back.
         if self._order:
             self.call_after_refresh(self._move, self._cursor)
@@ -286,11 +313,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
 
     def action_column(self, direction: int) -> None:
         """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
-        # Offsets at which each scrolling column comes right after the fixed ones.
-        starts, x = [], 0
-        for width in self._widths[self._fixed :]:
-            starts.append(x)
-            x += width + 2
+        starts = self._layout.stops()
         current = int(self.scroll_x)
         if direction > 0:
             target = next((start for start in starts if start > current), current)
@@ -324,23 +347,21 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name)
+            # A status class only colours its text (partial): on the cursor's row its cells
+            # keep the cursor's background, so the whole row reads as selected.
+            partial = name not in ("virtual-table--header", "virtual-table--cursor")
+            style = self._styles[name] = self.get_component_rich_style(name, partial=partial)
         return style
 
     def _strip(self, texts: Sequence[Cell], base: Style, *, header: bool = False) -> Strip:
-        segments = []
-        for column, width, (text, css_class) in zip(self.columns, self._widths, texts, strict=True):
-            style = base + self._style(f"virtual-table--{css_class}") if css_class else base
-            justify = column.header_justify if header else column.justify
-            segments.append(Segment(" " + fit(safe(text), width, justify) + " ", style))
-        return Strip(segments, self._width)
+        return self._layout.strip(texts, base, lambda css: self._style(f"virtual-table--{css}"), header=header)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         base = self.rich_style
         if y == 0:
-            key = ("header", width)
+            key = ("header", width, *(column.label for column in self.columns))
             strip = self._lines.get(key)
             if strip is None:
                 header = self._style("virtual-table--header")
@@ -360,7 +381,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
                 row_base = base + self._style("virtual-table--cursor") if selected else base
                 texts = [self._render_value(c.key, v) for c, v in zip(self.columns, values, strict=True)]
                 strip = self._lines[line_key] = self._strip(texts, row_base)
-        fixed = min(self._fixed_width, width)
+        fixed = min(self._layout.fixed_width, width)
         if not scroll_x or not fixed:
             return strip.crop_extend(scroll_x, scroll_x + width, base)
         # The fixed columns stay; the rest shows from scroll_x on, right after them.
@@ -368,16 +389,9 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         return Strip.join([strip.crop_extend(0, fixed, base), rest])
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.refresh()  # the cursor's colour says whether the table has the keys
 
-    def on_blur(self) -> None:
-        self.refresh()
-
-
-def _width(column: Column) -> int:
-    if column.width is None:
-        raise ValueError(f"column {column.key!r}: a virtual table needs fixed widths")
-    return column.width
+    on_blur = on_focus
 
 
 if TYPE_CHECKING:
