@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping
-from itertools import accumulate, chain, repeat
+from itertools import chain, repeat
 from typing import Any
 
-from usms_tui.domain.receipt_batch import receipts_from_api
-from usms_tui.domain.receipts import DistinctPhones, Receipt
+from usms_tui.domain.receipt_batch import by_session, receipts_from_api
+from usms_tui.domain.receipts import Receipt
 
 
 class MalformedAnswer(ValueError):
@@ -116,19 +116,7 @@ def _usual_data(data: list[Any]) -> dict[str, list[Receipt]] | None:
     read = receipts_from_api(list(chain.from_iterable(receipt_sets)))
     if read is None:
         return None
-    receipts, distinct = read
-    ends = list(accumulate(map(len, receipt_sets)))
-    parts: list[list[Receipt]] = list(map(receipts.__getitem__, map(slice, [0, *ends[:-1]], ends)))
-    # No phone twice in the whole answer, none to normalise: no session has any to merge, and
-    # the poller need not look again phone by phone (one check here, not one a session).
-    if distinct:
-        parts = list(map(DistinctPhones, parts))
-    if len(set(session_nos)) == len(session_nos):
-        return dict(zip(session_nos, parts, strict=True))
-    sessions: dict[str, list[Receipt]] = {}
-    for session_no, part in zip(session_nos, parts, strict=True):  # a session named twice: one list
-        sessions.setdefault(session_no, []).extend(part)
-    return sessions
+    return by_session(session_nos, list(map(len, receipt_sets)), *read)
 
 
 def receipts_of(body: Mapping[str, Any]) -> dict[str, list[Receipt]]:

@@ -8,7 +8,8 @@ not of the usual shape is left to from_api (the caller reads those answers one b
 from __future__ import annotations
 
 import re
-from itertools import repeat
+from collections.abc import Sequence
+from itertools import accumulate, repeat
 from typing import Any
 
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT, MAX_COUNT
@@ -17,6 +18,7 @@ from usms_tui.domain.receipts import (
     _RESULT_STATUS,
     _RESULT_TEXT,
     _WORDS,
+    DistinctPhones,
     Receipt,
     _new_receipt,
     _word,
@@ -41,21 +43,50 @@ def receipts_from_api(items: list[Any]) -> tuple[list[Receipt], bool] | None:
         return None
     try:
         phones, results, codes, descs, costs, whens, user_ids = zip(*map(_API_FIELDS, items), strict=True)
-        joined = "".join(phones)  # TypeError unless every phone is text
-        statuses = list(map(_RESULT_STATUS.__getitem__, results))  # KeyError for a result not listed
         # A float or a string among the times makes the sum one, or fails it (a bool is out of range).
         whole_seconds = type(sum(whens)) is int
+    except (KeyError, TypeError):
+        return None
+    # Not a bool, a float or a string: from_api reads those.
+    if not whole_seconds or set(map(type, costs)) != _INT:
+        return None
+    return receipts_from_columns(phones, results, codes, descs, costs, whens, user_ids)
+
+
+def receipts_from_columns(
+    phones: Sequence[Any],
+    results: Sequence[Any],
+    codes: Sequence[Any],
+    descs: Sequence[Any],
+    costs: Sequence[int],
+    whens: Sequence[int],
+    user_ids: Sequence[Any],
+) -> tuple[list[Receipt], bool] | None:
+    """What :func:`receipts_from_api` makes of receipts given as columns, one a field (the
+    counts and times already ints, not bools; the other fields of any type), or ``None``
+    when one of them is not the usual receipt. Shared by the reading of decoded objects and
+    the reading of an answer's bytes (:mod:`usms_tui.domain.answer_layout`)."""
+    try:
+        statuses = list(map(_RESULT_STATUS.__getitem__, results))  # KeyError for a result not listed
+        # The usual phones (eleven ASCII digits, none twice) need none of the checks below:
+        # one look over them all says so, and that they need no merging.
+        distinct = plain_and_distinct(phones)  # TypeError unless every phone is text
         no_user_ids = not "".join(user_ids)  # the usual: none given
     except (KeyError, TypeError):
         return None
+    if not distinct:
+        joined = "".join(phones)
+        if not (
+            joined.isascii()
+            and (_SPACE.search(joined) is None or all(map(str.strip, phones)))  # none is blank
+            and "" not in phones
+        ):
+            return None
+    # An answer's counts are a few values over and over: their range is checked on those.
+    distinct_costs = set(costs)
     if not (
-        joined.isascii()
-        and (_SPACE.search(joined) is None or all(map(str.strip, phones)))  # none is blank
-        and "" not in phones
-        and set(map(type, costs)) == _INT  # not a bool, a float or a string: from_api reads those
-        and whole_seconds
-        and min(costs) >= 0
-        and max(costs) <= MAX_COUNT
+        min(distinct_costs) >= 0
+        and max(distinct_costs) <= MAX_COUNT
         and min(whens) >= EARLIEST_RECEIPT
         and max(whens) < LATEST_RECEIPT
     ):
@@ -65,18 +96,36 @@ def receipts_from_api(items: list[Any]) -> tuple[list[Receipt], bool] | None:
     if code_words is None or desc_words is None or user_words is None:
         return None
     texts = map(_RESULT_TEXT.__getitem__, results)
-    count = len(items)
+    count = len(phones)
     fields = zip(
         phones, texts, statuses, code_words, desc_words, costs, whens, user_words, repeat("", count), strict=True
     )
-    return list(map(_new_receipt, repeat(Receipt, count), fields)), plain_and_distinct(phones)
+    return list(map(_new_receipt, repeat(Receipt, count), fields)), distinct
+
+
+def by_session(
+    session_nos: list[str], counts: list[int], receipts: list[Receipt], distinct: bool
+) -> dict[str, list[Receipt]]:
+    """Receipts in session order cut into each session's list (``counts`` of them a session);
+    a session named twice gets one list. ``distinct``: no phone twice in the whole answer and
+    none to normalise, so no session has any to merge and the poller need not look again."""
+    ends = list(accumulate(counts))
+    parts: list[list[Receipt]] = list(map(receipts.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    if distinct:
+        parts = list(map(DistinctPhones, parts))
+    if len(set(session_nos)) == len(session_nos):
+        return dict(zip(session_nos, parts, strict=True))
+    sessions: dict[str, list[Receipt]] = {}
+    for session_no, part in zip(session_nos, parts, strict=True):
+        sessions.setdefault(session_no, []).extend(part)
+    return sessions
 
 
 _DICT, _INT = {dict}, {int}
 _SPACE = re.compile(r"\s")  # what str.strip takes away
 
 
-def _shared(texts: tuple[Any, ...]) -> list[str] | None:
+def _shared(texts: Sequence[Any]) -> list[str] | None:
     """Each text as :meth:`Receipt.from_api` keeps it (made safe once, one string per word);
     ``None`` when one is not text."""
     words = _WORDS

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from usms_tui.domain.receipt_fields import (
@@ -319,7 +319,7 @@ def _plain_and_distinct(receipts: list[Receipt]) -> bool:
     return plain_and_distinct(list(map(_PHONE, receipts)))
 
 
-def plain_and_distinct(phones: list[str] | tuple[str, ...]) -> bool:
+def plain_and_distinct(phones: Sequence[str]) -> bool:
     """Every phone is eleven ASCII digits (its own :func:`phone_key`) and no two are the
     same: checked over all of them at once, not a key per phone."""
     count = len(phones)
