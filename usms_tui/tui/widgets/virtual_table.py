@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from usms_tui.domain.text import safe
 from usms_tui.tui.text import fit
+from usms_tui.tui.widgets.row_source import RowSource, SourcedRows
 from usms_tui.tui.widgets.table_base import (
     STYLE_CLASSES,
     Cell,
@@ -51,7 +52,7 @@ class Prepared:
     diff: RowDiff
 
 
-class VirtualTable(KeyedRows, ScrollView, can_focus=True):
+class VirtualTable(SourcedRows, KeyedRows, ScrollView, can_focus=True):
     """Rows by key, in an order the owner sets; a header line; a row cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,22 +125,27 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._width = sum(width + 2 for width in self._widths)
         self._highlighted: str | None = None
+        self._source: RowSource | None = None  # rows read by position (show_source), else _order
         self.virtual_size = Size(self._width, 1)
 
     # -- data -----------------------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
-        return len(self._order)
+        return len(self._order) if self._source is None else len(self._source)
 
     @property
     def keys(self) -> list[str]:
-        """Row keys in display order."""
-        return list(self._order)
+        """Row keys in display order (from a source: every row worked out, so for tests and exports)."""
+        source = self._source
+        return list(self._order) if source is None else [source.key_at(i) for i in range(len(source))]
 
     def cells(self, key: str) -> list[str]:
         """A row's texts as shown (literal, unsafe characters escaped), before fitting."""
-        row = zip(self.columns, self._model.shown[key], strict=True)
+        at = self._index_of(key)
+        if at is None:
+            raise KeyError(key)
+        row = zip(self.columns, self._values_at(at), strict=True)
         return [safe(self._render_value(column.key, value)[0]) for column, value in row]
 
     def update(self, values: Mapping[str, Values]) -> Changes:
@@ -203,7 +209,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         which a few phones changed costs their lines on the terminal, not the whole view."""
         top = int(self.scroll_y)
         height = self.size.height
-        lines = {1 + self._index[key] - top for key in keys}
+        lines = {1 + at - top for key in keys if (at := self._index_of(key)) is not None}
         regions = [Region(0, y, self.size.width, 1) for y in sorted(lines) if 1 <= y < height]
         if len(regions) >= height - 1:
             self.refresh()
@@ -223,7 +229,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     def _set_order(
         self, keys: list[str], selected: str | None, *, top: bool = False, index: dict[str, int] | None = None
     ) -> None:
-        self._order = keys
+        self._order, self._source = keys, None
         self._index = {key: position for position, key in enumerate(keys)} if index is None else index
         self.virtual_size = Size(self._width, len(keys) + 1)
         at = self._index.get(selected) if selected is not None else None
@@ -246,16 +252,16 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     @property
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None for an empty table."""
-        return self._order[self._cursor] if 0 <= self._cursor < len(self._order) else None
+        return self._key_at(self._cursor) if 0 <= self._cursor < self.row_count else None
 
     def select_key(self, key: str | None) -> None:
         """Move the cursor to ``key`` when it is shown."""
-        index = self._index.get(key) if key is not None else None
+        index = self._index_of(key) if key is not None else None
         if index is not None:
             self._move(index)
 
     def _move(self, index: int) -> None:
-        index = max(0, min(index, len(self._order) - 1))
+        index = max(0, min(index, self.row_count - 1))
         if index != self._cursor:
             self._cursor = index
             self.refresh()
@@ -272,7 +278,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         # A smaller window can leave the cursor's row out of sight: bring it back.
-        if self._order:
+        if self.row_count:
             self.call_after_refresh(self._move, self._cursor)
 
     def action_cursor(self, step: int) -> None:
@@ -282,7 +288,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         self._move(self._cursor + direction * max(1, self.size.height - 2))
 
     def action_jump(self, index: int) -> None:
-        self._move(index if index >= 0 else len(self._order) - 1)
+        self._move(index if index >= 0 else self.row_count - 1)
 
     def action_column(self, direction: int) -> None:
         """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
@@ -308,7 +314,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         if y < 1:
             return
         index = int(self.scroll_y) + y - 1
-        if index < len(self._order):
+        if index < self.row_count:
             if index == self._cursor:
                 self.action_select()
             self._move(index)
@@ -349,11 +355,11 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
                 )
         else:
             index = scroll_y + y - 1
-            if index >= len(self._order):
+            if index >= self.row_count:
                 return Strip.blank(width, base)
-            row_key = self._order[index]
+            row_key = self._key_at(index)
             selected = index == self._cursor
-            values = self._model.shown[row_key]
+            values = self._values_at(index)
             line_key = (row_key, values, selected, self.has_focus)
             strip = self._lines.get(line_key)
             if strip is None:
