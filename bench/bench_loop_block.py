@@ -266,7 +266,9 @@ async def floor(seconds: float = 3.0) -> float:
 
 def report(title: str, runs: list[list[Row]]) -> None:
     print(title)
-    print(f"  {'phase':<44} {'until idle':>10} {'block med':>10} {'block max':>10} {'vs 50 ms':>9} {'gc max':>8} {'RSS':>7}")
+    print(
+        f"  {'phase':<44} {'until idle':>10} {'block med':>10} {'block max':>10} {'vs 50 ms':>9} {'gc max':>8} {'RSS':>7}"
+    )
     for index, (name, *_rest) in enumerate(runs[0]):
         total = statistics.median(r[index][1] for r in runs)
         blocks = [r[index][2] for r in runs]
