@@ -149,7 +149,13 @@ def change(fetcher: StreamingFetcher, session_nos: list[str], share: float) -> i
     return changed
 
 
-Row = tuple[str, float, float, float]  # phase, until idle, longest block, longest collection
+Row = tuple[str, float, float, float, float]  # phase, until idle, longest block, longest collection, RSS
+
+
+def rss() -> float:
+    """This process's resident memory now, in MB (not the peak: each phase's own figure)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 async def run(sessions: int, phones: int, *, prefilled: bool, refresh: bool) -> list[Row]:
@@ -188,7 +194,7 @@ async def run(sessions: int, phones: int, *, prefilled: bool, refresh: bool) -> 
                 await asyncio.sleep(0.05)  # Pilot's own wait gives up while a big table fills
             await settle(pilot)
             first = "start: cache load + first rows" if prefilled else "start: load + first (cold) refresh"
-            rows.append((first, time.perf_counter() - start, ticker.worst, collector.worst))
+            rows.append((first, time.perf_counter() - start, ticker.worst, collector.worst, rss()))
 
             async def phase(name: str, work: Callable[[], Awaitable[None]]) -> None:
                 gc.collect()  # each phase starts from the same heap, not from the last one's garbage
@@ -197,7 +203,7 @@ async def run(sessions: int, phones: int, *, prefilled: bool, refresh: bool) -> 
                 began = time.perf_counter()
                 await work()
                 await settle(pilot)
-                rows.append((name, time.perf_counter() - began, ticker.worst, collector.worst))
+                rows.append((name, time.perf_counter() - began, ticker.worst, collector.worst, rss()))
 
             async def full_refresh() -> None:
                 app.refresh_now()
@@ -263,15 +269,18 @@ async def floor(seconds: float = 3.0) -> float:
 
 def report(title: str, runs: list[list[Row]]) -> None:
     print(title)
-    print(f"  {'phase':<44} {'until idle':>10} {'block med':>10} {'block max':>10} {'vs 50 ms':>9} {'gc max':>8}")
+    print(
+        f"  {'phase':<44} {'until idle':>10} {'block med':>10} {'block max':>10} {'vs 50 ms':>9} {'gc max':>8} {'RSS':>7}"
+    )
     for index, (name, *_rest) in enumerate(runs[0]):
         total = statistics.median(r[index][1] for r in runs)
         blocks = [r[index][2] for r in runs]
         median = statistics.median(blocks)
         collection = max(r[index][3] for r in runs)
+        memory = max(r[index][4] for r in runs)
         print(
             f"  {name:<44} {total * 1000:>7.0f} ms {median * 1000:>7.0f} ms {max(blocks) * 1000:>7.0f} ms "
-            f"{median / TARGET:>8.2f}x {collection * 1000:>5.0f} ms"
+            f"{median / TARGET:>8.2f}x {collection * 1000:>5.0f} ms {memory:>4.0f} MB"
         )
 
 

@@ -71,7 +71,6 @@ async def test_a_big_view_builds_its_rows_in_a_thread_and_shows_the_same(screen_
 
 async def test_a_new_sort_of_a_big_phones_view_is_worked_out_in_the_background(monkeypatch):
     monkeypatch.setattr(_live_view, "BIG_VIEW", 10)
-    monkeypatch.setattr("usms_tui.tui.screens.phones.BIG_ROWS", 10)
     app = HostApp(PhonesScreen, poller())
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()

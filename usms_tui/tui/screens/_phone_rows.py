@@ -5,8 +5,6 @@ Kept apart from the screen so the data side stays testable without a running app
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,15 +126,6 @@ def session_name(session_no: str, entry: Any) -> str:
     return shorten(session_no, SESSION_WIDTH)
 
 
-@dataclass
-class PhoneRows:
-    """Cell values and sort keys of every phone in the view, by row key."""
-
-    values: dict[str, Values]
-    sort_data: dict[str, SortData]
-    total: int  # phones across all sessions, before filtering
-
-
 Row = tuple[str, Values, SortData]  # (row key, cell values, sort data)
 
 
@@ -170,60 +159,6 @@ def session_rows(index: int, summary: SessionSummary, entry: Any, phone_filter: 
         rank = _RANK["overdue"] if overdue else _RANK[status]
         rows.append((prefix + phone, values, (index, phone, rank, receipt_time, latency)))
     return rows
-
-
-class RowBuilder:
-    """Builds the view's rows, reusing a session's rows while nothing about it changed.
-
-    Phones stay unmasked here (masking is display, see :func:`cell_text`). The cache keeps a
-    refresh of 100,000 mostly settled phones cheap: comparing a session's receipts costs far
-    less than rebuilding (and re-allocating) its rows, which also spares the garbage collector.
-    """
-
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[Values, list[Row]]] = {}
-        # A big view builds in a thread, and a refresh cancelled on the loop may leave its
-        # thread running while the next one starts: one build at a time, so the cache of
-        # one is never mixed with another's.
-        self._lock = threading.Lock()
-
-    def build(
-        self, summaries: Iterable[SessionSummary], entries: Mapping[str, Any], phone_filter: PhoneFilter
-    ) -> PhoneRows:
-        """Every phone of every session that passes ``phone_filter``, as hashable cell values
-        (``entries``: each session's watchlist entry by SessionNo). Thread-safe."""
-        with self._lock:
-            return self._build(summaries, entries, phone_filter)
-
-    def _build(
-        self, summaries: Iterable[SessionSummary], entries: Mapping[str, Any], phone_filter: PhoneFilter
-    ) -> PhoneRows:
-        values: dict[str, Values] = {}
-        sort_data: dict[str, SortData] = {}
-        total = 0
-        cache: dict[str, tuple[Values, list[Row]]] = {}
-        for index, summary in enumerate(summaries):
-            entry = entries.get(summary.session_no)
-            signature = (
-                index,
-                summary.overdue,
-                phone_filter,
-                getattr(entry, "label", ""),
-                getattr(entry, "sent_at", None),
-                summary.phones,
-            )
-            cached = self._cache.get(summary.session_no)
-            if cached is not None and cached[0] == signature:
-                rows = cached[1]
-            else:
-                rows = session_rows(index, summary, entry, phone_filter)
-            cache[summary.session_no] = (signature, rows)
-            total += len(summary.phones)
-            for key, cells, sort in rows:
-                values[key] = cells
-                sort_data[key] = sort
-        self._cache = cache
-        return PhoneRows(values, sort_data, total)
 
 
 def sort_key(mode: str, data: SortData) -> tuple[Any, ...]:

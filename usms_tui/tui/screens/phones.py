@@ -1,8 +1,9 @@
 """The phones view: every phone of every watched session, filterable and sortable.
 
-Rows are keyed by (SessionNo, phone). The table is virtual (only visible lines are drawn), so
-a refresh is a comparison of plain values and 100,000 phones open at once instead of filling
-for a minute; see ``widgets/virtual_table.py`` and bench/bench_phones_view.py.
+Rows are keyed by (SessionNo, phone). The table is virtual (only visible lines are drawn) and
+reads its rows by position from a ``PhoneWindow`` (``_phone_window.py``), which works out a
+session's rows only when one of them is drawn: the view opens on 100,000 sessions from their
+counts, and a refresh repaints the lines on screen that changed; see bench/bench_phones_view.py.
 """
 
 from __future__ import annotations
@@ -25,26 +26,14 @@ from usms_tui.store.exporting import phone_row
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._export_action import ExportsView
 from usms_tui.tui.screens._live_view import LiveView
-from usms_tui.tui.screens._phone_rows import (
-    COLUMNS,
-    SORTS,
-    PhoneFilter,
-    PhoneRows,
-    RowBuilder,
-    cell_text,
-    filters_for,
-    row_key,
-    sort_key,
-)
+from usms_tui.tui.screens._phone_rows import COLUMNS, SORTS, PhoneFilter, cell_text, filters_for, row_key
+from usms_tui.tui.screens._phone_window import CountedWindow, PhoneWindow, changes_between, window_for
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.status_bar import StatusBar
-from usms_tui.tui.widgets.table_base import Changes, Prepared
+from usms_tui.tui.widgets.table_base import Changes
 from usms_tui.tui.widgets.virtual_table import VirtualTable
-
-#: Above this many rows a new sort is worked out in the background.
-BIG_ROWS = 10_000
 
 
 class _Options(NamedTuple):
@@ -52,17 +41,12 @@ class _Options(NamedTuple):
 
     phone_filter: PhoneFilter
     sort_mode: str
-    sessions: tuple[str, ...]  # the sessions (in order) the shown rows were built from
-    force_order: bool
+    shown: PhoneWindow | None  # the rows on screen now (what the next ones are compared with)
 
 
 class _Computed(NamedTuple):
-    rows: PhoneRows
-    prepared: Prepared
-    order: list[str] | None
-    positions: dict[str, int] | None
-    sessions: tuple[str, ...]
-    summaries: list[Any]
+    window: PhoneWindow
+    changes: Changes
 
 
 class PhonesScreen(LiveView, ExportsView, Screen[None]):
@@ -106,14 +90,11 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         self._cause: Cause | None = None  # what c picked, on top of the f filter
         self._filter_index = 0
         self._sort_index = 0
-        self._rows = PhoneRows({}, {}, 0)
-        self._sessions: tuple[str, ...] = ()
+        self._window: PhoneWindow = CountedWindow([], {}, self._filters[0])
+        self._shown_once = False  # the first rows are not news (no changes counted against none)
         self.last_changes = Changes(0, 0, 0)
         self._mask = True
         self._search = ""
-        self._summaries: dict[str, Any] = {}
-        self._builder = RowBuilder()
-        self._force_order = False  # the next rows are sorted even if nothing moved (a new sort)
         self._to_top = False  # the cursor goes to the first row once the next rows are shown
         # Session and phone stay in place when left/right scroll to the receipt time and cost.
         self.table = VirtualTable(COLUMNS, self._cell_text, fixed=2, id="phones-table")
@@ -145,46 +126,32 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         yield KeyBar()
 
     def view_options(self) -> _Options:
-        force, self._force_order = self._force_order, False
-        return _Options(self.phone_filter, self.sort_mode, self._sessions, force)
+        return _Options(self.phone_filter, self.sort_mode, self._window if self._shown_once else None)
 
     def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
-        """Rows, their diff against the table and, when it moved, their order: plain values
-        only, so a big view can work them out in a thread."""
-        rows = self._builder.build(summaries, entries, options.phone_filter)
-        prepared = self.table.prepare(rows.values)
-        sessions = tuple(summary.session_no for summary in summaries)
-        diff = prepared.diff
-        # Session and phone order only move when rows or sessions come, go or reorder;
-        # the other sorts also when any row's values changed.
-        moved = diff.new or diff.gone or sessions != options.sessions or options.force_order
-        order = index = None
-        if moved or (diff.changed and options.sort_mode in ("status", "time", "latency")):
-            data, mode = rows.sort_data, options.sort_mode
-            order = sorted(data, key=lambda key: sort_key(mode, data[key]))
-            index = {key: position for position, key in enumerate(order)}
-        return _Computed(rows, prepared, order, index, sessions, summaries)
+        """The rows for the filter and sort, and what changed against the shown ones: plain
+        values only, so a big view can work them out in a thread. Sorted by session and
+        filtered by status, this reads counts only; see ``_phone_window``."""
+        window = window_for(summaries, entries, options.phone_filter, options.sort_mode)
+        return _Computed(window, changes_between(options.shown, window))
 
     def show_rows(self, computed: _Computed) -> None:
-        """Diff-update the table from :meth:`compute_rows` (changed rows redrawn if visible,
-        rows come and go by key)."""
+        """Show the rows from :meth:`compute_rows`: the cursor stays on its row, and only the
+        lines on screen that now read otherwise are repainted."""
         app = self.app
         mask = getattr(app, "mask_phones", True)
-        self._rows = computed.rows
+        self._window = computed.window
+        self._shown_once = True
         with app.batch_update():
             if mask != self._mask:
                 self._mask = mask
                 self.table.render_afresh()
-            was_empty = self.table.row_count == 0
-            self.last_changes = self.table.apply(
-                computed.prepared, computed.order, computed.positions, keep_cursor=not was_empty
-            )
+            self.table.show_source(computed.window)
+            self.last_changes = computed.changes
         if self._to_top:
             self._to_top = False
             self.table.action_jump(0)
-        self._sessions = computed.sessions
-        self._summaries = {summary.session_no: summary for summary in computed.summaries}
-        self.set_class(not self._rows.values, "-empty")
+        self.set_class(not len(self._window), "-empty")
         self._update_title()
         self._show_advice()
 
@@ -210,11 +177,13 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         or the session's full SessionNo (the table shortens both)."""
         key = self.table.selected_key
         session_no, _, phone = (key or "").partition("\x00")
-        summary = self._summaries.get(session_no)
+        window = self._window
+        at = window.session_index.get(session_no)
+        summary = window.summaries[at] if at is not None else None
         state = self.app.poller.states.get(session_no)
         entry = getattr(state, "entry", None)
         error = getattr(state, "last_error", None)
-        values = self._rows.values.get(key) if key else None
+        values = window.values_of(key) if key else None
         detail = ""
         if values is not None and summary is not None and not summary.overdue and error is None:
             code, desc = values[3], values[4]
@@ -231,17 +200,6 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
             detail=detail,
         )
 
-    def _resort(self) -> None:
-        """Order every row by the current sort (about 0.2 s for 100,000 rows, so a big view
-        sorts in the background with its next rows); the cursor follows its row."""
-        if self.table.row_count > BIG_ROWS:
-            self._force_order = True
-            self.refresh_data()
-            return
-        data = self._rows.sort_data
-        mode = self.sort_mode
-        self.table.set_order(sorted(data, key=lambda key: sort_key(mode, data[key])))
-
     def _update_title(self) -> None:
         parts = [
             "Phones",
@@ -249,7 +207,7 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
             *([f"cause: {self._cause.label}"] if self._cause is not None else []),
             *([f"search: {safe(self._search)}"] if self._search else []),
             f"sort: {self.sort_mode}",
-            f"{len(self._rows.values):,} of {self._rows.total:,}",
+            f"{len(self._window):,} of {self._window.total:,}",
         ]
         self.query_one("#phones-title", Static).update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
 
@@ -272,7 +230,9 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
     def action_cycle_sort(self) -> None:
         """Next sort order: session → status → receipt time → latency → phone."""
         self._sort_index = (self._sort_index + 1) % len(SORTS)
-        self._resort()
+        # Worked out with the next rows (in the background for a big view: a sort other than
+        # by session looks at every phone); the cursor follows its row.
+        self.refresh_data()
         self._update_title()
 
     def action_copy_session(self) -> None:
@@ -316,11 +276,13 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
         """The current view in display order (filter and sort applied, full text, phones
         unmasked: an export is the user's own data), as ``usms_tui.exporting`` rows."""
         app = self.app
+        keys = self.table.keys
+        wanted = set(keys)
         by_key: dict[str, Mapping[str, Any]] = {}
         for summary in app.poller.summaries(app.clock()):
             entry = getattr(app.poller.states.get(summary.session_no), "entry", None)
             for receipt in summary.phones:
                 key = row_key(summary.session_no, receipt.phone)
-                if key in self._rows.values:
+                if key in wanted:
                     by_key[key] = phone_row(summary, receipt, entry)
-        return [by_key[key] for key in self.table.keys if key in by_key]
+        return [by_key[key] for key in keys if key in by_key]

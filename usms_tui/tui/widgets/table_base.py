@@ -143,25 +143,6 @@ class RowModel:
                 result.changed.append(key)
         return result
 
-    def prepare(self, values: Mapping[str, Values]) -> Prepared:
-        """The diff an update to ``values`` would make, leaving this model as it is: safe in a
-        thread, since a table replaces its shown rows and never edits them."""
-        base = self.shown
-        model = RowModel()
-        model.shown, model.given, model.where = base, values, self.where
-        wanted = dict(model.wanted())
-        return Prepared(base, wanted, model.diff(wanted))
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An update worked out ahead (see :meth:`RowModel.prepare`): the rows it was diffed
-    against, the rows to show and how they differ."""
-
-    base: Mapping[str, Values]
-    values: dict[str, Values]
-    diff: RowDiff
-
 
 def changed_columns(old: Values, new: Values) -> list[int]:
     """The positions at which two rows' values differ: the cells a repaint covers."""

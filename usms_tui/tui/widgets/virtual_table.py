@@ -10,7 +10,7 @@ update is a dict comparison and repaints only the changed cells on screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from usms_tui.domain.text import safe
 from usms_tui.tui.widgets.column_layout import ColumnLayout
+from usms_tui.tui.widgets.row_source import RowSource, SourcedRows
 from usms_tui.tui.widgets.table_base import (
     STYLE_CLASSES,
     Cell,
@@ -31,7 +32,6 @@ from usms_tui.tui.widgets.table_base import (
     Column,
     KeyedRows,
     KeyedView,
-    Prepared,
     Render,
     RowDiff,
     RowModel,
@@ -40,7 +40,7 @@ from usms_tui.tui.widgets.table_base import (
 )
 
 
-class VirtualTable(KeyedRows, ScrollView, can_focus=True):
+class VirtualTable(SourcedRows, KeyedRows, ScrollView, can_focus=True):
     """Rows by key, in an order the owner sets; a header line; a row cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,18 +109,20 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._highlighted: str | None = None
         self.last_changes = Changes(0, 0, 0)  # what the last update did
+        self._source: RowSource | None = None  # rows read by position (show_source), else _order
         self.virtual_size = Size(self._layout.width, 1)
 
     # -- data -----------------------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
-        return len(self._order)
+        return len(self._order) if self._source is None else len(self._source)
 
     @property
     def keys(self) -> list[str]:
-        """Row keys in display order."""
-        return list(self._order)
+        """Row keys in display order (from a source: every row worked out, so for tests and exports)."""
+        source = self._source
+        return list(self._order) if source is None else [source.key_at(i) for i in range(len(source))]
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -133,8 +135,10 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
 
     def cell(self, key: str, column: str) -> Cell:
         """One shown cell: its text (literal, unsafe characters escaped) and status class."""
-        index = self._layout.index(column)
-        text, css_class = self._render_value(column, self._model.shown[key][index])
+        at = self._index_of(key)
+        if at is None:
+            raise KeyError(key)
+        text, css_class = self._render_value(column, self._values_at(at)[self._layout.index(column)])
         return safe(text), css_class
 
     def cells(self, key: str) -> list[str]:
@@ -153,36 +157,6 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         before, model.shown = model.shown, dict(wanted)
         return self._show_diff(diff, selected, before)
 
-    def prepare(self, values: Mapping[str, Values]) -> Prepared:
-        """The diff :meth:`update` would make, without touching the table: safe to run in a
-        thread (it only reads the shown rows, which the table replaces and never edits)."""
-        return self._model.prepare(values)
-
-    def apply(
-        self,
-        prepared: Prepared,
-        order: list[str] | None = None,
-        index: dict[str, int] | None = None,
-        *,
-        keep_cursor: bool = True,
-    ) -> Changes:
-        """Show what :meth:`prepare` worked out, in ``order`` (with its ``index``: key to
-        position) when given. If the table changed since it was prepared, diff again here."""
-        model = self._model
-        if prepared.base is not model.shown:
-            changes = self.update(prepared.values)
-            if order is not None:
-                self.set_order(order, keep_cursor=keep_cursor)
-            return changes
-        diff = prepared.diff
-        selected = self.selected_key
-        model.given = model.shown = prepared.values
-        if order is None:
-            return self._show_diff(diff, selected, prepared.base)
-        self._set_order(order, selected if keep_cursor else None, top=not keep_cursor, index=index)
-        self.last_changes = Changes(len(diff.new), len(diff.gone), len(diff.changed))
-        return self.last_changes
-
     def _show_diff(self, diff: RowDiff, selected: str | None, before: Mapping[str, Values]) -> Changes:
         """Bring the screen to the shown rows: new or gone rows redo the order (new ones at
         the end), otherwise only the changed cells on screen are repainted."""
@@ -199,18 +173,24 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         """Repaint the cells of these rows whose values changed and that are on screen, and
         nothing else: an age that ticked costs its few cells on the terminal, not its row (a
         row of colour codes is about 430 bytes at 80 columns) and not the whole view."""
-        top, scroll_x = int(self.scroll_y), int(self.scroll_x)
-        width, height = self.size
-        shown = self._model.shown
-        index = self._index
-        regions = []
+        top, shown = int(self.scroll_y), self._model.shown
+        lines = []
         for key in keys:
-            if 1 <= (y := 1 + index[key] - top) < height:
-                old = before.get(key)
-                new = shown[key]
+            at = self._index_of(key)
+            if at is not None:
+                lines.append((1 + at - top, before.get(key), shown[key]))
+        self._repaint_lines(lines)
+
+    def _repaint_lines(self, lines: Iterable[tuple[int, Values | None, Values]]) -> None:
+        """Repaint what differs on these screen lines: ``(y, values before or None for another
+        row, values now)``; lines out of sight cost nothing."""
+        scroll_x = int(self.scroll_x)
+        width, height = self.size
+        regions = []
+        for y, old, new in lines:
+            if 1 <= y < height:
                 columns = range(len(new)) if old is None else changed_columns(old, new)
-                spans = self._layout.spans(columns, scroll_x, width)
-                regions += [Region(x, y, cells, 1) for x, cells in spans]
+                regions += [Region(x, y, cells, 1) for x, cells in self._layout.spans(columns, scroll_x, width)]
         if regions:
             self.refresh(*regions)
 
@@ -227,7 +207,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     def _set_order(
         self, keys: list[str], selected: str | None, *, top: bool = False, index: dict[str, int] | None = None
     ) -> None:
-        self._order = keys
+        self._order, self._source = keys, None
         self._index = {key: position for position, key in enumerate(keys)} if index is None else index
         self.virtual_size = Size(self._layout.width, len(keys) + 1)
         at = self._index.get(selected) if selected is not None else None
@@ -249,7 +229,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         if layout is None:
             return False
         self._layout = layout
-        self.virtual_size = Size(layout.width, len(self._order) + 1)
+        self.virtual_size = Size(layout.width, self.row_count + 1)
         self.render_afresh()
         return True
 
@@ -273,16 +253,16 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
     @property
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None for an empty table."""
-        return self._order[self._cursor] if 0 <= self._cursor < len(self._order) else None
+        return self._key_at(self._cursor) if 0 <= self._cursor < self.row_count else None
 
     def select_key(self, key: str | None) -> None:
         """Move the cursor to ``key`` when it is shown."""
-        index = self._index.get(key) if key is not None else None
+        index = self._index_of(key) if key is not None else None
         if index is not None:
             self._move(index)
 
     def _move(self, index: int) -> None:
-        index = max(0, min(index, len(self._order) - 1))
+        index = max(0, min(index, self.row_count - 1))
         if index != self._cursor:
             self._cursor = index
             self.refresh()
@@ -299,7 +279,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
 
     def _on_resize(self) -> None:
         # A smaller window can leave the cursor's row out of sight: bring it back.
-        if self._order:
+        if self.row_count:
             self.call_after_refresh(self._move, self._cursor)
 
     def action_cursor(self, step: int) -> None:
@@ -309,7 +289,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         self._move(self._cursor + direction * max(1, self.size.height - 2))
 
     def action_jump(self, index: int) -> None:
-        self._move(index if index >= 0 else len(self._order) - 1)
+        self._move(index if index >= 0 else self.row_count - 1)
 
     def action_column(self, direction: int) -> None:
         """Scroll sideways a whole column at a time (a cell at a time is too slow at 80 columns)."""
@@ -331,7 +311,7 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
         if y < 1:
             return
         index = int(self.scroll_y) + y - 1
-        if index < len(self._order):
+        if index < self.row_count:
             if index == self._cursor:
                 self.action_select()
             self._move(index)
@@ -370,11 +350,11 @@ class VirtualTable(KeyedRows, ScrollView, can_focus=True):
                 )
         else:
             index = scroll_y + y - 1
-            if index >= len(self._order):
+            if index >= self.row_count:
                 return Strip.blank(width, base)
-            row_key = self._order[index]
+            row_key = self._key_at(index)
             selected = index == self._cursor
-            values = self._model.shown[row_key]
+            values = self._values_at(index)
             line_key = (row_key, values, selected, self.has_focus)
             strip = self._lines.get(line_key)
             if strip is None:
