@@ -67,3 +67,26 @@ async def test_filter_over_a_big_table_and_back():
         table.sort_mode = "age"
         await table.redraw_chunked()
         assert table.keys[0] == f"s-{ROWS - 1:05d}"  # the oldest first
+
+
+async def test_chunked_comparison_finds_what_the_plain_one_does():
+    from usms_tui.tui.widgets.table_base import RowModel
+
+    model = RowModel()
+    model.shown = {f"k{i}": (i, "a") for i in range(3000)}
+    wanted = {f"k{i}": (i, "b" if i % 7 == 0 else "a") for i in range(500, 4000)}
+    assert await model.diff_in_chunks(wanted) == model.diff(wanted)
+    model.given, model.where = wanted, lambda key, values: values[1] == "b"
+    assert await model.wanted_in_chunks() == model.wanted()
+
+
+async def test_sorted_modes_over_a_big_table_keep_ties_in_watchlist_order():
+    app = Host()
+    async with app.run_test(size=(100, 30)):
+        table = app.query_one(SessionTable)
+        table.sort_mode = "failed"
+        await table.show_chunked(summaries(failed_every=3), {})
+        keys = table.keys
+        failed = [f"s-{i:05d}" for i in range(0, ROWS, 3)]
+        assert keys[: len(failed)] == failed  # the sessions with a failure first, in their order
+        assert keys[len(failed) :] == [f"s-{i:05d}" for i in range(ROWS) if i % 3]

@@ -16,7 +16,7 @@ from textual import events
 
 from usms_tui.domain.delivery import session_stats
 from usms_tui.domain.ordering import SORT_MODES as SORT_MODES  # the modes `s` cycles (main screen)
-from usms_tui.domain.ordering import sort_rank
+from usms_tui.domain.ordering import sort_key
 from usms_tui.domain.receipts import STATUS_ORDER, Status
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.text import safe
@@ -173,10 +173,11 @@ class SessionTable(VirtualTable):
         """Diff-update to these sessions (filtered and sorted as set on the table)."""
         selected = self.selected_key
         stale_set = self._remember(summaries, labels, stale)
-        values = {
-            s.session_no: self.row_values(s, labels.get(s.session_no, ""), s.session_no in stale_set) for s in summaries
-        }
-        self._after_change(summaries, labels, selected, self.update(values))
+        values: dict[str, Values] = {}
+        ranks: dict[str, Any] = {}
+        for s in summaries:
+            self._add_row(s, labels, stale_set, values, ranks)
+        self._after_change(selected, self.update(values), ranks)
 
     async def show_chunked(
         self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str] = ()
@@ -184,10 +185,26 @@ class SessionTable(VirtualTable):
         """:meth:`show` for big watchlists: yields to the event loop between chunks of rows."""
         selected = self.selected_key
         stale_set = self._remember(summaries, labels, stale)
-        values = {}
+        values: dict[str, Values] = {}
+        ranks: dict[str, Any] = {}
         async for s in in_chunks(summaries):
-            values[s.session_no] = self.row_values(s, labels.get(s.session_no, ""), s.session_no in stale_set)
-        self._after_change(summaries, labels, selected, self.update(values))
+            self._add_row(s, labels, stale_set, values, ranks)
+        self._after_change(selected, await self.update_chunked(values), ranks)
+
+    def _add_row(
+        self,
+        s: SessionSummary,
+        labels: Mapping[str, str],
+        stale: frozenset[str],
+        values: dict[str, Values],
+        ranks: dict[str, Any],
+    ) -> None:
+        """One session's row values, and what it sorts on unless the order is the watchlist's."""
+        no = s.session_no
+        label = labels.get(no, "")
+        values[no] = self.row_values(s, label, no in stale)
+        if self.sort_mode != "added":
+            ranks[no] = sort_key(self.sort_mode, s, label)
 
     def _remember(
         self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], stale: Iterable[str]
@@ -209,17 +226,21 @@ class SessionTable(VirtualTable):
 
         return accept
 
-    def _after_change(
-        self, summaries: Sequence[SessionSummary], labels: Mapping[str, str], selected: str | None, changes: Changes
-    ) -> None:
+    def _after_change(self, selected: str | None, changes: Changes, ranks: Mapping[str, Any]) -> None:
         added, removed, changed = changes
-        if added or removed or changed or self._order_dirty:
-            # New rows come last, where the "added" order may not put them (a filter cleared).
-            if added or removed or self._order_dirty or self.sort_mode != "added":
-                self.order_by(sort_rank(self.sort_mode, summaries, labels))
-            self._order_dirty = False
+        # New rows come last, where the "added" order may not put them (a filter cleared);
+        # changed rows may move in any other order.
+        if added or removed or self._order_dirty or (changed and self.sort_mode != "added"):
+            self.set_order(self._ordered(ranks))
+        self._order_dirty = False
         if selected is not None and self.has_key(selected):
             self.select_key(selected)
+
+    def _ordered(self, ranks: Mapping[str, Any]) -> list[str]:
+        """The shown rows in the sort mode's order. They are held in the watchlist's order, so
+        that order is a copy, and a stable sort on ``ranks`` keeps it for ties."""
+        shown = self._model.shown
+        return sorted(shown, key=ranks.__getitem__) if self.sort_mode != "added" else list(shown)
 
     def _update_header(self) -> None:
         # The name column's header says how the rows are sorted and filtered, so the state

@@ -157,6 +157,17 @@ class VirtualTable(SourcedRows, KeyedRows, ScrollView, can_focus=True):
         before, model.shown = model.shown, dict(wanted)
         return self._show_diff(diff, selected, before)
 
+    async def update_chunked(self, values: Mapping[str, Values]) -> Changes:
+        """:meth:`update`, yielding to the event loop while it compares (a big table). The
+        table shows its old rows until the comparison is done, then the new ones at once."""
+        model = self._model
+        model.given = values
+        wanted = await model.wanted_in_chunks()
+        diff = await model.diff_in_chunks(wanted)
+        selected = self.selected_key
+        before, model.shown = model.shown, dict(wanted)
+        return self._show_diff(diff, selected, before)
+
     def _show_diff(self, diff: RowDiff, selected: str | None, before: Mapping[str, Values]) -> Changes:
         """Bring the screen to the shown rows: new or gone rows redo the order (new ones at
         the end), otherwise only the changed cells on screen are repainted."""
