@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,13 +52,11 @@ def delivery_seconds(receipt: Receipt, started_at: float) -> int | None:
     return max(0, math.floor(receipt.receipt_time - started_at))
 
 
-def delays(summary: SessionSummary) -> Iterator[int]:
-    """Each delivered phone's delivery time in seconds (as :func:`delivery_seconds` counts
-    them; from the summary's delivered times, so a summary whose phones are still in the
-    store is not made to read them)."""
-    started_at = summary.started_at
-    floor = math.floor
-    return (max(0, floor(when - started_at)) for when in summary.delivered_times)
+def delays(summary: SessionSummary) -> Sequence[int]:
+    """Each delivered phone's delivery time in seconds, ascending (as :func:`delivery_seconds`
+    counts them; from the summary's delivered times, so a summary whose phones are still in
+    the store is not made to read them; kept with the summary, see its ``delivery_seconds``)."""
+    return summary.delivery_seconds
 
 
 def histogram(summary: SessionSummary) -> Counter[int]:
@@ -69,7 +67,7 @@ def histogram(summary: SessionSummary) -> Counter[int]:
 def add_delays(total: Counter[int], summary: SessionSummary) -> None:
     """Count one session's delivery times into ``total``: counted straight from the times
     (Counter.update of a plain iterable is a C loop; of another Counter, a Python one)."""
-    total.update(delays(summary))
+    total.update(summary.delivery_seconds)
 
 
 def nearest_rank(counts: Counter[int], *percents: float) -> list[int | None]:
@@ -97,7 +95,7 @@ def stats(counts: Counter[int]) -> DeliveryStats:
     return DeliveryStats(sum(counts.values()), p50, p95, max(counts))
 
 
-def stats_of_sorted(seconds: list[int]) -> DeliveryStats:
+def stats_of_sorted(seconds: Sequence[int]) -> DeliveryStats:
     """:func:`stats` of delivery times already in ascending order (one session's: a sort of
     a few numbers costs less than a histogram of them)."""
     total = len(seconds)
@@ -115,7 +113,11 @@ def stats_of(seconds: Iterable[int]) -> DeliveryStats:
 def session_stats(summary: SessionSummary) -> DeliveryStats:
     """One session's delivery figures (a sort of its few times, not a histogram of them:
     the main table asks this of every session on each refresh)."""
-    return stats_of_sorted(sorted(delays(summary)))
+    return summary.delivery_stats(_stats_of_summary)
+
+
+def _stats_of_summary(summary: SessionSummary) -> DeliveryStats:
+    return stats_of_sorted(summary.delivery_seconds)
 
 
 def overall_stats(summaries: Iterable[SessionSummary]) -> DeliveryStats:
