@@ -90,3 +90,22 @@ async def test_sorted_modes_over_a_big_table_keep_ties_in_watchlist_order():
         failed = [f"s-{i:05d}" for i in range(0, ROWS, 3)]
         assert keys[: len(failed)] == failed  # the sessions with a failure first, in their order
         assert keys[len(failed) :] == [f"s-{i:05d}" for i in range(ROWS) if i % 3]
+
+
+async def test_a_resize_renders_names_at_the_new_width_without_rebuilding_rows():
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.query_one(SessionTable)
+        long_no = "usms-" + "9" * 40
+        await table.show_chunked([*summaries()[:-1], summarize(long_no, [], now=NOW, added_at=NOW)], {})
+        await pilot.pause()
+        values = {key: table.values(key) for key in table.keys}
+        wide = table.cell(long_no, "name")[0]
+
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause()
+        narrow = table.cell(long_no, "name")[0]
+        assert len(narrow) < len(wide) and narrow.endswith("9999")  # shortened, head and tail kept
+        # The rows' values are the very same objects: a resize costs the lines on screen.
+        assert all(table.values(key) is value for key, value in values.items())
+        assert table.last_changes == (ROWS, 0, 0)  # still the fill's: nothing was updated

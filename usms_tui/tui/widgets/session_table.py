@@ -81,8 +81,8 @@ def matches(session_no: str, label: str, needle: str) -> bool:
     return needle in session_no.casefold() or needle in label.casefold()
 
 
-def _name_cell(value: Any) -> Cell:
-    label, session_no, overdue, stale, width = value
+def _name_cell(value: Any, width: int) -> Cell:
+    label, session_no, overdue, stale = value
     mark = WARNING_MARK if (overdue or stale) else " "
     name_width = width - 2
     if label and name_width >= 40:
@@ -122,8 +122,8 @@ def _count_cell(status: Status) -> Callable[[Any], Cell]:
     return lambda count: (str(count), css if count else "-dim")
 
 
+#: Every column's cell but the name's, whose width is the table's (see SessionTable).
 _CELLS: dict[str, Callable[[Any], Cell]] = {
-    "name": _name_cell,
     "age": _age_cell,
     **{status.value: _count_cell(status) for status in STATUS_ORDER},
     "bar": _bar_cell,
@@ -133,9 +133,26 @@ _CELLS: dict[str, Callable[[Any], Cell]] = {
 _PENDING = 2 + STATUS_ORDER.index(Status.PENDING)
 
 
-def render_cell(column: str, value: Any) -> Cell:
-    """One cell from its value (see :meth:`SessionTable.row_values`)."""
-    return _CELLS[column](value)
+#: Equal small values shared between rows: a day's sessions repeat the same ages, pending
+#: counts and bars, so 100,000 rows hold a few thousand of them instead of 300,000 (about
+#: 20 MB). Bounded: emptied when full, which only costs sharing.
+_SHARED: dict[Any, Any] = {}
+_SHARED_MOST = 65_536
+
+
+def _shared(value: Any) -> Any:
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) >= _SHARED_MOST:
+        _SHARED.clear()
+    _SHARED[value] = value
+    return value
+
+
+def render_cell(column: str, value: Any, name_width: int = MIN_NAME) -> Cell:
+    """One cell from its value (see :meth:`SessionTable.row_values`), the name at this width."""
+    return _name_cell(value, name_width) if column == "name" else _CELLS[column](value)
 
 
 class SessionTable(VirtualTable):
@@ -146,24 +163,29 @@ class SessionTable(VirtualTable):
 
     def __init__(self, **kwargs: Any) -> None:
         columns = [Column("name", f"Session {SORT_HEADERS['added']}", MIN_NAME), *_FIXED]
-        super().__init__(columns, render_cell, fixed=1, **kwargs)
+        super().__init__(columns, self._render_cell, fixed=1, **kwargs)
         self.filter_text = ""
         self.sort_mode = "added"
         self._name_width = MIN_NAME
         self._order_dirty = False
         self._last: tuple[Sequence[SessionSummary], Mapping[str, str], frozenset[str]] | None = None
 
+    def _render_cell(self, column: str, value: Any) -> Cell:
+        # The name's width is the table's, not a row's: a resize renders the lines on
+        # screen anew at the new width instead of rebuilding 100,000 rows' values.
+        return render_cell(column, value, self._name_width)
+
     def row_values(self, s: SessionSummary, label: str, stale: bool) -> Values:
         """Everything a row's cells are made of: equal values, nothing to redraw."""
         counts = s.counts
         overdue = s.overdue
         row: list[Any] = [
-            (label, s.session_no, overdue, stale, self._name_width),
-            (format_duration(s.age_seconds), overdue),
+            (label, s.session_no, overdue, stale),
+            _shared((format_duration(s.age_seconds), overdue)),
         ]
         row += [counts.get(status, 0) for status in STATUS_ORDER]
-        row[_PENDING] = (row[_PENDING], overdue)
-        row += [(counts.get(Status.DELIVERED, 0), sum(counts.values()), s.settled), s.cost_count]
+        row[_PENDING] = _shared((row[_PENDING], overdue))
+        row += [_shared((counts.get(Status.DELIVERED, 0), sum(counts.values()), s.settled)), s.cost_count]
         row.append(session_stats(s).p50)
         return tuple(row)
 
@@ -270,12 +292,10 @@ class SessionTable(VirtualTable):
 
     # -- events ---------------------------------------------------------------------------
 
-    async def on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         widths = column_widths(event.size.width)
-        self.set_widths(widths)
-        if widths["name"] != self._name_width:
-            self._name_width = widths["name"]
-            await self.redraw_chunked()  # every name is rebuilt at the new width
+        self._name_width = widths["name"]
+        self.set_widths(widths)  # any new width renders the lines on screen anew
 
     def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
