@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
+from usms_tui.domain.failure_tally import TALLIED, FailureTally, tally_failures
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 
 #: A summary's phones, worked out when first asked for (from the store, for a session
@@ -15,6 +16,9 @@ PhonesSource = Callable[[], tuple[Receipt, ...]]
 #: Where the delivery times come from when not given: called once, None meaning "read them
 #: from the phones".
 TimesSource = Callable[[], "tuple[int, ...] | None"]
+#: Where the failure tallies come from when not given: called once, None meaning "count
+#: them from the phones".
+FailuresSource = Callable[[], "tuple[FailureTally, ...] | None"]
 
 
 class SessionSummary:
@@ -23,11 +27,13 @@ class SessionSummary:
     ``phones`` may be given as a :data:`PhonesSource`, called once when first read: a start
     at 100,000 sessions shows counts, costs and ages without building half a million
     receipts nobody looks at. ``delivered_times`` (the ``ReceiptTime`` of each delivered
-    phone, when known without the phones) serves the delivery figures the same way.
+    phone, when known without the phones) serves the delivery figures the same way, and
+    ``failures`` (see :mod:`~usms_tui.domain.failure_tally`) the failures view.
     """
 
     __slots__ = (
         "_delivered_times",
+        "_failures",
         "_phones",
         "age_seconds",
         "cost_count",
@@ -49,6 +55,7 @@ class SessionSummary:
         age_seconds: float,
         started_at: float = 0.0,
         delivered_times: tuple[int, ...] | TimesSource | None = None,
+        failures: tuple[FailureTally, ...] | FailuresSource | None = None,
     ) -> None:
         # Immutable by type (Final: the type checker refuses any later assignment), not by a
         # __setattr__ that refuses at run time: that made each summary four times dearer to
@@ -63,6 +70,7 @@ class SessionSummary:
         # Resolved on first read (below), so not final.
         self._phones: tuple[Receipt, ...] | PhonesSource = phones
         self._delivered_times: tuple[int, ...] | TimesSource | None = delivered_times
+        self._failures: tuple[FailureTally, ...] | FailuresSource | None = failures
 
     @property
     def phones(self) -> tuple[Receipt, ...]:
@@ -90,11 +98,25 @@ class SessionSummary:
         self._delivered_times = found
         return found
 
+    @property
+    def failures(self) -> tuple[FailureTally, ...]:
+        """Its phones failed, unknown or other, tallied by carrier prefix, code and text."""
+        found = self._failures
+        if type(found) is tuple:
+            return found
+        found = found() if callable(found) else None
+        if found is None:  # not known apart from the phones (or the stored ones were damaged)
+            get = self.counts.get
+            found = tally_failures(self.phones) if any(get(status, 0) for status in TALLIED) else ()
+        self._failures = found
+        return found
+
     def aged(self, age_seconds: float, overdue: bool) -> SessionSummary:
         """This summary at another moment: the same phones (loaded or not), a new age. Phones
         or times not yet worked out are worked out once, here, for every copy."""
         phones = self._phones
         times = self._delivered_times
+        failures = self._failures
         return SessionSummary(
             self.session_no,
             phones if type(phones) is tuple else self._own_phones,
@@ -105,6 +127,7 @@ class SessionSummary:
             age_seconds,
             self.started_at,
             times if type(times) is tuple else self._own_times,
+            failures if type(failures) is tuple else self._own_failures,
         )
 
     def _own_phones(self) -> tuple[Receipt, ...]:
@@ -112,6 +135,9 @@ class SessionSummary:
 
     def _own_times(self) -> tuple[int, ...]:
         return self.delivered_times
+
+    def _own_failures(self) -> tuple[FailureTally, ...]:
+        return self.failures
 
     def _key(self) -> tuple[object, ...]:
         return (
