@@ -199,7 +199,8 @@ def test_damaged_delivery_times_are_read_from_the_receipts(tmp_path, times):
     store(tmp_path, SESSIONS, known)
     with sqlite3.connect(tmp_path / "cache.sqlite3") as conn:
         (text,) = conn.execute("SELECT summary FROM sessions WHERE session_no = 'mixed'").fetchone()
-        damaged = text.rsplit(" ", 1)[0] + " " + times  # one delivered phone, so two times are too many
+        head, _times, failures = text.rsplit(" ", 2)  # the failure tallies are the last word
+        damaged = f"{head} {times} {failures}"  # one delivered phone, so two times are too many
         conn.execute("UPDATE sessions SET summary = ? WHERE session_no = 'mixed'", (damaged,))
     poller, cache = start(tmp_path, known)
     mixed = next(s for s in poller.summaries() if s.session_no == "mixed")

@@ -9,10 +9,12 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from usms_tui.domain.failure_tally import tally_failures
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, merge_phones
 from usms_tui.domain.summary import summarize
 from usms_tui.monitor.poller import Poller
 from usms_tui.store.cache import ReceiptCache
+from usms_tui.store.failure_codec import failures_to_text
 from usms_tui.store.summary_codec import phones_fingerprint, summary_from_text, summary_text_of, summary_to_text
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
@@ -30,7 +32,8 @@ def counted(receipts: list[Receipt], known: tuple[str, ...]) -> str:
     summary = summarize("", receipts, now=0.0, added_at=0.0, known_phones=known, merged=True)
     counts = [summary.counts[status] for status in STATUS_ORDER]
     times = ",".join(map(str, summary.delivered_times))
-    return f"{phones_fingerprint(known)} {' '.join(map(str, counts))} {summary.cost_count} {times}"
+    failures = failures_to_text(tally_failures(summary.phones))
+    return f"{phones_fingerprint(known)} {' '.join(map(str, counts))} {summary.cost_count} {times} {failures}"
 
 
 # Other forms of one number among them: a known phone may match a receipt only by its key.

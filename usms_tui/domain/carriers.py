@@ -107,6 +107,20 @@ def carrier_of(phone: str) -> Carrier | None:
     return (LONG_PREFIXES.get(number[:4]) or PREFIXES.get(number[:3])) if number else None
 
 
+def carrier_prefix(phone: str) -> str:
+    """What :func:`carrier_of` reads off a number: the first four digits of its mainland
+    form, "" when it has none. Kept in place of the carrier where a number's cause is
+    stored, so that a later allocation table still decides the carrier."""
+    if len(phone) == 11 and phone.isascii() and phone.isdigit():
+        return phone[:4] if phone[0] == "1" else ""
+    return _spelled(phone)[:4]
+
+
+def carrier_of_prefix(prefix: str) -> Carrier | None:
+    """:func:`carrier_of` of any number whose :func:`carrier_prefix` is ``prefix``."""
+    return (LONG_PREFIXES.get(prefix) or PREFIXES.get(prefix[:3])) if prefix else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _spelled(phone: str) -> str:
     """The 11 digits of ``+86 138...``, ``(86)138...`` and the like; "" for anything else."""

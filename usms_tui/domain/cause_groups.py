@@ -1,7 +1,9 @@
-"""Failures grouped by cause, then by code, with counts: what the failures view lists.
+"""Failures grouped by cause, then by code, with counts and every phone in them.
 
 Pure. Every phone with a final answer other than delivered is explained once; the groups
-keep the phones so a view can list a group's phones without explaining them again.
+keep the phones so a view can list a group's phones without explaining them again. The
+failures view counts the same groups from the sessions' tallies instead (see
+``cause_counts.py``, held to this phone-by-phone form by a property test): it needs no phone.
 """
 
 from __future__ import annotations

@@ -17,12 +17,13 @@ from typing import Any
 from usms_tui.domain.carriers import Carrier, carrier_of
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.delivery import overall_stats, session_stats
+from usms_tui.domain.failure_tally import TALLIED
 from usms_tui.domain.receipt_codes import MAX_CODE_LENGTH, CodeMatch, CodeTable, Source, default_table
-from usms_tui.domain.receipts import Receipt, Status
+from usms_tui.domain.receipts import Receipt
 from usms_tui.domain.summary import SessionSummary
 
 #: Statuses whose code says why the message did not arrive.
-EXPLAINED_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN, Status.OTHER})
+EXPLAINED_STATUSES = TALLIED
 
 #: The fields each phone gains in ``check --json`` and in exports, in this order.
 FIELDS = ("carrier", "cause", "meaning", "advice", "meaning_source")
@@ -109,9 +110,16 @@ def explain(receipt: Receipt, table: CodeTable | None = None) -> Explanation:
     carrier = carrier_of(receipt.phone)
     if receipt.status not in EXPLAINED_STATUSES:
         return _unexplained(carrier)
-    if len(receipt.code) > MAX_CODE_LENGTH:  # no carrier code: not worth a cache entry
+    return explain_code(carrier, receipt.code, table)
+
+
+def explain_code(carrier: Carrier | None, code: str, table: CodeTable | None = None) -> Explanation:
+    """What :func:`explain` says of a failed, unknown or other receipt with this ``code`` on
+    a number of ``carrier``: the same for every such receipt (the failures view explains
+    each kind once, not each phone)."""
+    if len(code) > MAX_CODE_LENGTH:  # no carrier code: not worth a cache entry
         return _not_in_table(carrier)
-    return _explained(table or default_table(), carrier, receipt.code)
+    return _explained(table or default_table(), carrier, code)
 
 
 def cause_id(receipt: Receipt) -> str | None:

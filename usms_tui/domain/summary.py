@@ -9,6 +9,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
+from usms_tui.domain.failure_tally import TALLIED, FailureTally, tally_failures
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 
 T = TypeVar("T")
@@ -19,6 +20,9 @@ PhonesSource = Callable[[], tuple[Receipt, ...]]
 #: Where the delivery times come from when not given: called once, None meaning "read them
 #: from the phones".
 TimesSource = Callable[[], "tuple[int, ...] | None"]
+#: Where the failure tallies come from when not given: called once, None meaning "count
+#: them from the phones".
+FailuresSource = Callable[[], "tuple[FailureTally, ...] | None"]
 
 
 class SessionSummary:
@@ -27,13 +31,15 @@ class SessionSummary:
     ``phones`` may be given as a :data:`PhonesSource`, called once when first read: a start
     at 100,000 sessions shows counts, costs and ages without building half a million
     receipts nobody looks at. ``delivered_times`` (the ``ReceiptTime`` of each delivered
-    phone, when known without the phones) serves the delivery figures the same way.
+    phone, when known without the phones) serves the delivery figures the same way, and
+    ``failures`` (see :mod:`~usms_tui.domain.failure_tally`) the failures view.
     """
 
     __slots__ = (
         "_delivered_times",
         "_delivery_seconds",
         "_delivery_stats",
+        "_failures",
         "_phones",
         "_root",
         "age_seconds",
@@ -56,6 +62,7 @@ class SessionSummary:
         age_seconds: float,
         started_at: float = 0.0,
         delivered_times: tuple[int, ...] | TimesSource | None = None,
+        failures: tuple[FailureTally, ...] | FailuresSource | None = None,
     ) -> None:
         # Immutable by type (Final: the type checker refuses any later assignment), not by a
         # __setattr__ that refuses at run time: that made each summary four times dearer to
@@ -70,6 +77,7 @@ class SessionSummary:
         # Resolved on first read (below), so not final.
         self._phones: tuple[Receipt, ...] | PhonesSource = phones
         self._delivered_times: tuple[int, ...] | TimesSource | None = delivered_times
+        self._failures: tuple[FailureTally, ...] | FailuresSource | None = failures
         # Worked out once for the summary and every aged copy of it (the copy made each time
         # a view asks, only the age being new): the main table and the status line's tally
         # ask for the delivery figures of every session at every refresh. None: this one.
@@ -151,6 +159,21 @@ class SessionSummary:
             found = root._delivery_stats = work_out(root)
         return found  # type: ignore[return-value]  # only ever set here, by the one caller
 
+    @property
+    def failures(self) -> tuple[FailureTally, ...]:
+        """Its phones failed, unknown or other, tallied by carrier prefix, code and text."""
+        found = self._failures
+        if type(found) is tuple:
+            return found
+        if self._root is not None:  # an aged copy: the first summary works them out and keeps them
+            return self._root.failures
+        found = found() if callable(found) else None
+        if found is None:  # not known apart from the phones (or the stored ones were damaged)
+            get = self.counts.get
+            found = tally_failures(self.phones) if any(get(status, 0) for status in TALLIED) else ()
+        self._failures = found
+        return found
+
     def aged(self, age_seconds: float, overdue: bool) -> SessionSummary:
         """This summary at another moment: the same phones (loaded or not), a new age. Phones
         or times not yet worked out are worked out once, by the first summary, for every
@@ -165,6 +188,7 @@ class SessionSummary:
             age_seconds,
             self.started_at,
             self._delivered_times,
+            self._failures,
         )
         copy._root = self._root or self  # a copy of a copy shares the first one's figures
         return copy

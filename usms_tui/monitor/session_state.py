@@ -211,6 +211,8 @@ class SessionState:
             age,
             started_at,
             stored.delivered_times,
+            # Most sessions have none: no reader made for each of them.
+            stored.failures if stored.failures_text else (),
         )
 
     @property

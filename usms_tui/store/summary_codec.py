@@ -3,7 +3,7 @@
 A start reads this, not the receipts: at 100,000 sessions it is the one thing read per
 session, so it is a line of plain numbers split in one call (a JSON document each cost four
 times as much to read). The delivery times, wanted only by the delivery figures, are read
-when those ask for them.
+when those ask for them, and the failure tallies when the failures view does.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
+from usms_tui.domain.failure_tally import FailureTally, tally_failures
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key, plain_and_distinct
+from usms_tui.store.failure_codec import failures_from_text, failures_to_text
 
 if TYPE_CHECKING:
     from usms_tui.domain.summary import SessionSummary
@@ -28,6 +30,7 @@ _STATUS_AT = {status: i for i, status in enumerate(STATUS_ORDER)}
 _DELIVERED = Status.DELIVERED
 _DELIVERED_AT = _STATUS_AT[_DELIVERED]
 _PENDING_AT = _STATUS_AT[Status.PENDING]
+_FAILED_AT, _UNKNOWN_AT, _OTHER_AT = (_STATUS_AT[s] for s in (Status.FAILED, Status.UNKNOWN, Status.OTHER))
 _PHONE = itemgetter(0)
 
 
@@ -44,6 +47,7 @@ class StoredSummary(NamedTuple):
     counts: tuple[int, ...]  # phones per status, in STATUS_ORDER
     cost_count: int
     times_text: str  # the delivered phones' ReceiptTimes, comma-separated (see delivered_times)
+    failures_text: str = ""  # the failure tallies (see store/failure_codec.py), "" for none
 
     @property
     def settled(self) -> bool:
@@ -71,6 +75,17 @@ class StoredSummary(NamedTuple):
             return None
         return times
 
+    def failures(self) -> tuple[FailureTally, ...] | None:
+        """The tallies of the phones failed, unknown or other; None when the stored text
+        is damaged (the caller then tallies the receipts)."""
+        counts = self.counts
+        return failures_from_text(self.failures_text, _not_delivered(counts))
+
+
+def _not_delivered(counts: Sequence[int]) -> int:
+    """Phones failed, unknown or other: the ones the failure tallies count."""
+    return counts[_FAILED_AT] + counts[_UNKNOWN_AT] + counts[_OTHER_AT]
+
 
 def phones_fingerprint(phones: Sequence[str]) -> str:
     """A short, stable digest of a session's known phones, in their order ("" for none)."""
@@ -86,7 +101,8 @@ def summary_to_text(receipts: Sequence[Receipt], known_phones: Sequence[str]) ->
     :func:`~usms_tui.domain.summary.summarize` counts, counted directly (no summary and no
     pending placeholder built: a store of 100,000 phones did both per batch).
 
-    The form: ``key c1 .. c5 cost times``, space-separated, ``times`` comma-separated.
+    The form: ``key c1 .. c5 cost times failures``, space-separated, ``times``
+    comma-separated, ``failures`` one word (see :func:`failures_to_text`).
     """
     counts = [0] * len(STATUS_ORDER)
     at = _STATUS_AT
@@ -100,7 +116,9 @@ def summary_to_text(receipts: Sequence[Receipt], known_phones: Sequence[str]) ->
             times.append(receipt[6])
     if known_phones:
         counts[_PENDING_AT] += _missing(receipts, known_phones)
-    return _text(phones_fingerprint(known_phones), counts, cost, times)
+    # Most sessions have no phone to tally: their receipts are not walked a second time.
+    failures = failures_to_text(tally_failures(receipts)) if _not_delivered(counts) else ""
+    return _text(phones_fingerprint(known_phones), counts, cost, times, failures)
 
 
 def summary_text_of(summary: SessionSummary, known_phones: Sequence[str]) -> str:
@@ -108,11 +126,12 @@ def summary_text_of(summary: SessionSummary, known_phones: Sequence[str]) -> str
     hand: its counts are taken, not counted again. Same text."""
     get = summary.counts.get
     counts = [get(status, 0) for status in STATUS_ORDER]
-    return _text(phones_fingerprint(known_phones), counts, summary.cost_count, summary.delivered_times)
+    failures = failures_to_text(summary.failures)
+    return _text(phones_fingerprint(known_phones), counts, summary.cost_count, summary.delivered_times, failures)
 
 
-def _text(key: str, counts: Sequence[int], cost: int, times: Iterable[int]) -> str:
-    return f"{key} {' '.join(map(str, counts))} {cost} {','.join(map(str, times))}"
+def _text(key: str, counts: Sequence[int], cost: int, times: Iterable[int], failures: str) -> str:
+    return f"{key} {' '.join(map(str, counts))} {cost} {','.join(map(str, times))} {failures}"
 
 
 def _missing(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> int:
@@ -132,6 +151,9 @@ def summary_from_text(text: object) -> StoredSummary | None:
     caller then counts from the receipts themselves, so damage costs time, never truth)."""
     if type(text) is not str or not text.isascii():
         return None
+    failures: str | None = None
+    if text.count(" ") > _FIELDS - 1:  # the failures word, which has no space in it
+        text, _, failures = text.rpartition(" ")
     key, _, rest = text.partition(" ")
     numbers, _, times = rest.rpartition(" ")
     # Most of a day's sessions have the same counts and cost: each such text is read once.
@@ -142,7 +164,15 @@ def summary_from_text(text: object) -> StoredSummary | None:
             return None
         if len(_READ) < _MOST_READ:
             _READ[numbers] = read
-    return _new(StoredSummary, (key, read[0], read[1], times))
+    if failures is None:
+        if _not_delivered(read[0]):
+            # Written before the failure tallies: as if not counted, so a load counts it
+            # again from the receipts and stores it whole, once.
+            return None
+        failures = ""
+    elif bool(failures) != bool(_not_delivered(read[0])):  # a word for no failure, or none for some
+        return None
+    return _new(StoredSummary, (key, read[0], read[1], times, failures))
 
 
 #: The counts and cost of each numbers text read so far (bounded: a hostile cache cannot

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from usms_tui.domain.cause_groups import CauseGroup, group_by_cause
+from usms_tui.domain.cause_counts import CauseCount, CauseCounter
 from usms_tui.domain.causes import Cause
 from usms_tui.domain.explain import EXPLAINED_STATUSES
 from usms_tui.tui.host import host_status
@@ -61,22 +61,19 @@ class Group:
         return self.sessions[0]
 
 
-def _sessions(pairs: Iterable[tuple[str, object, object]]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(session_no for session_no, _, _ in pairs))
-
-
-def failure_rows(groups: Iterable[CauseGroup]) -> dict[str, Group]:
+def failure_rows(groups: Iterable[CauseCount]) -> dict[str, Group]:
     """The rows in display order: each cause (biggest first), then its codes (biggest first)."""
     rows: dict[str, Group] = {}
     for group in groups:
         codes = group.by_size()
-        every = [phone for code in codes for phone in code.phones]
-        rows[f"cause\x00{group.cause.value}"] = Group(group.cause, None, group.count, _sessions(every))
+        every = dict.fromkeys(session_no for code in codes for session_no in code.sessions)
+        rows[f"cause\x00{group.cause.value}"] = Group(group.cause, None, group.count, tuple(every))
         for code in codes:
-            # The meaning most phones got; the raw description when the table has none.
-            meaning = code.meaning or code.phones[0][1].desc
+            # The meaning most phones got; the raw description (its first phone's) when the
+            # table has none.
+            meaning = code.meaning or code.desc
             key = f"code\x00{group.cause.value}\x00{code.code}"
-            rows[key] = Group(group.cause, code.code, code.count, _sessions(code.phones), meaning)
+            rows[key] = Group(group.cause, code.code, code.count, tuple(code.sessions), meaning)
     return rows
 
 
@@ -131,6 +128,9 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         self.table = KeyedTable(COLUMNS, render_cell, id="failures-table")
         self._groups: dict[str, Group] = {}
         self._sorted_on: list[str] | None = None
+        # What each session's failure tallies explain to, kept between refreshes: a cycle
+        # explains only the sessions it changed (the rest is a sum, off the loop).
+        self._counter = CauseCounter()
 
     def compose(self) -> ComposeResult:
         if host_status(self.app) is not None:
@@ -143,7 +143,7 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
 
     def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
         """The groups and their cell values (plain values only: a big view does this in a thread)."""
-        causes = group_by_cause(summaries)
+        causes = self._counter.count(summaries)
         groups = failure_rows(causes)
         wanted = {
             key: (

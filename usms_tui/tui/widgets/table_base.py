@@ -60,9 +60,9 @@ class Pacer:
         self._count = 0
         self._deadline = time.perf_counter() + BUDGET
 
-    def due(self) -> bool:
-        """One step done; True (and the clock restarted) when it is time to yield."""
-        self._count += 1
+    def due(self, steps: int = 1) -> bool:
+        """``steps`` more done; True (and the count restarted) when it is time to yield."""
+        self._count += steps
         if self._count < CHUNK and time.perf_counter() < self._deadline:
             return False
         self._count = 0
