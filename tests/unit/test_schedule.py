@@ -153,3 +153,21 @@ async def play(data: st.DataObject) -> None:
 @given(st.data())
 def test_the_heaps_answer_as_the_scan_of_every_session(data):
     asyncio.run(play(data))
+
+
+def test_going_back_unmarks_the_due_even_when_another_comes_due_in_the_same_step():
+    # At T0 "a" (young) is due and "b" (just over an hour old) is not. Ten seconds earlier
+    # "b" is young again, so due on the shorter cadence, and "a" is not due yet: "b" coming
+    # due must not hide that "a" needs looking at again.
+    rig = Rig()
+    poller = rig.poller
+    rig.entries = [
+        WatchedSession("a", added_at=T0 - 100, sent_at=T0 - 100, phones=("1",)),
+        WatchedSession("b", added_at=T0 - HOUR - 5, sent_at=T0 - HOUR - 5, phones=("1",)),
+    ]
+    rig.adopt()
+    poller.states["a"].last_checked = T0 - 30
+    poller.states["b"].last_checked = T0 - 50
+    assert poller.due(T0) == ["a"]
+    assert poller.due(T0 - 10) == ["b"] == due_scan.due(poller, T0 - 10)
+    assert poller.next_due_in(T0 - 10, among={"a"}) == 10.0

@@ -24,7 +24,7 @@ _tokens = itertools.count(1)
 
 #: The kinds of entry a session can hold at once, one live entry each; each names the
 #: attribute of :class:`Filed` that holds the live entry's token (0: none).
-AGED, LATE, WAIT, SOONEST, OVERDUE = "t_aged", "t_late", "t_wait", "t_soonest", "t_overdue"
+AGED, LATE, OVERDUE = "t_aged", "t_late", "t_overdue"
 
 #: What a session is to the schedule: not polled (settled, archived), urgent (an error or
 #: never checked: due now, whatever its age) or on an age band.
@@ -40,6 +40,7 @@ class Filed:
     __slots__ = (
         "aged",
         "band",
+        "bucket",
         "checked",
         "due",
         "kind",
@@ -50,8 +51,6 @@ class Filed:
         "t_aged",
         "t_late",
         "t_overdue",
-        "t_soonest",
-        "t_wait",
     )
 
     def __init__(self, state: SessionState, no: str) -> None:
@@ -61,8 +60,10 @@ class Filed:
         self.band = -1  # 0, 1, 2 while BANDED: younger than an hour, than the warning age, older
         self.start = 0.0  # started_at when filed
         self.checked = 0.0  # last_checked when filed (BANDED only)
-        self.aged = self.late = self.due = False  # the sides of its crossings (BANDED only)
-        self.t_aged = self.t_late = self.t_wait = self.t_soonest = self.t_overdue = 0
+        self.aged = self.late = False  # the sides of its crossings of the start (BANDED only)
+        self.due = False  # BANDED and due (else waiting in its band's heap)
+        self.t_aged = self.t_late = self.t_overdue = 0
+        self.bucket: Bucket | None = None  # where it waits in its band, while not due
 
 
 class Heap:
@@ -159,3 +160,73 @@ class Crossing:
             before.push(-top[0], filed)
             moved.append(filed)
         return limit
+
+
+class Bucket:
+    """The waiting sessions of one band last checked at one moment. A cycle checks all it
+    fetched at one ``now``: they come due together, as one heap entry, not thousands."""
+
+    __slots__ = ("checked", "members")
+
+    def __init__(self, checked: float) -> None:
+        self.checked = checked
+        self.members: dict[str, Filed] = {}
+
+
+class Waiting:
+    """One band's sessions not yet due, in buckets by last check: a min-heap of buckets
+    (the next to come due at the top) and the buckets by time, for the next one checked then.
+    A bucket is in the heap while it is in the dict; an emptied one is dropped at the top."""
+
+    __slots__ = ("_by_time", "_filed", "items")
+
+    def __init__(self, filed: Sized) -> None:
+        self.items: list[tuple[float, int, Bucket]] = []
+        self._by_time: dict[float, Bucket] = {}
+        self._filed = filed
+
+    def add(self, filed: Filed, checked: float) -> None:
+        """Wait in the bucket of ``checked``, out of the one it waited in before."""
+        leave(filed)
+        bucket = self._by_time.get(checked)
+        fresh = bucket is None
+        if bucket is None:
+            bucket = self._by_time[checked] = Bucket(checked)
+            heapq.heappush(self.items, (checked, next(_tokens), bucket))
+        bucket.members[filed.no] = filed
+        filed.bucket = bucket
+        if fresh and len(self.items) > 2 * len(self._filed) + 1024:
+            # Mostly emptied buckets (each non-empty one holds a session): dropped at once.
+            by_time = self._by_time
+            for _, _, gone in self.items:
+                if not gone.members:
+                    del by_time[gone.checked]
+            self.items = [e for e in self.items if e[2].members]
+            heapq.heapify(self.items)
+
+    def top(self) -> Bucket | None:
+        """The bucket that comes due first, dropping emptied ones."""
+        items = self.items
+        while items:
+            bucket = items[0][2]
+            if bucket.members:
+                return bucket
+            heapq.heappop(items)
+            del self._by_time[bucket.checked]
+        return None
+
+    def pop(self) -> dict[str, Filed]:
+        """Take out the top bucket (just returned by :meth:`top`): its sessions."""
+        bucket = heapq.heappop(self.items)[2]
+        del self._by_time[bucket.checked]
+        for filed in bucket.members.values():
+            filed.bucket = None
+        return bucket.members
+
+
+def leave(filed: Filed) -> None:
+    """Out of the bucket it waits in, if any."""
+    bucket = filed.bucket
+    if bucket is not None:
+        del bucket.members[filed.no]
+        filed.bucket = None

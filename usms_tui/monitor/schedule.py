@@ -8,17 +8,19 @@ so no caller can forget to) and when the clock carries it across an age that mat
 cadence is :meth:`Poller.cadence`'s: one interval while younger than an hour, two until the
 warning age, then ``max(6 intervals, 300 s)``; with an error, or never checked, it is due now.
 
-Each age band has a crossing of the last check (``now - last_checked >= its cadence``: due
-or not yet) and a min-heap of last checks (the soonest due); two crossings of the start
-(an hour old; the warning age) move sessions between bands. Every key is the session's own
-time, so the clock going back, or the interval or warning age changing, moves exactly the
-sessions that are on the other side now, found at the tops of the heaps. The warning age has
-one more heap, one way only: a session is reported overdue once (``known``).
+Each age band keeps its waiting sessions in a min-heap of last checks (the next to come due,
+and the next delay, at the top) and its due ones apart (few: each cycle fetches them); two
+crossings of the start (an hour old; the warning age) move sessions between bands. Every key
+is the session's own time, so the clock going forward, or the interval or warning age
+changing, moves exactly the sessions now on the other side, found at the tops of the heaps
+(going back, or a longer cadence, looks at the few due once). The warning age has one more
+heap, one way only: a session is reported overdue once (``known``).
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import threading
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
@@ -29,13 +31,13 @@ from usms_tui.monitor.due_heaps import (
     LATE,
     NOT_POLLED,
     OVERDUE,
-    SOONEST,
     URGENT,
-    WAIT,
     Crossing,
     Filed,
     Heap,
+    Waiting,
     drop,
+    leave,
 )
 
 if TYPE_CHECKING:
@@ -68,8 +70,11 @@ class Schedule:
         filed = self._filed
         self._aged = Crossing(AGED, "aged", filed)  # an hour old
         self._late = Crossing(LATE, "late", filed)  # the warning age
-        self._waits = tuple(Crossing(WAIT, "due", filed) for _ in range(3))  # per band
-        self._soonest = tuple(Heap(SOONEST, filed) for _ in range(3))  # per band, by last check
+        # Per age band: those not yet due in a min-heap of last checks (the first to come
+        # due, and the next delay, at the top), and those due.
+        self._waits = tuple(Waiting(filed) for _ in range(3))
+        self._due_in: tuple[dict[str, Filed], ...] = ({}, {}, {})
+        self._judged = [(-math.inf, math.inf)] * 3  # see _judge
         self._overdue = Heap(OVERDUE, filed)  # by start, not yet reported
         self.pollable: set[str] = set()
         self.urgent: set[str] = set()
@@ -130,18 +135,46 @@ class Schedule:
             band = self._band_of(filed)
             if band != filed.band:
                 self._wait(filed, band, filed.checked, now, spans)
-        due = self.due
-        for band, crossing in enumerate(self._waits):
+        for band in range(3):
             if not budget:
                 return False
-            moved = []
-            budget = crossing.advance(now, spans[band], moved, budget)
-            for filed in moved:
-                if filed.due:
-                    due.add(filed.no)
-                else:
-                    due.discard(filed.no)
+            budget = self._advance(band, now, spans[band], budget)
         return bool(budget)
+
+    def _advance(self, band: int, now: float, span: float, budget: int) -> int:
+        """Bring one band's due sessions up to ``now`` and ``span``; the budget left."""
+        heap, members, due = self._waits[band], self._due_in[band], self.due
+        judged_at, judged_span = self._judged[band]
+        if members and (now < judged_at or span > judged_span):
+            # The clock went back or the cadence grew: some due may not be due after all.
+            # Rare, and the due are few (each cycle fetches them), so they are looked at
+            # one by one rather than kept in a second heap at every cycle's cost.
+            for no, filed in list(members.items()):
+                if not now - filed.checked >= span:
+                    del members[no]
+                    due.discard(no)
+                    filed.due = False
+                    heap.add(filed, filed.checked)
+            self._judged[band] = (now, span)
+        # Subtraction rounds monotonically: ``now - checked >= span`` holds for every check
+        # up to some time, so the newly due are always at the top.
+        while (bucket := heap.top()) is not None and now - bucket.checked >= span:
+            if budget <= 0:
+                return 0
+            come = heap.pop()
+            budget -= len(come)
+            for filed in come.values():
+                filed.due = True
+            members.update(come)
+            due.update(come)
+        self._judge(band, now, span)
+        return budget
+
+    def _judge(self, band: int, now: float, span: float) -> None:
+        # Every due session of the band is due at any time from ``judged_at`` on, with any
+        # cadence up to ``judged_span``: those it was judged due at, the latest and smallest.
+        judged_at, judged_span = self._judged[band]
+        self._judged[band] = (max(judged_at, now), min(judged_span, span))
 
     def _file(self, state: SessionState, now: float, warn_after: float, spans: tuple[float, float, float]) -> None:
         no = state.entry.session_no
@@ -170,9 +203,8 @@ class Schedule:
             self._overdue.push(start, filed)
         checked = state.last_checked
         if state.last_error is not None or checked is None:
-            for kind in (AGED, LATE, WAIT, SOONEST):
-                drop(filed, kind)
-            filed.kind, filed.band = URGENT, -1
+            self._unband(filed)
+            filed.kind = URGENT
             self.urgent.add(no)
             self.due.add(no)
             return
@@ -180,29 +212,46 @@ class Schedule:
         if moved or filed.kind != BANDED:
             self._aged.file(filed, start, now, HOUR)
             self._late.file(filed, start, now, warn_after)
-            filed.band = -1
-        filed.kind = BANDED
-        band = self._band_of(filed)
-        if band != filed.band or checked != filed.checked:
-            self._wait(filed, band, checked, now, spans)
+            filed.kind = BANDED
+            self._wait(filed, self._band_of(filed), checked, now, spans)
+        elif checked != filed.checked:
+            self._wait(filed, filed.band, checked, now, spans)
 
     def _wait(self, filed: Filed, band: int, checked: float, now: float, spans: tuple[float, float, float]) -> None:
+        """File a banded session in ``band``: due now, or waiting in its heap by last check."""
+        if filed.due:
+            del self._due_in[filed.band][filed.no]
         filed.band, filed.checked = band, checked
-        if self._waits[band].file(filed, checked, now, spans[band]):
+        span = spans[band]
+        if now - checked >= span:  # as the scan: now - last_checked >= cadence
+            filed.due = True
+            leave(filed)
+            self._due_in[band][filed.no] = filed
             self.due.add(filed.no)
+            self._judge(band, now, span)
         else:
+            filed.due = False
+            self._waits[band].add(filed, checked)
             self.due.discard(filed.no)
-        self._soonest[band].push(checked, filed)
 
     @staticmethod
     def _band_of(filed: Filed) -> int:
         # As the cadence: under an hour old, else under the warning age, else past it.
         return 0 if not filed.aged else 1 if not filed.late else 2
 
-    def _unfile(self, filed: Filed) -> None:
-        for kind in (AGED, LATE, WAIT, SOONEST, OVERDUE):
+    def _unband(self, filed: Filed) -> None:
+        if filed.due:
+            del self._due_in[filed.band][filed.no]
+            filed.due = False
+        leave(filed)
+        for kind in (AGED, LATE):
             drop(filed, kind)
-        filed.kind, filed.band = NOT_POLLED, -1
+        filed.band = -1
+
+    def _unfile(self, filed: Filed) -> None:
+        self._unband(filed)
+        drop(filed, OVERDUE)
+        filed.kind = NOT_POLLED
         no = filed.no
         self.pollable.discard(no)
         self.urgent.discard(no)
@@ -225,10 +274,17 @@ class Schedule:
             if self.urgent:
                 return 0.0
             soonest: float | None = None
-            for band, heap in enumerate(self._soonest):
-                top = heap.top()
-                if top is not None:
-                    wait = max(0.0, top[0] + spans[band] - now)  # as the scan: last check + cadence - now
+            for band, heap in enumerate(self._waits):
+                span = spans[band]
+                # The due: almost always none (the last cycle fetched them), and one is 0 s.
+                for filed in self._due_in[band].values():
+                    wait = max(0.0, filed.checked + span - now)  # as the scan: last check + cadence - now
+                    if wait == 0.0:
+                        return wait
+                    soonest = wait if soonest is None or wait < soonest else soonest
+                bucket = heap.top()
+                if bucket is not None:
+                    wait = max(0.0, bucket.checked + span - now)
                     soonest = wait if soonest is None or wait < soonest else soonest
             return soonest
         if len(among) > self.few:
@@ -262,7 +318,15 @@ class Schedule:
             return True, 0.0
         budget = max(64, len(among) // 4)
         soonest: float | None = None
-        for band, heap in enumerate(self._soonest):
+        for band, heap in enumerate(self._waits):
+            members = self._due_in[band]
+            if len(members) <= len(among):
+                due = [filed for no, filed in members.items() if no in among]
+            else:
+                due = [members[no] for no in among if no in members]
+            for filed in due:
+                wait = max(0.0, filed.checked + spans[band] - now)
+                soonest = wait if soonest is None or wait < soonest else soonest
             if heap.top() is None:
                 continue
             walked, found, looked = _first_in(heap, among, budget)
@@ -286,11 +350,12 @@ class Schedule:
         return self.in_order(found) if len(found) > 1 else found
 
 
-def _first_in(heap: Heap, among: Collection[str], budget: int) -> tuple[bool, float | None, int]:
-    """The smallest key of a live entry of ``heap`` whose session is in ``among`` (None: no
-    such entry), found by walking the heap from its top in key order (a heap of the frontier's
-    indices), and how many entries it looked at; False first when that passed ``budget``."""
-    items, kind = heap.items, heap.kind
+def _first_in(heap: Waiting, among: Collection[str], budget: int) -> tuple[bool, float | None, int]:
+    """The earliest last check of a bucket of ``heap`` with a session in ``among`` (None: no
+    such bucket), found by walking the heap from its top in key order (a heap of the
+    frontier's indices), and how many sessions it looked at; False first when that passed
+    ``budget``."""
+    items = heap.items
     frontier = [(items[0][0], items[0][1], 0)]
     size = len(items)
     looked = 0
@@ -298,10 +363,15 @@ def _first_in(heap: Heap, among: Collection[str], budget: int) -> tuple[bool, fl
         if looked >= budget:
             return False, None, looked
         key, _, index = heapq.heappop(frontier)
-        looked += 1
-        _, token, filed = items[index]
-        if getattr(filed, kind) == token and filed.no in among:
-            return True, key, looked
+        members = items[index][2].members
+        if len(members) <= len(among):
+            looked += len(members) + 1
+            if any(no in among for no in members):
+                return True, key, looked
+        else:
+            looked += len(among) + 1
+            if any(no in members for no in among):
+                return True, key, looked
         for child in (2 * index + 1, 2 * index + 2):
             if child < size:
                 entry = items[child]
