@@ -34,6 +34,7 @@ async def refresh_within(
 ) -> RefreshReport:
     """:meth:`Poller.refresh`, abandoned after ``limit`` seconds (default :func:`cycle_limit`)
     with a transient error for the sessions it was asked to fetch."""
+    await poller.catch_up()  # what changed since the last cycle filed in slices, not at once here
     wanted: list[Any] = list(only) if only is not None else poller.pollable() if force else poller.due()
     seconds = cycle_limit(poller, len(wanted)) if limit is None else limit
     try:

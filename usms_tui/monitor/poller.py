@@ -24,6 +24,7 @@ from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_phones
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.heap import long_lived
+from usms_tui.monitor.schedule import Schedule
 from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
@@ -36,8 +37,9 @@ _DEFAULT_INTERVAL: float = default("interval")
 #: Receipts worth an alert when they arrive.
 _ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
 _PHONE, _STATUS = operator.itemgetter(0), operator.itemgetter(2)
-#: Sessions the overdue scan looks at between two turns of the event loop (~10 ms of work).
-_SCAN_SLICE = 10_000
+#: Sessions the schedule files between two turns of the event loop (~10 ms of work) when a
+#: lot changed at once (a big import, the interval or warning age changed at 100,000).
+_FILE_SLICE = 5_000
 
 
 #: Awaited with each batch's receipts as it lands.
@@ -85,7 +87,18 @@ class Poller:
         self.interval = interval
         self.clock = clock
         self.states: dict[str, SessionState] = {}
-        self._overdue_known: set[str] = set()
+        # What is due when: told by each state when its polling may change, so a cycle costs
+        # what changed, not what the watchlist is.
+        self._schedule = Schedule()
+
+    @property
+    def _overdue_known(self) -> set[str]:
+        """Sessions reported overdue (or overdue at start): not reported again."""
+        return self._schedule.known
+
+    @_overdue_known.setter
+    def _overdue_known(self, known: set[str]) -> None:
+        self._schedule.know(known)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -98,6 +111,9 @@ class Poller:
             # keeps them out of collections. Sessions already overdue at start are reported
             # by the UI's first paint, not as news.
             self._overdue_known = {s.session_no for s in self.summaries(self.clock()) if s.overdue}
+            # Filed here, in the loading thread: at 100,000 sessions that is most of a second
+            # the event loop does not wait through at its first cycle.
+            self._sync(self.clock())
 
     def _load(self) -> None:
         self.watchlist.reload_if_changed()
@@ -136,14 +152,19 @@ class Poller:
 
     def _sync_entries(self, entries: Iterable[WatchedSession]) -> None:
         fresh: dict[str, SessionState] = {}
+        added: list[SessionState] = []
+        old = self.states
         for entry in entries:
-            state = self.states.get(entry.session_no)
+            state = old.get(entry.session_no)
             if state is None:
                 state = SessionState(entry)
+                added.append(state)
             elif state.entry != entry:
                 state.set_entry(entry)
             fresh[entry.session_no] = state
+        removed = [old[no] for no in old.keys() - fresh.keys()]
         self.states = fresh
+        self._schedule.adopt(fresh, added, removed)
 
     # -- scheduling -----------------------------------------------------------------------
 
@@ -159,39 +180,35 @@ class Poller:
         # Past the warning age a receipt is unlikely to come soon; keep looking, gently.
         return max(self.interval * 6, 300.0)
 
+    def _sync(self, now: float) -> None:
+        self._schedule.sync(now, self.interval, self.warn_after)
+
+    async def catch_up(self, now: float | None = None) -> None:
+        """Bring the schedule up to ``now`` in slices, the event loop let in between: after a
+        big change (an import, the interval or warning age changed, the clock set back) that
+        may be many sessions. The questions below do it at once if this was not awaited."""
+        now = self.clock() if now is None else now
+        while not self._schedule.sync(now, self.interval, self.warn_after, _FILE_SLICE):
+            await asyncio.sleep(0)
+
     def due(self, now: float | None = None) -> list[str]:
         """SessionNos whose next poll is now or past, in watchlist order."""
         now = self.clock() if now is None else now
-        due: list[str] = []
-        for session_no, state in self.states.items():
-            every = self.cadence(state, now)
-            if every is None:
-                continue
-            if state.last_error is not None or state.last_checked is None or now - state.last_checked >= every:
-                due.append(session_no)
-        return due
+        self._sync(now)
+        return self._schedule.in_order(self._schedule.due)
 
     def pollable(self, now: float | None = None) -> list[str]:
         """Every session that could change: not archived and not settled."""
         now = self.clock() if now is None else now
-        return [no for no, state in self.states.items() if self.cadence(state, now) is not None]
+        self._sync(now)
+        return self._schedule.in_order(self._schedule.pollable)
 
     def next_due_in(self, now: float | None = None, among: Collection[str] | None = None) -> float | None:
         """Seconds until some session (of ``among``, if given) is due (0 when one is due now);
         ``None`` when all are settled."""
         now = self.clock() if now is None else now
-        soonest: float | None = None
-        for session_no, state in self.states.items():
-            if among is not None and session_no not in among:
-                continue
-            every = self.cadence(state, now)
-            if every is None:
-                continue
-            if state.last_error is not None or state.last_checked is None:
-                return 0.0
-            wait = max(0.0, state.last_checked + every - now)
-            soonest = wait if soonest is None else min(soonest, wait)
-        return soonest
+        self._sync(now)
+        return self._schedule.next_due_in(now, self.interval, among)
 
     # -- one cycle ------------------------------------------------------------------------
 
@@ -207,6 +224,7 @@ class Poller:
         report = RefreshReport()
         report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
         now = self.clock()
+        await self.catch_up(now)  # what the reload added, in slices
         if only is not None:
             targets = [no for no in dict.fromkeys(only) if no in self.states]
         else:
@@ -327,22 +345,10 @@ class Poller:
             state.set_receipts(list(merged.values()))
 
     async def _note_overdue(self, now: float, report: RefreshReport) -> None:
-        """A SessionOverdue for each session newly past the warning age and not settled. In
-        slices with the event loop let in between: at 100,000 sessions one pass is long."""
-        known, warn_after = self._overdue_known, self.warn_after
-        states = list(self.states.items())
-        for start in range(0, len(states), _SCAN_SLICE):
-            if start:
-                await asyncio.sleep(0)
-            for session_no, state in states[start : start + _SCAN_SLICE]:
-                if (
-                    session_no not in known
-                    and now - state.started_at >= warn_after
-                    and not state.entry.archived
-                    and not state.settled
-                ):
-                    known.add(session_no)
-                    report.events.append(SessionOverdue(session_no))
+        """A SessionOverdue for each session newly past the warning age and not settled: the
+        schedule's heap of starts, popped up to ``now``, not a walk of every session."""
+        await self.catch_up(now)
+        report.events += [SessionOverdue(no) for no in self._schedule.newly_overdue(now, self.warn_after)]
 
     # -- views ----------------------------------------------------------------------------
 

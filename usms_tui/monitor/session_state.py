@@ -46,12 +46,13 @@ class SessionState:
         "_base",
         "_entry",
         "_first_seen",
+        "_last_checked",
+        "_last_error",
         "_loader",
         "_merged",
         "_receipts",
         "_stored",
-        "last_checked",
-        "last_error",
+        "on_change",
     )
 
     def __init__(
@@ -69,11 +70,40 @@ class SessionState:
         self._base: SessionSummary | None = None
         self._stored: StoredSummary | None = None  # the store's counts, until receipts are read
         self._merged = False  # the receipts came through merge_phones
-        self.last_checked = last_checked  # last successful fetch
-        self.last_error = last_error  # the last attempt's error; None once it succeeded
+        self._last_checked = last_checked
+        self._last_error = last_error
+        #: Told (with this state) whenever what decides its polling may have changed: the last
+        #: check, the last error, settled or archived. The poller's schedule files it again
+        #: then; told by the setters themselves, no code that sets them can forget to.
+        self.on_change: Callable[[SessionState], None] | None = None
 
     def __repr__(self) -> str:
         return f"SessionState({self._entry.session_no!r}, loaded={self._loader is None})"
+
+    def _changed(self) -> None:
+        on_change = self.on_change
+        if on_change is not None:
+            on_change(self)
+
+    @property
+    def last_checked(self) -> float | None:
+        """When it was last fetched successfully."""
+        return self._last_checked
+
+    @last_checked.setter
+    def last_checked(self, when: float | None) -> None:
+        self._last_checked = when
+        self._changed()
+
+    @property
+    def last_error(self) -> BatchError | None:
+        """The last attempt's error; None once one succeeded."""
+        return self._last_error
+
+    @last_error.setter
+    def last_error(self, error: BatchError | None) -> None:
+        self._last_error = error
+        self._changed()
 
     # -- from the store ----------------------------------------------------------------------
 
@@ -87,6 +117,7 @@ class SessionState:
         self._receipts, self._first_seen, self._merged = _NOT_READ_RECEIPTS, _NOT_READ_SEEN, True
         self._base = None
         self._stored = summary if summary is not None and summary.fits(self._entry.phones) else None
+        self._changed()  # settled or not is the store's word now
 
     @property
     def counted(self) -> bool:
@@ -118,6 +149,7 @@ class SessionState:
         if found is None:  # gone from the store: what was counted from it is gone too
             self._base = self._stored = None
             self._receipts, self._first_seen = [], {}  # its own, to be written
+            self._changed()  # no receipts: pending again, whatever the store had said
             return
         self._receipts, self._first_seen = found
 
@@ -138,6 +170,7 @@ class SessionState:
         self._base = None
         if self._stored is not None and not self._stored.fits(entry.phones):
             self._stored = None
+        self._changed()  # archived, sent time or phones: its cadence may differ
 
     def set_entry(self, entry: WatchedSession) -> None:
         self.entry = entry
@@ -162,6 +195,7 @@ class SessionState:
         self._receipts = receipts
         self._merged = merged
         self._base = self._stored = None
+        self._changed()  # settled, perhaps
 
     @property
     def first_seen(self) -> dict[str, float]:
