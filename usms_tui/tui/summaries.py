@@ -20,10 +20,17 @@ from usms_tui.tui.widgets import table_base
 
 
 async def summaries_in_chunks(
-    poller: Any, now: float, tally: Tally | None = None
+    poller: Any,
+    now: float,
+    tally: Tally | None = None,
+    *,
+    labels: dict[str, str] | None = None,
+    stale: list[str] | None = None,
 ) -> tuple[list[SessionSummary], dict[str, Any]]:
     """Every watched (not archived) session's summary in watchlist order, counted into
-    ``tally`` if given, and each session's entry by SessionNo (what views show beside it)."""
+    ``tally`` if given, and each session's entry by SessionNo (what views show beside it).
+    ``labels`` and ``stale``, if given, get the labelled sessions' labels and the sessions
+    whose last refresh failed (the main table marks them), in the same pass."""
     summaries: list[SessionSummary] = []
     entries: dict[str, Any] = {}
     add = summaries.append
@@ -50,6 +57,10 @@ async def summaries_in_chunks(
                 tally.add(summary)
             add(summary)
             entries[session_no] = entry
+            if labels is not None and entry.label:
+                labels[session_no] = entry.label
+            if stale is not None and state.last_error is not None:
+                stale.append(session_no)
         if pacer.due(step):
             await asyncio.sleep(0)
             pacer.restart()

@@ -23,13 +23,13 @@ from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
+from usms_tui.tui.summaries import summaries_in_chunks
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.phone_detail import PhoneDetail
 from usms_tui.tui.widgets.phone_pane import PhonePane
 from usms_tui.tui.widgets.session_table import SORT_MODES, SORT_WORDS, SessionTable
 from usms_tui.tui.widgets.status_bar import StatusBar
-from usms_tui.tui.widgets.table_base import in_chunks
 
 if TYPE_CHECKING:
     from usms_tui.tui.app import UsmsApp
@@ -124,19 +124,7 @@ class MainScreen(SessionActions, Screen[None]):
         """The poller's summaries, counted into ``tally``, with the sessions' labels and those
         whose last refresh failed, in one pass, in chunks: keys are read in between (100,000
         sessions are about a second of work)."""
-        poller = self.app.poller
-        summaries = []
-        async for session_no, state in in_chunks(list(poller.states.items())):
-            entry = state.entry
-            if entry.archived:
-                continue
-            summary = poller.summary(session_no, now)
-            tally.add(summary)
-            summaries.append(summary)
-            if entry.label:
-                labels[session_no] = entry.label
-            if state.last_error is not None:
-                stale.append(session_no)
+        summaries, _ = await summaries_in_chunks(self.app.poller, now, tally, labels=labels, stale=stale)
         return summaries
 
     def show_selected(self) -> None:
