@@ -113,11 +113,14 @@ def stats_of(seconds: Iterable[int]) -> DeliveryStats:
 def session_stats(summary: SessionSummary) -> DeliveryStats:
     """One session's delivery figures (a sort of its few times, not a histogram of them:
     the main table asks this of every session on each refresh)."""
-    return summary.delivery_stats(_stats_of_summary)
-
-
-def _stats_of_summary(summary: SessionSummary) -> DeliveryStats:
     return stats_of_sorted(summary.delivery_seconds)
+
+
+def median_delay(summary: SessionSummary) -> int | None:
+    """``session_stats(summary).p50`` without the rest (the main table's column, asked of
+    every session at each refresh)."""
+    seconds = summary.delivery_seconds
+    return seconds[max(1, math.ceil(50 * len(seconds) / 100)) - 1] if seconds else None
 
 
 def overall_stats(summaries: Iterable[SessionSummary]) -> DeliveryStats:

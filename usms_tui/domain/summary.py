@@ -7,12 +7,10 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final, TypeVar
+from typing import Final
 
 from usms_tui.domain.failure_tally import TALLIED, FailureTally, tally_failures
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
-
-T = TypeVar("T")
 
 #: A summary's phones, worked out when first asked for (from the store, for a session
 #: loaded from it): a large watchlist's views mostly need only the counts.
@@ -38,7 +36,6 @@ class SessionSummary:
     __slots__ = (
         "_delivered_times",
         "_delivery_seconds",
-        "_delivery_stats",
         "_failures",
         "_phones",
         "_root",
@@ -83,7 +80,6 @@ class SessionSummary:
         # ask for the delivery figures of every session at every refresh. None: this one.
         self._root: SessionSummary | None = None
         self._delivery_seconds: Sequence[int] | None = None
-        self._delivery_stats: object = None  # see delivery_stats
 
     @property
     def phones(self) -> tuple[Receipt, ...]:
@@ -149,15 +145,6 @@ class SessionSummary:
                 found = seconds
             root._delivery_seconds = found
         return found
-
-    def delivery_stats(self, work_out: Callable[[SessionSummary], T]) -> T:
-        """``work_out(self)`` (the delivery figures: see ``domain.delivery``), worked out once
-        for this summary and its aged copies, which the figures do not depend on."""
-        root = self._root or self
-        found = root._delivery_stats
-        if found is None:
-            found = root._delivery_stats = work_out(root)
-        return found  # type: ignore[return-value]  # only ever set here, by the one caller
 
     @property
     def failures(self) -> tuple[FailureTally, ...]:

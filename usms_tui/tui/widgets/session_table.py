@@ -14,7 +14,7 @@ from typing import Any
 
 from textual import events
 
-from usms_tui.domain.delivery import session_stats
+from usms_tui.domain.delivery import median_delay
 from usms_tui.domain.ordering import SORT_MODES as SORT_MODES  # the modes `s` cycles (main screen)
 from usms_tui.domain.ordering import sort_key
 from usms_tui.domain.receipts import STATUS_ORDER, Status
@@ -186,7 +186,7 @@ class SessionTable(VirtualTable):
         row += [counts.get(status, 0) for status in STATUS_ORDER]
         row[_PENDING] = _shared((row[_PENDING], overdue))
         row += [_shared((counts.get(Status.DELIVERED, 0), sum(counts.values()), s.settled)), s.cost_count]
-        row.append(session_stats(s).p50)
+        row.append(median_delay(s))
         return tuple(row)
 
     # -- data -----------------------------------------------------------------------------
