@@ -209,7 +209,9 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     async def main() -> int:
         async with runtime:
             try:
-                await runtime.controller.load()
+                # Every session is refreshed at once: a summary of one nothing is known of
+                # would be replaced by its first answer.
+                await runtime.controller.load(summarize=False)
                 return await work(args, runtime)
             finally:
                 prune_cache(runtime, time.time())
