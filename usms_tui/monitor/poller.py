@@ -25,6 +25,7 @@ from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.heap import long_lived
 from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
+from usms_tui.store.cache_encode import encode_batch
 from usms_tui.store.watchlist import WatchedSession, Watchlist
 
 if TYPE_CHECKING:
@@ -246,7 +247,12 @@ class Poller:
                     known = {state.entry.session_no: state.entry.phones for state in mine if state.entry.phones}
                     # Receipts merged here are not merged again.
                     merged = all(state.merged for state in mine)
-                    store = functools.partial(self.cache.store_results, merged=merged, summaries=summaries)
+                    # Encoded here, between two answers; the store's thread is left the SQL,
+                    # which lets go of the GIL (see cache_encode).
+                    encoded = encode_batch(receipts, known, merged=merged, summaries=summaries)
+                    store = functools.partial(
+                        self.cache.store_results, merged=merged, summaries=summaries, encoded=encoded
+                    )
                     async with writes:
                         await asyncio.to_thread(store, receipts, now, known)
 
