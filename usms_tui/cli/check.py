@@ -201,6 +201,9 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
+    from usms_tui.api import import_httpx_alone
+
+    import_httpx_alone()  # before the runtime imports httpx: its command line was half that import
     from usms_tui.cli._signals import cancelled_by_signals
     from usms_tui.monitor.runtime import Runtime
 
