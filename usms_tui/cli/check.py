@@ -153,13 +153,20 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     only = named_sessions(runtime.watchlist, args.sessions)
     # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
     alerting = runtime.use_alerting(open_alerting(settings, tell=False, notice=warn))
-    streamed = None
+    streamed = ahead = None
     if args.json:
-        from usms_tui.cli._report_json import StreamedReport
+        import asyncio
+
+        from usms_tui.cli._report_json import StreamedReport, read_code_table
 
         # Each batch's sessions are encoded as it lands, while the other requests are in flight.
         streamed = StreamedReport(poller)
+        # Read while the first requests are out and the loop has nothing to do, not by the
+        # first answer's explanations.
+        ahead = asyncio.ensure_future(asyncio.to_thread(read_code_table))
     report = await poller.refresh(force=True, only=only, on_merged=streamed.add if streamed else None)
+    if ahead is not None:
+        await ahead
     await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
