@@ -110,33 +110,39 @@ class StreamedReport:
         names: Sequence[str],
         errors: Iterable[BatchError],
         now: float,
+        summaries: Sequence[SessionSummary] | None = None,
+        /,
         **extra: object,
     ) -> None:
-        """The document for ``names`` at ``now``, a session a line, in few large writes."""
+        """The document for ``names`` at ``now``, a session a line, in few large writes.
+        ``summaries``: the poller's summaries of ``names`` at ``now``, if the caller has them."""
         poller, encode, ready = self._poller, self._encode, self._ready
-        delivered: Counter[int] = Counter()
+        times: list[int] = []  # every delivered phone's delivery seconds, counted once at the end
         pending: list[str] = [f'{{"checked_at": {encode(now)}, "sessions": [']
         size = 0
+        separator = "\n"
         for index, no in enumerate(names):
-            summary = poller.summary(no, now)
+            summary = poller.summary(no, now) if summaries is None else summaries[index]
             entry = poller.states[no].entry
             piece = ready.pop(no, None)
             # Equal receipts and entry make equal text (tuples compare their items by
             # identity first, so this is cheap for the receipts merged this cycle).
-            if piece is None or piece.phones != summary.phones or piece.entry != entry:
+            if piece is None or piece.phones != summary.phones or (piece.entry is not entry and piece.entry != entry):
                 piece = self._piece(no, entry, summary)
-            delivered.update(piece.times)
+            times += piece.times
             overdue = "true" if summary.overdue else "false"
             age = _scalar(round(summary.age_seconds, 3), encode)
-            text = f"{piece.head}{age}{piece.middle}{overdue}{piece.tail}"
-            pending.append(("\n" if index == 0 else ",\n") + text)
-            size += len(text)
+            # The pieces joined once, with the others of this write: no text per session.
+            pending += (separator, piece.head, age, piece.middle, overdue, piece.tail)
+            separator = ",\n"
+            size += len(piece.tail)
             if size > 1 << 16:  # few large writes: the stream's own work is per call
                 write("".join(pending))
                 pending.clear()
                 size = 0
         ready.clear()
         self._held = 0
+        delivered = Counter(times)
         tail_doc = {"errors": [e.to_dict() for e in errors], **extra, "delivery_seconds": stats(delivered).to_dict()}
         pending.append("\n], " + safe_json_text(encode(tail_doc))[1:] + "\n")
         write("".join(pending))

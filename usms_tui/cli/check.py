@@ -170,11 +170,12 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
-    alerts = crossed([poller.summary(no, now) for no in names], thresholds_of(settings))
+    summaries = [poller.summary(no, now) for no in names]  # made once: judged, then written
+    alerts = crossed(summaries, thresholds_of(settings))
     if streamed is not None:
         # Text made safe here need not be scanned again by the stream (it still masks secrets).
         write = getattr(sys.stdout, "write_safe", sys.stdout.write)
-        streamed.write(write, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
+        streamed.write(write, names, report.errors, now, summaries, alerts=[a.to_dict() for a in alerts])
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
         print(
