@@ -34,6 +34,7 @@ from usms_tui.api.responses import (
     read_answer,
     transport_failure,
 )
+from usms_tui.api.sends_first import Sending, SendsFirst
 from usms_tui.domain.answers import MalformedAnswer, receipts_of
 from usms_tui.domain.base_url import DEFAULT_BASE_URL, base_url_problem
 from usms_tui.domain.credentials import Credentials
@@ -144,6 +145,7 @@ class ReceiptClient:
         if not batches:
             return result
         gate = asyncio.Semaphore(self.concurrency)
+        wire = SendsFirst()
         stop = _Stop()
         budget = self.cycle_budget(sum(map(len, batches))) if budget is None else budget
         deadline = self._clock() + budget
@@ -155,19 +157,25 @@ class ReceiptClient:
                     result.errors.append(_skipped(batch, stop.reason))
                     return
                 params = {"Action": RECEIPT_ACTION, "SessionNoSet": batch, "ProjectId": project_id or None}
+                sending = wire.sending()
                 try:
                     remaining = deadline - self._clock()
                     if remaining <= 0:
                         raise TimeoutError
                     async with asyncio.timeout(remaining):
-                        answer = await self._call_with_retries(params, batch, result, stop, deadline, defer=True)
+                        answer = await self._call_with_retries(
+                            params, batch, result, stop, deadline, defer=True, sending=sending
+                        )
                 except ApiError as error:
                     result.errors.append(error.error)
                     return
                 except TimeoutError:
                     result.errors.append(_late(batch, budget))
                     return
-            # The slot is free again: the next request goes out while this answer is read.
+                finally:
+                    sending.done()
+            # The slot is free again: the next request goes out before this answer is read.
+            await wire.quiet()
             try:
                 found = receipts_of(answer.document(RECEIPT_ACTION, tuple(batch)))
             except ApiError as error:
@@ -240,12 +248,13 @@ class ReceiptClient:
         deadline: float | None = None,
         *,
         defer: bool = False,
+        sending: Sending | None = None,
     ) -> Answer:
         started = self._clock()
         attempt = 0
         while True:
             try:
-                return await self._attempt(params, session_nos, counter, defer=defer)
+                return await self._attempt(params, session_nos, counter, defer=defer, sending=sending)
             except ApiError as exc:
                 error = exc.error
                 attempt += 1
@@ -267,7 +276,13 @@ class ReceiptClient:
                     raise ApiError.from_error(error) from None
 
     async def _attempt(
-        self, params: Mapping[str, Any], session_nos: Sequence[str], counter: FetchResult, *, defer: bool = False
+        self,
+        params: Mapping[str, Any],
+        session_nos: Sequence[str],
+        counter: FetchResult,
+        *,
+        defer: bool = False,
+        sending: Sending | None = None,
     ) -> Answer:
         """One request (two when an OAuth token is refused, renewed and replayed)."""
         full = {key: value for key, value in params.items() if value is not None}
@@ -279,7 +294,7 @@ class ReceiptClient:
         batch = tuple(session_nos)
         authorized = await self.auth.authorize(full)
         try:
-            return await self._exchange(action, authorized.form, authorized.headers, batch, counter, defer)
+            return await self._exchange(action, authorized.form, authorized.headers, batch, counter, defer, sending)
         except ApiError as exc:
             if exc.error.ret_code != TOKEN_REFUSED or not await self.auth.recover(authorized):
                 raise
@@ -294,8 +309,10 @@ class ReceiptClient:
         batch: tuple[str, ...],
         counter: FetchResult,
         defer: bool = False,
+        sending: Sending | None = None,
     ) -> Answer:
-        """One HTTP request. Raises :class:`ApiError` classified by what went wrong."""
+        """One HTTP request. Raises :class:`ApiError` classified by what went wrong.
+        ``sending`` is told when the request is on the wire (see :mod:`usms_tui.api.sends_first`)."""
         headers = {
             "User-Agent": USER_AGENT,
             "U-Timestamp-Ms": str(int(time.time() * 1000)),
@@ -305,17 +322,23 @@ class ReceiptClient:
         if self.channel_key:
             headers[CHANNEL_KEY_HEADER] = self.channel_key
         counter.requests += 1
+        extensions = {"trace": sending.trace()} if sending is not None else None
         sent = time.monotonic()
         try:
             # A total deadline: httpx's timeout bounds each read, and a server dripping a byte
             # every few seconds would otherwise hold the request open indefinitely.
             async with asyncio.timeout(self.request_timeout):
-                response = await self.http.post(self.base_url, content=form_body(form), headers=headers)
+                response = await self.http.post(
+                    self.base_url, content=form_body(form), headers=headers, extensions=extensions
+                )
         except TimeoutError:
             message = f"{action}: no complete answer within {self.request_timeout:g}s"
             raise failure(ErrorKind.TRANSIENT, message, batch) from None
         except httpx.TransportError as exc:
             raise transport_failure(exc, action, batch) from None
+        finally:
+            if sending is not None:  # a transport that traces nothing: sent, as it is over
+                sending.done()
         return read_answer(response, action, batch, round_trip=time.monotonic() - sent, defer=defer)
 
 

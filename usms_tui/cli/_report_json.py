@@ -8,6 +8,7 @@ answer only the ages (which depend on the moment of the report) and the join are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from usms_tui.cli._common import counts_dict
 from usms_tui.domain.delivery import stats, stats_of_sorted
+from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.explain import explain
 from usms_tui.domain.receipt_codes import CodeTable, default_table
 from usms_tui.domain.receipts import STATUS_ORDER, Status
@@ -108,33 +110,39 @@ class StreamedReport:
         names: Sequence[str],
         errors: Iterable[BatchError],
         now: float,
+        summaries: Sequence[SessionSummary] | None = None,
+        /,
         **extra: object,
     ) -> None:
-        """The document for ``names`` at ``now``, a session a line, in few large writes."""
+        """The document for ``names`` at ``now``, a session a line, in few large writes.
+        ``summaries``: the poller's summaries of ``names`` at ``now``, if the caller has them."""
         poller, encode, ready = self._poller, self._encode, self._ready
-        delivered: Counter[int] = Counter()
+        times: list[int] = []  # every delivered phone's delivery seconds, counted once at the end
         pending: list[str] = [f'{{"checked_at": {encode(now)}, "sessions": [']
         size = 0
+        separator = "\n"
         for index, no in enumerate(names):
-            summary = poller.summary(no, now)
+            summary = poller.summary(no, now) if summaries is None else summaries[index]
             entry = poller.states[no].entry
             piece = ready.pop(no, None)
             # Equal receipts and entry make equal text (tuples compare their items by
             # identity first, so this is cheap for the receipts merged this cycle).
-            if piece is None or piece.phones != summary.phones or piece.entry != entry:
+            if piece is None or piece.phones != summary.phones or (piece.entry is not entry and piece.entry != entry):
                 piece = self._piece(no, entry, summary)
-            delivered.update(piece.times)
+            times += piece.times
             overdue = "true" if summary.overdue else "false"
             age = _scalar(round(summary.age_seconds, 3), encode)
-            text = f"{piece.head}{age}{piece.middle}{overdue}{piece.tail}"
-            pending.append(("\n" if index == 0 else ",\n") + text)
-            size += len(text)
+            # The pieces joined once, with the others of this write: no text per session.
+            pending += (separator, piece.head, age, piece.middle, overdue, piece.tail)
+            separator = ",\n"
+            size += len(piece.tail)
             if size > 1 << 16:  # few large writes: the stream's own work is per call
                 write("".join(pending))
                 pending.clear()
                 size = 0
         ready.clear()
         self._held = 0
+        delivered = Counter(times)
         tail_doc = {"errors": [e.to_dict() for e in errors], **extra, "delivery_seconds": stats(delivered).to_dict()}
         pending.append("\n], " + safe_json_text(encode(tail_doc))[1:] + "\n")
         write("".join(pending))
@@ -210,6 +218,13 @@ class StreamedReport:
         if known is None:
             known = self._explained[id(explanation)] = (explanation, self._fields(explanation.to_dict()))
         return known[1]
+
+
+def read_code_table() -> None:
+    """Read the receipt-code table the explanations use, now (40 ms). A damaged one is left
+    to raise where it is used, as it would have."""
+    with contextlib.suppress(UsmsError):
+        default_table()
 
 
 def _text(text: str) -> str:

@@ -153,21 +153,29 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     only = named_sessions(runtime.watchlist, args.sessions)
     # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
     alerting = runtime.use_alerting(open_alerting(settings, tell=False, notice=warn))
-    streamed = None
+    streamed = ahead = None
     if args.json:
-        from usms_tui.cli._report_json import StreamedReport
+        import asyncio
+
+        from usms_tui.cli._report_json import StreamedReport, read_code_table
 
         # Each batch's sessions are encoded as it lands, while the other requests are in flight.
         streamed = StreamedReport(poller)
+        # Read while the first requests are out and the loop has nothing to do, not by the
+        # first answer's explanations.
+        ahead = asyncio.ensure_future(asyncio.to_thread(read_code_table))
     report = await poller.refresh(force=True, only=only, on_merged=streamed.add if streamed else None)
+    if ahead is not None:
+        await ahead
     await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
-    alerts = crossed([poller.summary(no, now) for no in names], thresholds_of(settings))
+    summaries = [poller.summary(no, now) for no in names]  # made once: judged, then written
+    alerts = crossed(summaries, thresholds_of(settings))
     if streamed is not None:
         # Text made safe here need not be scanned again by the stream (it still masks secrets).
         write = getattr(sys.stdout, "write_safe", sys.stdout.write)
-        streamed.write(write, names, report.errors, now, alerts=[a.to_dict() for a in alerts])
+        streamed.write(write, names, report.errors, now, summaries, alerts=[a.to_dict() for a in alerts])
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
         print(
@@ -201,6 +209,9 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     whatever happened. Shared by ``check`` and ``wait``."""
     import asyncio  # here, not at the top: every command's --help imports this module
 
+    from usms_tui.api import import_httpx_alone
+
+    import_httpx_alone()  # before the runtime imports httpx: its command line was half that import
     from usms_tui.cli._signals import cancelled_by_signals
     from usms_tui.monitor.runtime import Runtime
 
@@ -209,7 +220,9 @@ def run_refreshing(args: argparse.Namespace, work: Work) -> int:
     async def main() -> int:
         async with runtime:
             try:
-                await runtime.controller.load()
+                # Every session is refreshed at once: a summary of one nothing is known of
+                # would be replaced by its first answer.
+                await runtime.controller.load(summarize=False)
                 return await work(args, runtime)
             finally:
                 prune_cache(runtime, time.time())

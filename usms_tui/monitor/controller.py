@@ -216,10 +216,10 @@ class RefreshController:
 
     # -- one cycle ------------------------------------------------------------------------
 
-    async def load(self) -> None:
+    async def load(self, *, summarize: bool = True) -> None:
         """Read the watchlist and the cache (in a thread: no disk work on the event loop).
-        Raises WatchlistError."""
-        await asyncio.to_thread(self.poller.load)
+        Raises WatchlistError. ``summarize``: see :meth:`Poller.load`."""
+        await asyncio.to_thread(self.poller.load, summarize=summarize)
         self.loaded = True
         self.had_cache = any(state.last_checked is not None for state in self.poller.states.values())
 

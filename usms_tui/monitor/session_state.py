@@ -218,6 +218,13 @@ class SessionState:
             return base
         return base.aged(age, overdue)
 
+    def overdue(self, now: float, warn_after: float) -> bool:
+        """``summary(now, warn_after).overdue``, without making a summary of a session nothing
+        is known of: every phone of it pending, it is not settled, so only its age decides."""
+        if self._loader is None and not self._receipts and self._base is None:
+            return max(0.0, now - self.started_at) >= warn_after
+        return self.summary(now, warn_after).overdue
+
     def _summarize(self, now: float, warn_after: float) -> SessionSummary:
         entry = self._entry
         stored = self._stored

@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.domain.errors import UsmsError
 from usms_tui.domain.failures import BatchError
-from usms_tui.domain.receipts import Receipt, merge_phones
+from usms_tui.domain.receipts import Receipt
 from usms_tui.store.atomic import ensure_private_dir
 from usms_tui.store.cache_codec import (
     error_from_json,
     error_to_json,
     receipts_from_json,
-    receipts_to_json,
     seen_after,
     seen_to_json,
 )
+from usms_tui.store.cache_encode import EncodedBatch, encode_batch
 from usms_tui.store.cache_rows import CachedSession as CachedSession
 from usms_tui.store.cache_rows import StoredSession, session_of
 from usms_tui.store.cache_schema import SCHEMA_VERSION, upgrade
-from usms_tui.store.summary_codec import StoredSummary, summary_from_text, summary_text_of, summary_to_text
+from usms_tui.store.summary_codec import StoredSummary, summary_from_text, summary_to_text
 
 if TYPE_CHECKING:
     from usms_tui.domain.summary import SessionSummary
@@ -256,6 +256,7 @@ class ReceiptCache:
         *,
         merged: bool = False,
         summaries: Mapping[str, SessionSummary] | None = None,
+        encoded: EncodedBatch | None = None,
     ) -> set[str]:
         """Record a successful fetch of these sessions (one transaction); clears their errors.
 
@@ -267,17 +268,13 @@ class ReceiptCache:
 
         What the caller has worked out already is not worked out again: ``merged``, every
         session's receipts came from :func:`merge_phones` (one a phone); ``summaries``, a
-        session's summary made from them with its known phones, whose counts are stored.
+        session's summary made from them with its known phones, whose counts are stored;
+        ``encoded``, :func:`~usms_tui.store.cache_encode.encode_batch` of these arguments,
+        made by the caller on its own thread (so this thread is left the SQL alone).
         """
-        known = known_phones or {}
-        made = summaries or {}
-        items = {s: list(r) for s, r in results.items()} if merged else {s: merge_phones(r) for s, r in results.items()}
-        texts = {s: receipts_to_json(r) for s, r in items.items()}
-        sums = {}
-        for s, r in items.items():
-            summary = made.get(s)
-            phones = known.get(s, ())
-            sums[s] = summary_to_text(r, phones) if summary is None else summary_text_of(summary, phones)
+        if encoded is None:
+            encoded = encode_batch(results, known_phones, merged=merged, summaries=summaries)
+        items, texts, sums = encoded
 
         def work(conn: sqlite3.Connection) -> set[str]:
             old: dict[str, tuple[str | None, str | None]] = {}
