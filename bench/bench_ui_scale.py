@@ -32,9 +32,12 @@ sys.path.insert(0, str(HERE))
 from bench_check import clean_env  # the same temp HOME and env as the other benches
 from bench_load import BUILD
 
-#: The issue's targets at 100,000 x 5 (first rows, End, phones view open; RSS in MB).
-TARGETS = {"first rows": 2.0, "End": 0.2, "phones view": 0.5}
-RSS_TARGET_MB = 300
+#: The targets by size: at 100,000 x 5 first rows, End and the phones view (s) and RSS (MB);
+#: at 10,000 x 10 the phones view and the RSS at the main screen and with that view open.
+TARGETS = {
+    (100_000, 5): {"first rows": 2.0, "End": 0.2, "phones view": 0.5, "RSS main": 300, "RSS phones": 300},
+    (10_000, 10): {"phones view": 0.3, "RSS main": 120, "RSS phones": 150},
+}
 POLL = 0.005
 
 
@@ -132,7 +135,7 @@ def main() -> int:
     for key in runs[0]:
         values = [run[key] for run in runs]
         unit = "MB" if key.startswith(("RSS", "peak")) else "s"
-        target = TARGETS.get(key, RSS_TARGET_MB if unit == "MB" else None)
+        target = TARGETS.get((args.sessions, args.phones), {}).get(key)
         median = statistics.median(values)
         versus = f"  {median / target:.2f}x of the target {target:g} {unit}" if target else ""
         print(f"  {key:12} {median:8.2f} {unit}  ({' '.join(f'{v:.2f}' for v in values)}){versus}")
