@@ -7,6 +7,7 @@ file work in a thread and then ask the app for a refresh of just that session.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
 CHUNKED_OVER = 1000
+#: Rows shown first when a big watchlist fills the table (more than any terminal is high).
+FIRST_ROWS = 200
 
 #: Shown in the sessions table's place while nothing is watched: a first start should say how
 #: to begin, here and from a shell, not show empty headers. ({add}: the add key, as [keys] sets it.)
@@ -91,8 +94,10 @@ class MainScreen(SessionActions, Screen[None]):
         tally = Tally()  # the status line's totals, added up while the summaries are built
         labels: dict[str, str] = {}
         stale: list[str] = []
-        summaries = await self._summaries(now, tally, labels, stale)
         table = self.query_one(SessionTable)
+        if not table.row_count and len(poller.states) > CHUNKED_OVER:
+            self._show_first_rows(now)
+        summaries = await self._summaries(now, tally, labels, stale)
         pane = self.query_one(PhonePane)
         pane.masked = app.mask_phones
         pane.warn_after = poller.warn_after
@@ -102,10 +107,35 @@ class MainScreen(SessionActions, Screen[None]):
         else:
             with app.batch_update():
                 table.show(summaries, labels, stale)
-        self._show_empty(not summaries)
+        # Before the watchlist is read there is nothing to say about it (the status line
+        # says it is loading): "no sessions watched yet" would be wrong for a second.
+        self._show_empty(not summaries and app.controller.loaded)
         self.show_selected()
         app.controller.apply(tally)
         self.update_status()
+
+    def _show_first_rows(self, now: float) -> None:
+        """A big watchlist's first fill: the rows a screen can show, at once, before the rest
+        are worked out (seconds at 100,000 sessions); the full pass then adds the others after
+        them. Only in the watchlist's own order, unfiltered: in any other the first screen is
+        not known before every row is."""
+        table = self.query_one(SessionTable)
+        if table.sort_mode != "added" or table.filter_text:
+            return
+        poller = self.app.poller
+        summaries, labels, stale = [], {}, []
+        for session_no, state in itertools.islice(poller.states.items(), FIRST_ROWS):
+            entry = state.entry
+            if entry.archived:
+                continue
+            summaries.append(poller.summary(session_no, now))
+            if entry.label:
+                labels[session_no] = entry.label
+            if state.last_error is not None:
+                stale.append(session_no)
+        if summaries:
+            table.show(summaries, labels, stale)
+            self._show_empty(False)
 
     def _show_empty(self, empty: bool) -> None:
         """The ways to add sessions in the table's place while the watchlist is empty."""
