@@ -42,3 +42,32 @@ def test_registering_commands_imports_no_http_or_ui_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_add_reads_no_receipt_code_table_and_a_missing_one_is_still_named(tmp_path, monkeypatch, capsys):
+    # `add` never explains a code: the install check is one stat, not the table's reader
+    # (which compiles the cause rules), unless the file is not where an install puts it.
+    code = (
+        "import sys, runpy; sys.argv = ['usms-tui', 'add', 'usms-x-1'];\n"
+        "try:\n    runpy.run_module('usms_tui', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('usms_tui.domain.receipt_codes', 'usms_tui.domain.causes') if m in sys.modules))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "USMS_TUI_WATCHLIST": str(tmp_path / "w.json"),
+        "USMS_TUI_CACHE": str(tmp_path / "c.sqlite3"),
+        "USMS_TUI_CONFIG": str(tmp_path / "c.toml"),
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+    from usms_tui.cli import main as cli_main
+    from usms_tui.domain import code_table_path
+
+    monkeypatch.setattr(code_table_path, "CODE_TABLE_FILE", tmp_path / "absent.tsv")
+    monkeypatch.setattr("usms_tui.domain.receipt_codes.DATA_NAME", "data/absent.tsv")
+    monkeypatch.setenv("USMS_TUI_WATCHLIST", str(tmp_path / "w.json"))
+    assert cli_main.main(["list"]) != 0  # a broken install still says so, naming the file
+    assert "receipt-code table" in capsys.readouterr().err

@@ -142,9 +142,12 @@ def _main(given: list[str]) -> int:
         glued = _glue_negative_values(parser, given)
     args = _parse(parser, glued)
     try:
-        from usms_tui.domain.receipt_codes import check_installed  # here: --help stays light
+        from usms_tui.domain.code_table_path import code_table_on_disk  # here: --help stays light
 
-        check_installed()  # a broken install says so now, naming the file, not mid-refresh
+        if not code_table_on_disk():  # one stat; the table's reader only when it is not there
+            from usms_tui.domain.receipt_codes import check_installed
+
+            check_installed()  # a broken install says so now, naming the file, not mid-refresh
         with exits_cleanly():
             return int(args.run(args) or 0)
     except Terminated as stopped:

@@ -27,12 +27,13 @@ from pathlib import Path
 
 from usms_tui.domain.carriers import Carrier, guess_order
 from usms_tui.domain.causes import Cause, cause_of
+from usms_tui.domain.code_table_path import CODE_TABLE_FILE
 from usms_tui.domain.errors import UserError
 from usms_tui.domain.receipt_code_file import CodeRow, parse_rows
 
 #: The package data file, relative to this package.
 DATA_NAME = "data/receipt_codes.tsv"
-DATA_FILE = Path(__file__).with_name("data") / "receipt_codes.tsv"
+DATA_FILE = CODE_TABLE_FILE
 
 #: A receipt code longer than this is no carrier code: not looked up (nor cached).
 MAX_CODE_LENGTH = 64
