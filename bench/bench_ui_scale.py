@@ -72,8 +72,11 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def one_round(folder: Path, env: dict[str, str], first_no: str, last_no: str, total: int) -> dict[str, float]:
-    socket = f"usms-bench-scale-{os.getpid()}"
+def one_round(
+    folder: Path, env: dict[str, str], first_no: str, last_no: str, total: int, number: int
+) -> dict[str, float]:
+    # A tmux server of its own each round: one just killed may still be going away.
+    socket = f"usms-bench-scale-{os.getpid()}-{number}"
     script = folder / "ui.sh"
     exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
     script.write_text(f"{exports}exec {shlex.quote(sys.executable)} -m usms_tui ui\n")
@@ -128,8 +131,8 @@ def main() -> int:
         )
         session_nos = [row["session_no"] for row in json.loads(listed.stdout)["sessions"]]
         runs = [
-            one_round(folder, env, session_nos[0], session_nos[-1], args.sessions * args.phones)
-            for _ in range(args.rounds)
+            one_round(folder, env, session_nos[0], session_nos[-1], args.sessions * args.phones, number)
+            for number in range(args.rounds)
         ]
     print(f"usms-tui ui at 80x24 over {args.sessions:,} sessions x {args.phones} phones, median of {args.rounds}")
     for key in runs[0]:

@@ -97,9 +97,14 @@ async def _close_runtimes():
 
 async def settle(app: UsmsApp, pilot) -> None:
     """Let the refresh worker and every message it caused finish (never sleeps)."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    # A worker's end posts messages that start other workers (a cycle's answers start the
+    # main screen's pass over its rows): wait until a pause leaves none running.
+    for _ in range(10):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            return
 
 
 @pytest.fixture

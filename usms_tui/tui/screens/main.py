@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -145,7 +145,9 @@ class MainScreen(SessionActions, Screen[None]):
             return
         hint.display = empty
         table.display = not empty
-        if not empty and self.focused is None:
+        # Back from hidden, the table takes the keys again, unless they are being typed into
+        # the filter (while it was hidden Textual gave them to the next widget, or to none).
+        if not empty and not isinstance(self.focused, Input):
             table.focus()
 
     async def _summaries(
@@ -227,11 +229,19 @@ class MainScreen(SessionActions, Screen[None]):
         """Redraw the status line (every second for the countdown)."""
         self.query_one(StatusBar).state = self.app.bar_state()
 
-    async def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
-        await self.refresh_data()
+    def on_receipts_refreshed(self, message: ReceiptsRefreshed) -> None:
+        self._refresh_in_background()
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
         # Refreshes that happened while another screen was on top were not shown here.
+        self._refresh_in_background()
+
+    @work(exclusive=True, group="main-rows")
+    async def _refresh_in_background(self) -> None:
+        # A worker, not the handler itself: while a handler runs the screen paints nothing,
+        # so 100,000 rows worked out in chunks inside one showed nothing until all were done
+        # (the first screen of rows included). A newer refresh replaces one under way: the
+        # table changes only at the end of a pass, so one cut short leaves it as it was.
         await self.refresh_data()
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
