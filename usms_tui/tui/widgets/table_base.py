@@ -16,6 +16,7 @@ Two tables speak this protocol (:class:`KeyedView`):
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -135,12 +136,7 @@ class RowModel:
         """One pass over the wanted rows; an unchanged row costs one tuple comparison."""
         shown = self.shown
         result = RowDiff(gone=[key for key in shown if key not in wanted])
-        for key, values in wanted.items():
-            old = shown.get(key)
-            if old is None:
-                result.new.append(key)
-            elif old != values:
-                result.changed.append(key)
+        _sort_rows(shown, wanted.items(), result)
         return result
 
     async def wanted_in_chunks(self) -> Mapping[str, Values]:
@@ -155,13 +151,21 @@ class RowModel:
         about 100 ms of comparisons, twice the longest the loop may wait."""
         shown = self.shown
         result = RowDiff(gone=[key async for key in in_chunks(shown) if key not in wanted])
-        async for key, values in in_chunks(wanted.items()):
-            old = shown.get(key)
-            if old is None:
-                result.new.append(key)
-            elif old != values:
-                result.changed.append(key)
+        rows = iter(wanted.items())
+        while part := list(itertools.islice(rows, CHUNK)):
+            _sort_rows(shown, part, result)
+            await asyncio.sleep(0)
         return result
+
+
+def _sort_rows(shown: Mapping[str, Values], rows: Iterable[tuple[str, Values]], result: RowDiff) -> None:
+    """Each wanted row into ``result``: new, changed, or (equal values) left alone."""
+    for key, values in rows:
+        old = shown.get(key)
+        if old is None:
+            result.new.append(key)
+        elif old != values:
+            result.changed.append(key)
 
 
 def changed_columns(old: Values, new: Values) -> list[int]:
