@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+from collections.abc import Iterable
 from typing import Any
 
 from usms_tui.domain.receipt_codes import default_table
@@ -19,22 +20,56 @@ from usms_tui.monitor.controller import RefreshController, Tally
 from usms_tui.tui.widgets import table_base
 
 
+def summaries_of(
+    poller: Any,
+    now: float,
+    session_nos: Iterable[str],
+    tally: Tally | None = None,
+    *,
+    entries: dict[str, Any] | None = None,
+    labels: dict[str, str] | None = None,
+    stale: list[str] | None = None,
+) -> list[SessionSummary]:
+    """The summaries of these sessions that are watched and not archived, in the order given,
+    counted into ``tally`` if given. ``entries``, ``labels`` and ``stale``, if given, get each
+    session's entry (what views show beside it), the labelled ones' labels and those whose
+    last refresh failed (the main table marks them), in the same pass. At once: a screenful,
+    or one step of :func:`summaries_in_chunks`."""
+    states = poller.states  # a reload between two steps replaces it
+    summary_of = poller.summary
+    found: list[SessionSummary] = []
+    for session_no in session_nos:
+        state = states.get(session_no)
+        if state is None:  # removed from the watchlist since the view began
+            continue
+        entry = state.entry
+        if entry.archived:
+            continue
+        summary = summary_of(session_no, now)
+        if tally is not None:
+            tally.add(summary)
+        found.append(summary)
+        if entries is not None:
+            entries[session_no] = entry
+        if labels is not None and entry.label:
+            labels[session_no] = entry.label
+        if stale is not None and state.last_error is not None:
+            stale.append(session_no)
+    return found
+
+
 async def summaries_in_chunks(
     poller: Any,
     now: float,
     tally: Tally | None = None,
     *,
+    entries: dict[str, Any] | None = None,
     labels: dict[str, str] | None = None,
     stale: list[str] | None = None,
-) -> tuple[list[SessionSummary], dict[str, Any]]:
-    """Every watched (not archived) session's summary in watchlist order, counted into
-    ``tally`` if given, and each session's entry by SessionNo (what views show beside it).
-    ``labels`` and ``stale``, if given, get the labelled sessions' labels and the sessions
-    whose last refresh failed (the main table marks them), in the same pass."""
+) -> list[SessionSummary]:
+    """Every watched (not archived) session's summary in watchlist order (as
+    :func:`summaries_of`), a step at a time with the event loop let in between."""
     summaries: list[SessionSummary] = []
-    entries: dict[str, Any] = {}
-    add = summaries.append
-    summary_of = poller.summary
     # The SessionNos, not (SessionNo, state) pairs: 100,000 new tuples made in one call set
     # off the collector inside it (the loop held 90-150 ms as the failures view opened).
     names = list(poller.states)
@@ -44,27 +79,12 @@ async def summaries_in_chunks(
     pacer = table_base.Pacer()
     step = min(_STEP, table_base.CHUNK)
     for start in range(0, len(names), step):
-        states = poller.states  # a reload between two chunks replaces it
-        for session_no in names[start : start + step]:
-            state = states.get(session_no)
-            if state is None:  # removed from the watchlist since the view began
-                continue
-            entry = state.entry
-            if entry.archived:
-                continue
-            summary = summary_of(session_no, now)
-            if tally is not None:
-                tally.add(summary)
-            add(summary)
-            entries[session_no] = entry
-            if labels is not None and entry.label:
-                labels[session_no] = entry.label
-            if stale is not None and state.last_error is not None:
-                stale.append(session_no)
+        part = names[start : start + step]
+        summaries += summaries_of(poller, now, part, tally, entries=entries, labels=labels, stale=stale)
         if pacer.due(step):
             await asyncio.sleep(0)
             pacer.restart()
-    return summaries, entries
+    return summaries
 
 
 #: Sessions summarised between two looks at the clock (a few ms at worst).

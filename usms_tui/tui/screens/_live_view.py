@@ -60,7 +60,8 @@ class LiveView(AppScreen):
         # finishes on its own and its result is dropped with the worker.
         options = self.view_options()
         app: Any = self.app
-        summaries, entries = await summaries_in_chunks(app.poller, app.clock())
+        entries: dict[str, Any] = {}
+        summaries = await summaries_in_chunks(app.poller, app.clock(), entries=entries)
         # No collection while the thread allocates a view's rows: a full one would walk them
         # all (100 ms and more at 100,000 phones) holding the interpreter, so the loop too.
         with long_lived():

@@ -24,7 +24,7 @@ from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
-from usms_tui.tui.summaries import summaries_in_chunks
+from usms_tui.tui.summaries import summaries_in_chunks, summaries_of
 from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.key_bar import KeyBar
 from usms_tui.tui.widgets.phone_detail import PhoneDetail
@@ -123,16 +123,9 @@ class MainScreen(SessionActions, Screen[None]):
         if table.sort_mode != "added" or table.filter_text:
             return
         poller = self.app.poller
-        summaries, labels, stale = [], {}, []
-        for session_no, state in itertools.islice(poller.states.items(), FIRST_ROWS):
-            entry = state.entry
-            if entry.archived:
-                continue
-            summaries.append(poller.summary(session_no, now))
-            if entry.label:
-                labels[session_no] = entry.label
-            if state.last_error is not None:
-                stale.append(session_no)
+        labels: dict[str, str] = {}
+        stale: list[str] = []
+        summaries = summaries_of(poller, now, itertools.islice(poller.states, FIRST_ROWS), labels=labels, stale=stale)
         if summaries:
             table.show(summaries, labels, stale)
             self._show_empty(False)
@@ -156,8 +149,7 @@ class MainScreen(SessionActions, Screen[None]):
         """The poller's summaries, counted into ``tally``, with the sessions' labels and those
         whose last refresh failed, in one pass, in chunks: keys are read in between (100,000
         sessions are about a second of work)."""
-        summaries, _ = await summaries_in_chunks(self.app.poller, now, tally, labels=labels, stale=stale)
-        return summaries
+        return await summaries_in_chunks(self.app.poller, now, tally, labels=labels, stale=stale)
 
     def show_selected(self) -> None:
         """Fill the advice line and phone pane for the session under the cursor."""
