@@ -113,11 +113,10 @@ class SessionSummary:
         return found
 
     def _times_now(self) -> tuple[int, ...]:
+        """The delivered times worked out, not kept (asked of the first summary only)."""
         times = self._delivered_times
         if type(times) is tuple:
             return times
-        if self._root is not None:
-            return self._root._times_now()
         found = times() if callable(times) else None
         if found is None:  # not known apart from the phones (or the stored ones were damaged)
             found = tuple(r[6] for r in self.phones if r[2] is _DELIVERED and r[6] is not None)
