@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from usms_tui.domain.failure_tally import FailureTally
 from usms_tui.domain.text import encodable
+from usms_tui.store.read_once import ReadOnce
 
 _ENCODE = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
@@ -31,22 +32,13 @@ def failures_from_text(text: str, expected: int) -> tuple[FailureTally, ...] | N
     (the caller then tallies the receipts themselves: damage costs time, never truth)."""
     if not text:
         return () if expected == 0 else None
-    read = _READ.get(text)
+    read = _read_once(text)
     if read is None:
-        read = _read(text)
-        if read is None:
-            return None
-        if len(_READ) < _MOST_READ:
-            _READ[text] = read
+        return None
     tallies, total = read
     return tallies if total == expected else None
 
 
-#: The tallies of each word read so far, and how many phones they count. Sessions with
-#: the same failures on numbers of the same block share one (bounded, as a hostile cache
-#: cannot grow it past a few thousand).
-_READ: dict[str, tuple[tuple[FailureTally, ...], int]] = {}
-_MOST_READ = 1 << 12
 _new = tuple.__new__  # a named tuple made directly: its class's __new__ is a Python call
 
 
@@ -79,3 +71,7 @@ def _read(text: str) -> tuple[tuple[FailureTally, ...], int] | None:
     if len({tally[:3] for tally in tallies}) != len(tallies):  # each kind once, as tallied
         return None
     return tuple(tallies), sum(tally[3] for tally in tallies)
+
+
+#: Sessions with the same failures on numbers of the same block share one reading.
+_read_once = ReadOnce(_read)

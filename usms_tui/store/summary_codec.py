@@ -17,6 +17,7 @@ from usms_tui.domain.failure_tally import FailureTally, tally_failures
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key, plain_and_distinct
 from usms_tui.store.failure_codec import failures_from_text, failures_to_text
+from usms_tui.store.read_once import ReadOnce
 
 if TYPE_CHECKING:
     from usms_tui.domain.summary import SessionSummary
@@ -156,14 +157,9 @@ def summary_from_text(text: object) -> StoredSummary | None:
         text, _, failures = text.rpartition(" ")
     key, _, rest = text.partition(" ")
     numbers, _, times = rest.rpartition(" ")
-    # Most of a day's sessions have the same counts and cost: each such text is read once.
-    read = _READ.get(numbers)
+    read = _read_numbers_once(numbers)
     if read is None:
-        read = _read_numbers(numbers)
-        if read is None:
-            return None
-        if len(_READ) < _MOST_READ:
-            _READ[numbers] = read
+        return None
     if failures is None:
         if _not_delivered(read[0]):
             # Written before the failure tallies: as if not counted, so a load counts it
@@ -175,11 +171,7 @@ def summary_from_text(text: object) -> StoredSummary | None:
     return _new(StoredSummary, (key, read[0], read[1], times, failures))
 
 
-#: The counts and cost of each numbers text read so far (bounded: a hostile cache cannot
-#: grow it past a few thousand).
-_READ: dict[str, tuple[tuple[int, ...], int]] = {}
 _new = tuple.__new__  # a named tuple made directly: its class's __new__ is a Python call
-_MOST_READ = 1 << 12
 
 
 def _read_numbers(text: str) -> tuple[tuple[int, ...], int] | None:
@@ -194,3 +186,7 @@ def _read_numbers(text: str) -> tuple[tuple[int, ...], int] | None:
     if not (min(counts) >= 0 and max(counts) <= _MOST_PHONES and 0 <= cost <= _MOST_COST):
         return None
     return counts, cost
+
+
+#: Most of a day's sessions have the same counts and cost: each such text is read once.
+_read_numbers_once = ReadOnce(_read_numbers)
