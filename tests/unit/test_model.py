@@ -95,23 +95,38 @@ def test_known_phones_match_receipts_in_any_country_code_form():
     assert s.settled and s.total == 1 and s.phones[0].phone == "13812341234"
 
 
-def test_a_watched_session_is_a_frozen_dataclass_whose_init_sets_every_field():
-    import dataclasses
+def test_a_watched_session_is_an_immutable_tuple_whose_constructor_and_replace_take_every_field():
     import inspect
 
     from usms_tui.domain.sessions import WatchedSession
 
-    fields = [f.name for f in dataclasses.fields(WatchedSession)]
-    # Its hand-written __init__ (for speed) takes exactly the fields, in order, with their defaults.
-    params = list(inspect.signature(WatchedSession.__init__).parameters.values())[1:]
-    assert [p.name for p in params] == fields
-    for field, param in zip(dataclasses.fields(WatchedSession), params, strict=True):
-        assert param.default == (field.default if field.default is not dataclasses.MISSING else param.empty)
+    names = ["session_no", "label", "added_at", "sent_at", "phones", "note", "archived", "project_id"]
+    params = list(inspect.signature(WatchedSession.__new__).parameters)[1:]
+    assert params == names
+    assert list(inspect.signature(WatchedSession.replace).parameters)[1:] == names
     values = ("s", "label", 1.0, 2.0, ("1", "2"), "note", True, "org-1")
     entry = WatchedSession(*values)
-    assert dataclasses.astuple(entry) == values
-    assert entry == WatchedSession(**dict(zip(fields, values, strict=True)))
+    assert tuple(getattr(entry, name) for name in names) == values
+    assert entry == WatchedSession(**dict(zip(names, values, strict=True)))
     assert hash(entry) == hash(WatchedSession(*values))
-    assert dataclasses.replace(entry, label="other").label == "other"
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    assert entry.replace(label="other") == WatchedSession(*values[:1], "other", *values[2:])
+    assert entry.replace(sent_at=None).sent_at is None and entry.replace().sent_at == 2.0
+    assert entry.replace(project_id=None).project_id is None and entry.replace() == entry
+    assert entry.replace(phones=("3",)).phones == ("3",)
+    with pytest.raises(AttributeError):
         entry.label = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "phones",
+    [(), ("",), ("13800000000",), ("a", ""), ("", "a"), ("[x", "y"), ("line\nbreak",), ("138", "139", "852")],
+)
+def test_a_sessions_phones_read_back_as_given_and_equal_sessions_store_the_same_text(phones):
+    from usms_tui.domain.sessions import WatchedSession, phones_from_text, phones_to_text
+
+    entry = WatchedSession("s", phones=phones)
+    assert entry.phones == phones
+    assert phones_from_text(phones_to_text(phones)) == phones
+    # What the store reads back is the same session, by value and hash.
+    stored = WatchedSession.stored("s", "", 0.0, None, entry.phones_text, "", False, None)
+    assert stored == entry and hash(stored) == hash(entry) and stored.phones == phones

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -114,9 +113,9 @@ async def play(data: st.DataObject) -> None:
                 rig.adopt()
                 rig.entries.append(entry)
             elif op == "archive":
-                rig.entries[index] = replace(entry, archived=not entry.archived)
+                rig.entries[index] = entry.replace(archived=not entry.archived)
             else:
-                rig.entries[index] = replace(entry, sent_at=clock.now - data.draw(st.sampled_from(AGES), label="age"))
+                rig.entries[index] = entry.replace(sent_at=clock.now - data.draw(st.sampled_from(AGES), label="age"))
             rig.adopt()
         elif op in {"check", "error", "settle", "unsettle"}:
             state = data.draw(st.sampled_from(states), label="session")

@@ -249,7 +249,6 @@ def test_version_and_a_commands_help_load_no_other_command():
 
 
 def test_assigning_receipts_or_an_entry_makes_the_cached_summary_stale():
-    from dataclasses import replace
 
     from usms_tui.domain.receipts import Receipt
     from usms_tui.monitor.poller import SessionState
@@ -259,7 +258,7 @@ def test_assigning_receipts_or_an_entry_makes_the_cached_summary_stale():
     assert state.summary(10.0, 43_200).total == 0
     state.receipts = [Receipt.from_api({"Phone": "13800000001", "ReceiptResult": "Success"})]
     assert state.summary(10.0, 43_200).total == 1  # a plain assignment, not only set_receipts
-    state.entry = replace(state.entry, label="renamed")
+    state.entry = state.entry.replace(label="renamed")
     assert state.summary(10.0, 43_200).total == 1 and state._base is not None
 
 

@@ -201,7 +201,6 @@ def _read_inputs(args: argparse.Namespace) -> tuple[list[WatchedSession], list[t
 
 def run_add(args: argparse.Namespace) -> int:
     """Add SessionNos; report added, updated and refused (refusals on stderr)."""
-    import dataclasses
 
     from usms_tui.domain.sessions import parse_phones, parse_sent_at, validate_label, validate_project_id
 
@@ -227,8 +226,7 @@ def run_add(args: argparse.Namespace) -> int:
         # nothing at all was read (a wrong file, a sender that wrote nothing).
         raise UserError("nothing to add: the input held no SessionNo (an empty file or standard input?)")
     sessions = [
-        dataclasses.replace(
-            s,
+        s.replace(
             label=label if label is not None else s.label,
             sent_at=sent_at if sent_at is not None else s.sent_at,
             phones=tuple(s.phones) + phones,

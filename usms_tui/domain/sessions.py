@@ -4,8 +4,9 @@ so both accept and refuse the same input with the same reason. Pure: no I/O."""
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from usms_tui.domain.text import first_unsafe
 from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
@@ -13,23 +14,44 @@ from usms_tui.domain.timefmt import format_duration, parse_duration, parse_time
 MAX_SESSION_NO_LENGTH = 128
 
 
-@dataclass(frozen=True, init=False)
-class WatchedSession:
-    """One watched SessionNo and what the user told us about it."""
+class _Keep:
+    """The default of :meth:`WatchedSession.replace` for a field whose None is a value."""
 
+
+_KEEP = _Keep()
+
+
+class _Fields(NamedTuple):
     session_no: str
     label: str = ""
-    added_at: float = 0.0  # Unix seconds; 0.0 on input means "now" to Watchlist.add
-    sent_at: float | None = None  # Unix seconds when known; ages count from it
-    phones: tuple[str, ...] = ()  # phones the message went to, shown pending until a receipt
+    added_at: float = 0.0
+    sent_at: float | None = None
+    phones_text: str = ""
     note: str = ""
-    archived: bool = False  # kept, but not polled
-    # The UCloud project it was sent under; None: the configured one. The API answers a
-    # session only under its own project, so one sent elsewhere would stay pending for ever.
+    archived: bool = False
     project_id: str | None = None
 
-    def __init__(
-        self,
+
+class WatchedSession(_Fields):
+    """One watched SessionNo and what the user told us about it.
+
+    Fields: ``session_no``; ``label``; ``added_at`` (Unix seconds; 0.0 on input means "now"
+    to ``Watchlist.add``); ``sent_at`` (Unix seconds when known; ages count from it);
+    ``phones`` (the phones the message went to, shown pending until a receipt); ``note``;
+    ``archived`` (kept, but not polled); ``project_id`` (the UCloud project it was sent under,
+    None for the configured one: the API answers a session only under its own project, so one
+    sent elsewhere would stay pending for ever).
+
+    A tuple, and immutable as one: a start holds 100,000 of them, and a tuple is half the
+    size of an object with a dict and made in one call. The phones are kept as their stored
+    text (:func:`phones_to_text`) and split when asked for: a session's phones as separate
+    strings cost three times as much, for the few views that read them.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
         session_no: str,
         label: str = "",
         added_at: float = 0.0,
@@ -38,24 +60,88 @@ class WatchedSession:
         note: str = "",
         archived: bool = False,
         project_id: str | None = None,
-    ) -> None:
-        # Frozen all the same (assignment raises); written straight into the instance's dict
-        # because the generated __init__'s object.__setattr__ per field made each entry three
-        # times dearer, and a start reads 100,000 of them.
-        fields = self.__dict__
-        fields["session_no"] = session_no
-        fields["label"] = label
-        fields["added_at"] = added_at
-        fields["sent_at"] = sent_at
-        fields["phones"] = phones
-        fields["note"] = note
-        fields["archived"] = archived
-        fields["project_id"] = project_id
+    ) -> WatchedSession:
+        return _new(cls, (session_no, label, added_at, sent_at, phones_to_text(phones), note, archived, project_id))
+
+    @classmethod
+    def stored(
+        cls,
+        session_no: str,
+        label: str,
+        added_at: float,
+        sent_at: float | None,
+        phones_text: str,
+        note: str,
+        archived: bool,
+        project_id: str | None,
+    ) -> WatchedSession:
+        """A session from fields as stored, ``phones_text`` as :func:`phones_to_text` writes it."""
+        return _new(cls, (session_no, label, added_at, sent_at, phones_text, note, archived, project_id))
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        """The phones the message went to, in the order given."""
+        text = self.phones_text
+        if not text.startswith("["):
+            return tuple(text.split("\n")) if text else ()
+        return phones_from_text(text)
 
     @property
     def display_name(self) -> str:
         """The label when there is one, else the SessionNo."""
         return self.label or self.session_no
+
+    def replace(
+        self,
+        *,
+        session_no: str | None = None,
+        label: str | None = None,
+        added_at: float | None = None,
+        sent_at: float | _Keep | None = _KEEP,
+        phones: tuple[str, ...] | None = None,
+        note: str | None = None,
+        archived: bool | None = None,
+        project_id: str | _Keep | None = _KEEP,
+    ) -> WatchedSession:
+        """This session with the fields given changed (the others as they are)."""
+        return _new(
+            type(self),
+            (
+                self.session_no if session_no is None else session_no,
+                self.label if label is None else label,
+                self.added_at if added_at is None else added_at,
+                self.sent_at if isinstance(sent_at, _Keep) else sent_at,
+                self.phones_text if phones is None else phones_to_text(phones),
+                self.note if note is None else note,
+                self.archived if archived is None else archived,
+                self.project_id if isinstance(project_id, _Keep) else project_id,
+            ),
+        )
+
+
+_new = tuple.__new__  # a tuple made directly: a class's own __new__ is a Python call
+
+
+def phones_to_text(phones: tuple[str, ...]) -> str:
+    """One line per phone (cheap to split, and one string per session in memory and in the
+    store); JSON when a phone itself holds a line break, when the first starts like JSON, or
+    for one empty phone (which the lines would read back as none)."""
+    if any("\n" in p for p in phones) or (phones and phones[0].startswith("[")) or phones == ("",):
+        return json.dumps(list(phones), ensure_ascii=False)
+    return "\n".join(phones)
+
+
+def phones_from_text(text: str) -> tuple[str, ...]:
+    """Inverse of :func:`phones_to_text`; ``ValueError`` for what it cannot have written."""
+    if not text.startswith("["):
+        return tuple(text.split("\n")) if text else ()
+    try:
+        numbers = json.loads(text)
+    except ValueError:
+        numbers = None
+    if not isinstance(numbers, list) or not all(isinstance(p, str) for p in numbers):
+        raise ValueError("phones is not a JSON list of texts")
+    return tuple(numbers)
 
 
 #: Longest label accepted, here and in the UI's dialogs: a label names a session in one line of

@@ -17,7 +17,6 @@ It must never be lost or silently rewritten:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sqlite3
 import time
@@ -296,7 +295,7 @@ class Watchlist:
                 report.refused.append((str(entry.session_no), str(error)))
                 continue
             phones = tuple(p.strip() for p in entry.phones if p and p.strip())
-            cleaned.append(dataclasses.replace(entry, session_no=session_no, phones=phones, project_id=project_id))
+            cleaned.append(entry.replace(session_no=session_no, phones=phones, project_id=project_id))
         written: dict[str, WatchedSession] = {}
 
         def change(conn: sqlite3.Connection) -> bool:
@@ -309,12 +308,11 @@ class Watchlist:
             for entry in cleaned:
                 old = written.get(entry.session_no) or known.get(entry.session_no)
                 if old is None:
-                    written[entry.session_no] = dataclasses.replace(entry, added_at=entry.added_at or now)
+                    written[entry.session_no] = entry.replace(added_at=entry.added_at or now)
                     inserted.add(entry.session_no)
                     report.added.append(entry.session_no)
                     continue
-                new = dataclasses.replace(
-                    old,
+                new = old.replace(
                     label=entry.label or old.label,
                     sent_at=entry.sent_at if entry.sent_at is not None else old.sent_at,
                     phones=_merge_phones(old.phones, entry.phones),
@@ -383,7 +381,7 @@ class Watchlist:
             old = fetch(conn, self.path, session_no)
             if old is None:
                 raise KeyError(session_no)
-            new = dataclasses.replace(old, **changes)
+            new = old.replace(**changes)
             result[:] = [new]
             if new == old:
                 return False

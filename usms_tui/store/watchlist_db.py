@@ -21,7 +21,6 @@ JSON file alone (the move runs again next time) or the finished database (which 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import sqlite3
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from usms_tui.domain.errors import WatchlistError
-from usms_tui.domain.sessions import WatchedSession
+from usms_tui.domain.sessions import WatchedSession, phones_from_text
 from usms_tui.domain.timefmt import parse_time
 from usms_tui.store.atomic import TEMP_SUFFIX, fsync_dir, temp_prefix
 from usms_tui.store.watchlist_format import _Document, _parse
@@ -189,16 +188,8 @@ def row_to_session(row: tuple[Any, ...]) -> WatchedSession:
         and 0 <= added_at < 1e11
         and (sent_at is None or (type(sent_at) is float and 0 <= sent_at < 1e11))
     ):
-        return WatchedSession(
-            session_no,
-            label,
-            added_at,
-            sent_at,
-            tuple(phones.split("\n")) if phones else (),
-            note,
-            archived == 1,
-            project_id,
-        )
+        # The phones text as it is: written by phones_to_text, and kept as one string.
+        return WatchedSession.stored(session_no, label, added_at, sent_at, phones, note, archived == 1, project_id)
     return _checked_row_to_session(row)
 
 
@@ -209,7 +200,7 @@ def _checked_row_to_session(row: tuple[Any, ...]) -> WatchedSession:
             raise ValueError(f"{what} is not text")
     if project_id is not None and not isinstance(project_id, str):
         raise ValueError("project_id is not text")
-    numbers = decode_phones(phones)
+    numbers = phones_from_text(phones)
     if archived not in (0, 1):
         raise ValueError("archived is not 0 or 1")
     return WatchedSession(
@@ -237,34 +228,13 @@ def rows_to_sessions(path: Path, rows: Any) -> list[WatchedSession]:
     return sessions
 
 
-def encode_phones(phones: tuple[str, ...]) -> str:
-    """One line per phone (cheap to split at 100,000 sessions); JSON when a phone itself
-    holds a line break or the first starts like JSON."""
-    if any("\n" in p for p in phones) or (phones and phones[0].startswith("[")):
-        return json.dumps(list(phones), ensure_ascii=False)
-    return "\n".join(phones)
-
-
-def decode_phones(text: str) -> tuple[str, ...]:
-    """Inverse of :func:`encode_phones`; ``ValueError`` for what it cannot have written."""
-    if not text.startswith("["):
-        return tuple(text.split("\n")) if text else ()
-    try:
-        numbers = json.loads(text)
-    except ValueError:
-        numbers = None
-    if not isinstance(numbers, list) or not all(isinstance(p, str) for p in numbers):
-        raise ValueError("phones is not a JSON list of texts")
-    return tuple(numbers)
-
-
 def session_to_row(session: WatchedSession) -> tuple[Any, ...]:
     return (
         session.session_no,
         session.label,
         session.added_at,
         session.sent_at,
-        encode_phones(session.phones),
+        session.phones_text,
         session.note,
         int(session.archived),
         session.project_id,
@@ -308,7 +278,7 @@ def migrate(legacy: Path, database: Path) -> None:
                 extras = dict(doc.extras.get(session.session_no, {}))
                 project = extras.pop("project_id", None)
                 if isinstance(project, str) and session.project_id is None:
-                    session = dataclasses.replace(session, project_id=project)
+                    session = session.replace(project_id=project)
                 elif project is not None:
                     extras["project_id"] = project
                 rows.append((*session_to_row(session), json.dumps(extras) if extras else None))
