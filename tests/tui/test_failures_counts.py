@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from usms_tui.domain.cause_groups import CauseGroup, group_by_cause
+from usms_tui.domain.failure_tally import FailureTally
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.domain.summary import SessionSummary, summarize
 from usms_tui.store.summary_codec import summary_from_text, summary_to_text
@@ -53,11 +54,16 @@ def from_store(no: str, receipts: list[Receipt], known: list[str]) -> SessionSum
     assert stored is not None
     whole = in_memory(no, receipts, known)
 
-    def unread() -> tuple[Receipt, ...]:
-        raise AssertionError("the failures view read a session's receipts")
+    class Stored:
+        def summary_phones(self) -> tuple[Receipt, ...]:
+            raise AssertionError("the failures view read a session's receipts")
 
+        def summary_failures(self) -> tuple[FailureTally, ...] | None:
+            return stored.failures()
+
+    source = Stored()
     return SessionSummary(
-        no, unread, whole.counts, whole.cost_count, whole.settled, whole.overdue, 0.0, T0, None, stored.failures
+        no, source, whole.counts, whole.cost_count, whole.settled, whole.overdue, 0.0, T0, None, source
     )
 
 

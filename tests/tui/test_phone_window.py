@@ -5,6 +5,7 @@ when one of its rows is asked for."""
 from __future__ import annotations
 
 from tests.tui.fake_host import HOUR, NOW, FakePoller, receipt, sample_poller
+from usms_tui.domain.receipts import Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.tui.screens._phone_rows import SORTS, STANDARD_FILTERS, PhoneFilter
 from usms_tui.tui.screens._phone_window import (
@@ -51,19 +52,22 @@ def _lazy(count: int, phones: int) -> tuple[list[SessionSummary], dict, list[str
         answered = [receipt(f"138{s:04d}{p:04d}", "Fail" if p % 3 else "Success", "E", "", NOW) for p in range(phones)]
         poller.add(f"usms-{s:05d}", answered, sent_at=NOW - HOUR)
     read: list[str] = []
-    lazy = []
-    for whole in poller.summaries(NOW):
 
-        def phones(whole=whole):
-            read.append(whole.session_no)
-            return whole.phones
+    class Unread:
+        def __init__(self, whole: SessionSummary) -> None:
+            self.whole = whole
 
-        lazy.append(
-            SessionSummary(
-                whole.session_no, phones, whole.counts, whole.cost_count, whole.settled, whole.overdue,
-                whole.age_seconds, whole.started_at,
-            )
-        )  # fmt: skip
+        def summary_phones(self) -> tuple[Receipt, ...]:
+            read.append(self.whole.session_no)
+            return self.whole.phones
+
+    lazy = [
+        SessionSummary(
+            whole.session_no, Unread(whole), whole.counts, whole.cost_count, whole.settled, whole.overdue,
+            whole.age_seconds, whole.started_at,
+        )
+        for whole in poller.summaries(NOW)
+    ]  # fmt: skip
     return lazy, _entries(poller), read
 
 

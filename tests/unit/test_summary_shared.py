@@ -31,15 +31,17 @@ def test_a_copy_asks_the_first_summary_for_phones_and_times_it_works_out_once():
     calls = {"phones": 0, "times": 0}
     phones = (delivered("1", int(T0) + 7),)
 
-    def read_phones() -> tuple[Receipt, ...]:
-        calls["phones"] += 1
-        return phones
+    class Source:
+        def summary_phones(self) -> tuple[Receipt, ...]:
+            calls["phones"] += 1
+            return phones
 
-    def read_times() -> tuple[int, ...]:
-        calls["times"] += 1
-        return (int(T0) + 7,)
+        def summary_delivered_times(self) -> tuple[int, ...]:
+            calls["times"] += 1
+            return (int(T0) + 7,)
 
-    base = SessionSummary("s", read_phones, {Status.DELIVERED: 1}, 1, True, False, 10.0, T0, read_times)
+    source = Source()
+    base = SessionSummary("s", source, {Status.DELIVERED: 1}, 1, True, False, 10.0, T0, source)
     copies = [base.aged(float(age), False) for age in range(20, 25)]
     assert not any(c.phones_loaded for c in copies)
     assert all(c.delivered_times == (int(T0) + 7,) for c in copies)

@@ -6,27 +6,40 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, Protocol
 
 from usms_tui.domain.failure_tally import TALLIED, FailureTally, tally_failures
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 
-#: A summary's phones, worked out when first asked for (from the store, for a session
-#: loaded from it): a large watchlist's views mostly need only the counts.
-PhonesSource = Callable[[], tuple[Receipt, ...]]
-#: Where the delivery times come from when not given: called once, None meaning "read them
-#: from the phones".
-TimesSource = Callable[[], "tuple[int, ...] | None"]
-#: Where the failure tallies come from when not given: called once, None meaning "count
-#: them from the phones".
-FailuresSource = Callable[[], "tuple[FailureTally, ...] | None"]
+
+class PhonesSource(Protocol):
+    """Where a summary's phones come from when first asked for (the store, for a session
+    loaded from it): a large watchlist's views mostly need only the counts. The source
+    itself, not a bound method of it: a start at 100,000 sessions made one such method
+    object per session and source, 6 MB each."""
+
+    def summary_phones(self) -> tuple[Receipt, ...]: ...
+
+
+class TimesSource(Protocol):
+    """Where the delivery times come from when not given: asked once, None meaning "read
+    them from the phones"."""
+
+    def summary_delivered_times(self) -> tuple[int, ...] | None: ...
+
+
+class FailuresSource(Protocol):
+    """Where the failure tallies come from when not given: asked once, None meaning "count
+    them from the phones"."""
+
+    def summary_failures(self) -> tuple[FailureTally, ...] | None: ...
 
 
 class SessionSummary:
     """What one watched session looks like now.
 
-    ``phones`` may be given as a :data:`PhonesSource`, called once when first read: a start
+    ``phones`` may be given as a :class:`PhonesSource`, asked once when first read: a start
     at 100,000 sessions shows counts, costs and ages without building half a million
     receipts nobody looks at. ``delivered_times`` (the ``ReceiptTime`` of each delivered
     phone, when known without the phones) serves the delivery figures the same way, and
@@ -85,12 +98,11 @@ class SessionSummary:
     def phones(self) -> tuple[Receipt, ...]:
         """One receipt per phone (pending placeholders for known phones without one)."""
         phones = self._phones
-        if type(phones) is tuple:
+        if isinstance(phones, tuple):
             return phones
         if self._root is not None:  # an aged copy: the first summary works them out and keeps them
             return self._root.phones
-        assert callable(phones)
-        phones = phones()
+        phones = phones.summary_phones()
         self._phones = phones
         return phones
 
@@ -98,13 +110,13 @@ class SessionSummary:
     def phones_loaded(self) -> bool:
         """The phones are in memory (reading :attr:`phones` costs nothing)."""
         root = self._root
-        return not callable(self._phones) or (root is not None and root.phones_loaded)
+        return isinstance(self._phones, tuple) or (root is not None and root.phones_loaded)
 
     @property
     def delivered_times(self) -> tuple[int, ...]:
         """The ``ReceiptTime`` of every delivered phone that has one, in no set order."""
         times = self._delivered_times
-        if type(times) is tuple:
+        if isinstance(times, tuple):
             return times
         if self._root is not None:
             return self._root.delivered_times
@@ -115,9 +127,9 @@ class SessionSummary:
     def _times_now(self) -> tuple[int, ...]:
         """The delivered times worked out, not kept (asked of the first summary only)."""
         times = self._delivered_times
-        if type(times) is tuple:
+        if isinstance(times, tuple):
             return times
-        found = times() if callable(times) else None
+        found = None if times is None else times.summary_delivered_times()
         if found is None:  # not known apart from the phones (or the stored ones were damaged)
             found = tuple(r[6] for r in self.phones if r[2] is _DELIVERED and r[6] is not None)
         return found
@@ -131,7 +143,7 @@ class SessionSummary:
         found = root._delivery_seconds
         if found is None:
             times = root._delivered_times
-            if type(times) is not tuple:
+            if not isinstance(times, tuple):
                 # Read, not kept: the seconds are what the views need, the times only the
                 # store (which reads them again from its own text).
                 times = root._times_now()
@@ -149,11 +161,11 @@ class SessionSummary:
     def failures(self) -> tuple[FailureTally, ...]:
         """Its phones failed, unknown or other, tallied by carrier prefix, code and text."""
         found = self._failures
-        if type(found) is tuple:
+        if isinstance(found, tuple):
             return found
         if self._root is not None:  # an aged copy: the first summary works them out and keeps them
             return self._root.failures
-        found = found() if callable(found) else None
+        found = None if found is None else found.summary_failures()
         if found is None:  # not known apart from the phones (or the stored ones were damaged)
             get = self.counts.get
             found = tally_failures(self.phones) if any(get(status, 0) for status in TALLIED) else ()
@@ -199,7 +211,7 @@ class SessionSummary:
     __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it was
 
     def __repr__(self) -> str:
-        phones = repr(self._phones) if not callable(self._phones) else "<not loaded>"
+        phones = repr(self._phones) if isinstance(self._phones, tuple) else "<not loaded>"
         return (
             f"SessionSummary(session_no={self.session_no!r}, phones={phones}, counts={dict(self.counts)!r}, "
             f"cost_count={self.cost_count!r}, settled={self.settled!r}, overdue={self.overdue!r}, "

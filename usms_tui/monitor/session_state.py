@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from usms_tui.domain.failure_tally import FailureTally
 from usms_tui.domain.failures import BatchError
 from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, STATUS_ORDER, Receipt, Status, merge_phones
 from usms_tui.domain.summary import SessionSummary, summarize
@@ -153,8 +154,22 @@ class SessionState:
             return
         self._receipts, self._first_seen = found
 
-    def _phones(self) -> tuple[Receipt, ...]:
+    def summary_phones(self) -> tuple[Receipt, ...]:
+        """Its phones for a summary made from the store's counts (a
+        :class:`~usms_tui.domain.summary.PhonesSource`): its receipts, read when first asked."""
         return tuple(merge_phones(self.receipts, self._entry.phones))
+
+    def summary_delivered_times(self) -> tuple[int, ...] | None:
+        """The delivered times the store's summary holds (a
+        :class:`~usms_tui.domain.summary.TimesSource`); None: read them from the phones."""
+        stored = self._stored
+        return None if stored is None else stored.delivered_times()
+
+    def summary_failures(self) -> tuple[FailureTally, ...] | None:
+        """The failure tallies the store's summary holds (a
+        :class:`~usms_tui.domain.summary.FailuresSource`); None: tally the phones."""
+        stored = self._stored
+        return None if stored is None else stored.failures()
 
     # -- what is known -----------------------------------------------------------------------
 
@@ -244,16 +259,15 @@ class SessionState:
         settled = stored.settled
         return SessionSummary(
             entry.session_no,
-            self._phones,
+            self,
             _counts_of(stored.counts),
             stored.cost_count,
             settled,
             (not settled) and age >= warn_after,
             age,
             started_at,
-            stored.delivered_times,
-            # Most sessions have none: no reader made for each of them.
-            stored.failures if stored.failures_text else (),
+            self,  # its delivered times, asked once
+            self if stored.failures_text else (),  # most sessions have no failure tallies
         )
 
     @property
