@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from usms_tui.domain.receipt_codes import default_table
@@ -26,15 +26,13 @@ def summaries_of(
     session_nos: Iterable[str],
     tally: Tally | None = None,
     *,
-    entries: dict[str, Any] | None = None,
     labels: dict[str, str] | None = None,
     stale: list[str] | None = None,
 ) -> list[SessionSummary]:
     """The summaries of these sessions that are watched and not archived, in the order given,
-    counted into ``tally`` if given. ``entries``, ``labels`` and ``stale``, if given, get each
-    session's entry (what views show beside it), the labelled ones' labels and those whose
-    last refresh failed (the main table marks them), in the same pass. At once: a screenful,
-    or one step of :func:`summaries_in_chunks`."""
+    counted into ``tally`` if given. ``labels`` and ``stale``, if given, get the labelled
+    sessions' labels and those whose last refresh failed (the main table marks them), in the
+    same pass. At once: a screenful, or one step of :func:`summaries_in_chunks`."""
     states = poller.states  # a reload between two steps replaces it
     summary_of = poller.summary
     found: list[SessionSummary] = []
@@ -49,8 +47,6 @@ def summaries_of(
         if tally is not None:
             tally.add(summary)
         found.append(summary)
-        if entries is not None:
-            entries[session_no] = entry
         if labels is not None and entry.label:
             labels[session_no] = entry.label
         if stale is not None and state.last_error is not None:
@@ -63,7 +59,6 @@ async def summaries_in_chunks(
     now: float,
     tally: Tally | None = None,
     *,
-    entries: dict[str, Any] | None = None,
     labels: dict[str, str] | None = None,
     stale: list[str] | None = None,
 ) -> list[SessionSummary]:
@@ -80,11 +75,32 @@ async def summaries_in_chunks(
     step = min(_STEP, table_base.CHUNK)
     for start in range(0, len(names), step):
         part = names[start : start + step]
-        summaries += summaries_of(poller, now, part, tally, entries=entries, labels=labels, stale=stale)
+        summaries += summaries_of(poller, now, part, tally, labels=labels, stale=stale)
         if pacer.due(step):
             await asyncio.sleep(0)
             pacer.restart()
     return summaries
+
+
+class WatchedEntries(Mapping[str, Any]):
+    """The poller's watchlist entries by SessionNo, each read when asked for: a view shows
+    the entries of the rows on screen only, and a copy of all of them was 8 MB at 100,000
+    sessions. A session removed since is missing; one edited since reads as it is now."""
+
+    def __init__(self, poller: Any) -> None:
+        self._poller = poller  # its states, not them: a reload replaces them
+
+    def __getitem__(self, session_no: str) -> Any:
+        state = self._poller.states.get(session_no)
+        if state is None:
+            raise KeyError(session_no)
+        return state.entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._poller.states)
+
+    def __len__(self) -> int:
+        return len(self._poller.states)
 
 
 #: Sessions summarised between two looks at the clock (a few ms at worst).

@@ -10,6 +10,7 @@ they are ready. 100,000 phones built in one go would hold the keys for seconds.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from textual import work
@@ -18,7 +19,7 @@ from textual.widget import Widget
 from usms_tui.monitor.heap import long_lived
 from usms_tui.tui.host import host_status
 from usms_tui.tui.screens._app_screen import AppScreen
-from usms_tui.tui.summaries import summaries_in_chunks
+from usms_tui.tui.summaries import WatchedEntries, summaries_in_chunks
 from usms_tui.tui.widgets.status_bar import StatusBar
 
 #: Above this many sessions a view's rows are worked out in the background (see above).
@@ -36,7 +37,7 @@ class LiveView(AppScreen):
         """What the rows depend on besides the data (filter, sort...), read on the loop."""
         return None
 
-    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> Any:  # pragma: no cover
+    def compute_rows(self, summaries: list[Any], entries: Mapping[str, Any], options: Any) -> Any:  # pragma: no cover
         raise NotImplementedError
 
     def show_rows(self, computed: Any) -> None:  # pragma: no cover - overridden
@@ -51,8 +52,7 @@ class LiveView(AppScreen):
             self._refresh_in_background()
             return
         summaries = poller.summaries(app.clock())
-        entries = {s.session_no: getattr(poller.states.get(s.session_no), "entry", None) for s in summaries}
-        self.show_rows(self.compute_rows(summaries, entries, self.view_options()))
+        self.show_rows(self.compute_rows(summaries, WatchedEntries(poller), self.view_options()))
 
     @work(exclusive=True, group="view-rows", exit_on_error=False)
     async def _refresh_in_background(self) -> None:
@@ -60,8 +60,8 @@ class LiveView(AppScreen):
         # finishes on its own and its result is dropped with the worker.
         options = self.view_options()
         app: Any = self.app
-        entries: dict[str, Any] = {}
-        summaries = await summaries_in_chunks(app.poller, app.clock(), entries=entries)
+        entries = WatchedEntries(app.poller)
+        summaries = await summaries_in_chunks(app.poller, app.clock())
         # No collection while the thread allocates a view's rows: a full one would walk them
         # all (100 ms and more at 100,000 phones) holding the interpreter, so the loop too.
         with long_lived():

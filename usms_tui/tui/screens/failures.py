@@ -141,7 +141,7 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
         yield self.table
         yield KeyBar()
 
-    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
+    def compute_rows(self, summaries: list[Any], entries: Mapping[str, Any], options: Any) -> _Computed:
         """The groups and their cell values (plain values only: a big view does this in a thread)."""
         causes = self._counter.count(summaries)
         groups = failure_rows(causes)

@@ -128,7 +128,7 @@ class PhonesScreen(LiveView, ExportsView, Screen[None]):
     def view_options(self) -> _Options:
         return _Options(self.phone_filter, self.sort_mode, self._window if self._shown_once else None)
 
-    def compute_rows(self, summaries: list[Any], entries: dict[str, Any], options: Any) -> _Computed:
+    def compute_rows(self, summaries: list[Any], entries: Mapping[str, Any], options: Any) -> _Computed:
         """The rows for the filter and sort, and what changed against the shown ones: plain
         values only, so a big view can work them out in a thread. Sorted by session and
         filtered by status, this reads counts only; see ``_phone_window``."""
