@@ -69,13 +69,9 @@ class AddReport:
 
 
 def _merge_phones(old: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
-    merged = list(old)
-    seen = set(old)
-    for phone in new:
-        if phone not in seen:
-            seen.add(phone)
-            merged.append(phone)
-    return tuple(merged)
+    """``old``, then each phone of ``new`` not among them, once."""
+    known = set(old)
+    return old + tuple(dict.fromkeys(phone for phone in new if phone not in known))
 
 
 _EDITABLE = (*_FIELDS[1:], "project_id")
@@ -109,7 +105,9 @@ class Watchlist:
         self._clock = clock
         self._lock_timeout = lock_timeout
         self._sessions: list[WatchedSession] | None = None
-        self._index: dict[str, int] = {}
+        # SessionNo -> position in _sessions, made when first asked for: the UI only reads
+        # the list, and at 100,000 sessions the map is 6.6 MB.
+        self._index: dict[str, int] | None = None
         self._signature: Signature = None
 
     # -- opening -------------------------------------------------------------------------
@@ -186,8 +184,14 @@ class Watchlist:
 
     def _set(self, sessions: list[WatchedSession], signature: Signature) -> None:
         self._sessions = sessions
-        self._index = {s.session_no: i for i, s in enumerate(sessions)}
+        self._index = None
         self._signature = signature
+
+    def _positions(self, sessions: list[WatchedSession]) -> dict[str, int]:
+        index = self._index
+        if index is None:
+            index = self._index = {s.session_no: i for i, s in enumerate(sessions)}
+        return index
 
     def sessions(self) -> list[WatchedSession]:
         """The sessions, in the order they were added (read on first use)."""
@@ -199,8 +203,9 @@ class Watchlist:
         """The entry for ``session_no``, if watched."""
         if self._sessions is None:
             self.load()
-        index = self._index.get(session_no)
-        return None if index is None or self._sessions is None else self._sessions[index]
+        sessions = self._sessions or []
+        index = self._positions(sessions).get(session_no)
+        return None if index is None else sessions[index]
 
     def __len__(self) -> int:
         return len(self.sessions()) if self._sessions is None else len(self._sessions)
@@ -268,14 +273,16 @@ class Watchlist:
 
     def _patch(self, session: WatchedSession) -> None:
         """Put a written session into the in-memory list (when it is loaded)."""
-        if self._sessions is None:
+        sessions = self._sessions
+        if sessions is None:
             return
-        index = self._index.get(session.session_no)
+        positions = self._positions(sessions)
+        index = positions.get(session.session_no)
         if index is None:
-            self._index[session.session_no] = len(self._sessions)
-            self._sessions.append(session)
+            positions[session.session_no] = len(sessions)
+            sessions.append(session)
         else:
-            self._sessions[index] = session
+            sessions[index] = session
 
     def add(self, entries: Iterable[WatchedSession]) -> AddReport:
         """Add sessions; one already watched has its label, sent_at and phones merged instead
