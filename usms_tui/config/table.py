@@ -176,6 +176,10 @@ TABLE: tuple[Setting, ...] = (
             toml="alerts.hook_timeout"),
 )  # fmt: skip
 
+#: config.toml's one table that holds no setting: the UI's keys (:mod:`usms_tui.config.keys`).
+#: Spelled here, so reading a config.toml can tell it apart without importing that module.
+KEYS_SECTION = "keys"
+
 SETTINGS: Mapping[str, Setting] = MappingProxyType({setting.name: setting for setting in TABLE})
 
 
