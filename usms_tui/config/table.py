@@ -18,7 +18,7 @@ from typing import Any
 from usms_tui.config import paths
 from usms_tui.config.values import PATH, PERCENT, SWITCH, TEXT, Kind, Seconds, Whole
 from usms_tui.domain.base_url import DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER
+from usms_tui.domain.overdue import DEFAULT_WARN_AFTER
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,8 @@ def _session_to_json(session: WatchedSession, extras: dict[str, Any]) -> dict[st
 
 @dataclass
 class _Document:
+    """A JSON watchlist as read: its sessions and the keys this version does not know."""
+
     sessions: dict[str, WatchedSession]  # insertion order = file order
     extras: dict[str, dict[str, Any]]  # unknown keys per session, kept on rewrite
     top_extras: dict[str, Any]  # unknown top-level keys, kept on rewrite
