@@ -57,7 +57,8 @@ def __getattr__(name: str) -> str:
 
 
 # tomllib quotes the offending character in two messages; it could be part of a secret.
-_QUOTED_CHAR = re.compile(r"((?:Found invalid|Illegal) character) \S+")
+# (Compiled on such an error alone, by re's own cache: not at every command's start.)
+_QUOTED_CHAR = r"((?:Found invalid|Illegal) character) \S+"
 
 
 def permission_warning(path: Path, what: str) -> str | None:
@@ -99,7 +100,7 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
     except UnicodeDecodeError as error:
         raise ConfigError(f"config file {path} is not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
-        message = _QUOTED_CHAR.sub(r"\1", str(error))
+        message = re.sub(_QUOTED_CHAR, r"\1", str(error))
         raise ConfigError(f"config file {path} is not valid TOML: {message}") from None
     except RecursionError:
         raise ConfigError(f"config file {path} is not usable TOML: nested too deeply") from None
