@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from usms_tui.domain.errors import EXIT_FATAL_API, EXIT_OK, EXIT_OTHER_API, EXIT_TRANSIENT_API, UserError
-from usms_tui.domain.failures import BatchError, ErrorKind
 from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
     from usms_tui.config.settings import Settings
+    from usms_tui.domain.failures import BatchError
     from usms_tui.domain.summary import SessionSummary
     from usms_tui.store.cache import CachedSession, ReceiptCache
     from usms_tui.store.watchlist import WatchedSession, Watchlist
@@ -181,6 +181,8 @@ def session_views(
 
 def exit_code_for(errors: Iterable[BatchError]) -> int:
     """The exit code a set of failed batches deserves (worst first: fatal, other, transient)."""
+    from usms_tui.domain.failures import ErrorKind  # here: add, remove and list fetch nothing
+
     kinds = {e.kind for e in errors}
     if ErrorKind.FATAL in kinds:
         return EXIT_FATAL_API

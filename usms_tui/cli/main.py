@@ -28,8 +28,10 @@ COMMAND_MODULE_OF: dict[str, str] = {
 }  # fmt: skip
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    """The whole command line (or only the commands of ``modules``)."""
+def build_parser(modules: Sequence[str] = COMMAND_MODULES, *, command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line (or only the commands of ``modules``). With ``command``, a
+    module that registers several commands builds that one alone when it has a
+    ``register_<command>`` (``watch``: ``add`` needs neither ``remove`` nor ``list``)."""
     from usms_tui.config.flags import setting_options
 
     common = setting_options()  # the flags every command takes, before or after its name
@@ -42,7 +44,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         module = importlib.import_module(f"usms_tui.cli.{name}")
-        module.register(subparsers, common)
+        register = getattr(module, f"register_{command}", None) if command else None
+        (register or module.register)(subparsers, common)
     return parser
 
 
@@ -107,12 +110,25 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The first word that is not an option: the command, unless it is an option's value."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 def _modules_for(argv: Sequence[str]) -> Sequence[str]:
     """The command modules a command line needs: the named command's alone, else all (the
     UI by default, the top-level help's list of commands, a misspelt command's suggestions)."""
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
-    module = COMMAND_MODULE_OF.get(command or "")
+    module = COMMAND_MODULE_OF.get(_command_in(argv) or "")
     return (module,) if module is not None else COMMAND_MODULES
+
+
+def _partial_parser(modules: Sequence[str], argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the named command alone. A value that looks negative is glued to the
+    option before it when any command built takes that option (``_glue_negative_values``), so
+    with one the module's every command is built, and each error reads as it always has."""
+    if any(_LOOKS_NEGATIVE.match(arg) for arg in argv):
+        return build_parser(modules)
+    return build_parser(modules, command=_command_in(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,7 +151,7 @@ def _main(given: list[str]) -> int:
     from usms_tui.domain.text import safe
 
     modules = _modules_for(given)
-    parser = build_parser(modules)
+    parser = build_parser() if modules == COMMAND_MODULES else _partial_parser(modules, given)
     glued = _glue_negative_values(parser, given)
     if modules != COMMAND_MODULES and _value_before_command(parser, glued):
         parser = build_parser()  # the first word was an option's value, not the command

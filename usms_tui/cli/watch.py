@@ -70,6 +70,18 @@ exit codes:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """Add the ``add``, ``remove`` and ``list`` subcommands."""
+    register_add(subparsers, common)
+    register_remove(subparsers, common)
+    register_list(subparsers, common)
+
+
+# One function per command: a command line naming one builds that parser alone (see
+# build_parser in cli.main), as a script adding sessions one by one starts a process for each.
+
+
+def register_add(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     add = subparsers.add_parser(
         "add",
         parents=[common],
@@ -102,6 +114,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
     add.add_argument("--json", action="store_true", help="print the report as JSON")
     add.set_defaults(run=run_add)
 
+
+def register_remove(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     remove = subparsers.add_parser(
         "remove",
         parents=[common],
@@ -121,6 +137,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
     )
     remove.set_defaults(run=run_remove)
 
+
+def register_list(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     listing = subparsers.add_parser(
         "list",
         parents=[common],

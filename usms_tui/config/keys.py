@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from usms_tui.config.table import KEYS_SECTION
 from usms_tui.domain.errors import ConfigError
 
 #: Every view, as a sentence names it. ``app`` keys are bound in every view but help,
@@ -35,7 +36,6 @@ VIEWS: Mapping[str, str] = MappingProxyType({
     "help": "help",
 })  # fmt: skip
 APP = "app"
-KEYS_SECTION = "keys"  #: the config.toml table
 MODAL = frozenset({"help"})
 
 

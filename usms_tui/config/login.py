@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from usms_tui.config.values import Raw
-from usms_tui.domain.credentials import OAuthLogin, OAuthTokens
 from usms_tui.domain.errors import ConfigError
 
 if TYPE_CHECKING:
     from usms_tui.config.settings import Settings
+    from usms_tui.domain.credentials import OAuthLogin
 
 OAUTH = "oauth"  #: ``auth_mode`` of a ``ucloud auth login`` profile
 SIGNED = "signed"
@@ -37,6 +37,10 @@ def pick_auth(from_profile: dict[str, Raw], *, explicit_pair: bool) -> bool:
 
 def oauth_login(settings: Settings) -> OAuthLogin:
     """The OAuth login of an ``auth_mode: "oauth"`` profile, or what to run to get one."""
+    # Here, not at the top: every command's settings pick the login (pick_auth), only a
+    # command sending a request builds one.
+    from usms_tui.domain.credentials import OAuthLogin, OAuthTokens
+
     profile = settings.profile or "default"
     if not (settings.access_token and settings.refresh_token):
         raise ConfigError(

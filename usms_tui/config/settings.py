@@ -20,17 +20,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from usms_tui.config import paths
-from usms_tui.config.keys import KeyMap
 from usms_tui.config.login import OAUTH, SIGNED, oauth_login, pick_auth
 from usms_tui.config.table import SETTINGS, TABLE
 from usms_tui.config.values import Raw, convert
 from usms_tui.domain.base_url import base_url_problem
-from usms_tui.domain.credentials import Credentials, OAuthLogin
 from usms_tui.domain.errors import ConfigError
 from usms_tui.domain.secrets import remember_all
+
+if TYPE_CHECKING:  # both are needed only by a command that reads [keys] or sends a request
+    from usms_tui.config.keys import KeyMap
+    from usms_tui.domain.credentials import Credentials, OAuthLogin
 
 
 def _from_table(name: str) -> Any:
@@ -97,6 +99,8 @@ class Settings:
 
     def credentials(self) -> Credentials:
         """The key pair, or a :class:`ConfigError` naming every way to provide it."""
+        from usms_tui.domain.credentials import Credentials
+
         if self.public_key and self.private_key:
             return Credentials(self.public_key, self.private_key)
         if self.profile_problem:

@@ -18,7 +18,7 @@ from typing import Any
 from usms_tui.config import paths
 from usms_tui.config.values import PATH, PERCENT, SWITCH, TEXT, Kind, Seconds, Whole
 from usms_tui.domain.base_url import DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER
+from usms_tui.domain.overdue import DEFAULT_WARN_AFTER
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,10 @@ TABLE: tuple[Setting, ...] = (
             "kill an --on-event command (and what it started) after this long", default=10.0,
             toml="alerts.hook_timeout"),
 )  # fmt: skip
+
+#: config.toml's one table that holds no setting: the UI's keys (:mod:`usms_tui.config.keys`).
+#: Spelled here, so reading a config.toml can tell it apart without importing that module.
+KEYS_SECTION = "keys"
 
 SETTINGS: Mapping[str, Setting] = MappingProxyType({setting.name: setting for setting in TABLE})
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from usms_tui.config.keys import KEYS_SECTION, example_lines, parse_key_map
 from usms_tui.config.paths import expand_home
-from usms_tui.config.table import TABLE, toml_keys
+from usms_tui.config.table import KEYS_SECTION, TABLE, toml_keys
 from usms_tui.config.values import SWITCH, FilePath
 from usms_tui.domain.errors import ConfigError
 
@@ -32,6 +30,8 @@ _NOTES = "# Durations: 15 (seconds), 90s, 10m, 12h, 1h30m. Relative paths: from 
 
 def example_text() -> str:
     """A commented config.toml: every key with its default, or commented out with an example."""
+    from usms_tui.config.keys import example_lines
+
     lines = [_HEADER, _NOTES]
     for section, keys in toml_keys().items():
         lines += ["", f"[{section}]"]
@@ -48,10 +48,17 @@ def example_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-EXAMPLE = example_text()
+def __getattr__(name: str) -> str:
+    """``EXAMPLE``, the text of :func:`example_text`, made when first asked for: every
+    command's settings import this module, and only ``config example`` prints it."""
+    if name == "EXAMPLE":
+        return example_text()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # tomllib quotes the offending character in two messages; it could be part of a secret.
-_QUOTED_CHAR = re.compile(r"((?:Found invalid|Illegal) character) \S+")
+# (Compiled on such an error alone, by re's own cache: not at every command's start.)
+_QUOTED_CHAR = r"((?:Found invalid|Illegal) character) \S+"
 
 
 def permission_warning(path: Path, what: str) -> str | None:
@@ -86,12 +93,14 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
         raise ConfigError(f"config file {path} is a directory, not a TOML file") from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
+    import tomllib  # here: without a config.toml (the default) the TOML parser is not loaded
+
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ConfigError(f"config file {path} is not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
-        message = _QUOTED_CHAR.sub(r"\1", str(error))
+        message = re.sub(_QUOTED_CHAR, r"\1", str(error))
         raise ConfigError(f"config file {path} is not valid TOML: {message}") from None
     except RecursionError:
         raise ConfigError(f"config file {path} is not usable TOML: nested too deeply") from None
@@ -104,6 +113,10 @@ def read_config_toml(path: Path, *, required: bool = False) -> tuple[dict[str, t
     sections = toml_keys()
     for section, table in document.items():
         if section == KEYS_SECTION:  # one table of its own: action = key(s), checked as a whole
+            # Imported for a file that has one: the key names it checks against are built
+            # when that module loads.
+            from usms_tui.config.keys import parse_key_map
+
             values["key_map"] = (parse_key_map(table, str(path)), f"[{KEYS_SECTION}]")
             continue
         known = sections.get(section)

@@ -16,7 +16,6 @@ from typing import Any
 
 from usms_tui.config.paths import expand_home
 from usms_tui.domain.errors import ConfigError
-from usms_tui.domain.thresholds import parse_percent
 from usms_tui.domain.timefmt import format_seconds, parse_duration
 
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
@@ -147,6 +146,10 @@ class Percent(Kind):
     metavar = "PCT"
 
     def parse(self, value: Any) -> float:
+        # Here, not at the top: the thresholds bring the session summaries with them, which
+        # only a command given a percentage needs (every command's settings import this file).
+        from usms_tui.domain.thresholds import parse_percent
+
         return parse_percent(value)
 
     def show(self, value: Any) -> str:

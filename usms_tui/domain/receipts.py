@@ -12,6 +12,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from usms_tui.domain.overdue import DEFAULT_WARN_AFTER as DEFAULT_WARN_AFTER
 from usms_tui.domain.receipt_fields import (
     EARLIEST_RECEIPT,
     LATEST_RECEIPT,
@@ -21,9 +22,6 @@ from usms_tui.domain.receipt_fields import (
     as_timestamp,
 )
 from usms_tui.domain.text import encodable
-
-#: UCloud's advice: if a message has no status 12 hours after sending, open a ticket.
-DEFAULT_WARN_AFTER = 12 * 3600.0
 
 
 class Status(enum.StrEnum):

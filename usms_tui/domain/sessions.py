@@ -4,6 +4,7 @@ so both accept and refuse the same input with the same reason. Pure: no I/O."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import NamedTuple
@@ -173,16 +174,26 @@ def _refuse_unsafe(text: str) -> None:
     raise ValueError(f"contains a control character (U+{ord(char):04X})")
 
 
-#: Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
-#: international numbers as "(852)55311234"), at least 3 digits.
-_PHONE = re.compile(r"^\+?[0-9()\-]{3,32}$")
-_PHONE_SEPARATORS = re.compile(r"[,;\s]+")
+# The two patterns are compiled when a phone is first checked, not when every command loads
+# this module.
+
+
+@functools.cache
+def _phone() -> re.Pattern[str]:
+    """Digits with an optional leading + and the brackets/dashes people paste (UCloud writes
+    international numbers as "(852)55311234"), at least 3 digits."""
+    return re.compile(r"^\+?[0-9()\-]{3,32}$")
+
+
+@functools.cache
+def _phone_separators() -> re.Pattern[str]:
+    return re.compile(r"[,;\s]+")
 
 
 def validate_phone(text: str) -> str:
     """Trim a phone number; raise ``ValueError(reason)`` when it cannot be one."""
     phone = text.strip()
-    if not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3:
+    if not _phone().match(phone) or sum(c.isdigit() for c in phone) < 3:
         raise ValueError(f"{phone!r} is not a phone number (digits, with an optional + ( ) -)")
     return phone
 
@@ -190,7 +201,7 @@ def validate_phone(text: str) -> str:
 def parse_phones(text: str) -> tuple[str, ...]:
     """``"138..., 139..."`` (commas, semicolons or spaces) -> the phones in order without
     duplicates; "" -> ``()``. Raises ``ValueError`` naming the first bad one."""
-    phones = [validate_phone(part) for part in _PHONE_SEPARATORS.split(text.strip()) if part]
+    phones = [validate_phone(part) for part in _phone_separators().split(text.strip()) if part]
     return tuple(dict.fromkeys(phones))
 
 

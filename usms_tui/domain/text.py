@@ -24,6 +24,7 @@ command's start); a test checks them against ``unicodedata``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Every Cc, Cf, Zl, Zp and Cs code point (Unicode 15), as regex ranges.
@@ -46,10 +47,23 @@ UNSAFE = re.compile(f"[{_C0}{_OTHERS}]")
 #: The same, except tab, newline and CR-before-LF: the layout of a whole table, CSV or message
 #: written to a stream (each field in it has been through :func:`safe` already).
 _UNSAFE_IN_LINES = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHERS}]")
-#: In JSON text C0 controls are already escaped by the encoder (any left are its own newlines
-#: and indentation); the rest must be escaped as ``\\uXXXX``.
-_UNSAFE_IN_JSON = re.compile(f"[{_OTHERS}]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# The two below are compiled when first used, not when the module loads: every command loads
+# it, few write JSON or meet a lone surrogate, and a character class this long is slow to
+# compile.
+
+
+@functools.cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    """In JSON text C0 controls are already escaped by the encoder (any left are its own
+    newlines and indentation); the rest must be escaped as ``\\uXXXX``."""
+    return re.compile(f"[{_OTHERS}]")
+
+
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -93,7 +107,7 @@ def safe_lines(text: str) -> str:
 def safe_json_text(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters a terminal
     would act on escaped as ``\\uXXXX``: the document still decodes to exactly the same data."""
-    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+    return _unsafe_in_json().sub(_json_escape, text)
 
 
 def decode_text(raw: bytes) -> str:
@@ -112,4 +126,4 @@ def encodable(text: str) -> str:
     ``UnicodeEncodeError`` wherever the text is written."""
     if text.isascii():
         return text
-    return _SURROGATE.sub("\ufffd", text)
+    return _surrogate().sub("\ufffd", text)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import UTC, datetime
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.IGNORECASE)
+
+
+@functools.cache
+def _duration() -> re.Pattern[str]:
+    # Compiled when a duration is first parsed, not at import: every command loads this
+    # module, few are given a duration.
+    return re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.IGNORECASE)
 
 
 def parse_duration(text: str | float | int) -> float:
@@ -29,14 +36,14 @@ def parse_duration(text: str | float | int) -> float:
         raise ValueError(_NEGATIVE.format(repr(raw)))
     if not _is_duration(compact):
         raise ValueError(f"{raw!r} is not a duration (use e.g. 90s, 10m, 12h, 3d or 1h30m)")
-    return float(sum(float(n) * _UNITS[u.lower()] for n, u in _DURATION.findall(compact)))
+    return float(sum(float(n) * _UNITS[u.lower()] for n, u in _duration().findall(compact)))
 
 
 _NEGATIVE = "{} is a negative duration, which is not allowed"
 
 
 def _is_duration(compact: str) -> bool:
-    parts = _DURATION.findall(compact)
+    parts = _duration().findall(compact)
     return bool(parts) and "".join(n + u for n, u in parts).lower() == compact.lower()
 
 

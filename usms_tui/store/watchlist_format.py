@@ -7,7 +7,6 @@ Unknown keys, in the document or in a session, are carried through a rewrite unt
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +117,24 @@ def _session_to_json(session: WatchedSession, extras: dict[str, Any]) -> dict[st
     return data
 
 
-@dataclass
 class _Document:
-    sessions: dict[str, WatchedSession]  # insertion order = file order
-    extras: dict[str, dict[str, Any]]  # unknown keys per session, kept on rewrite
-    top_extras: dict[str, Any]  # unknown top-level keys, kept on rewrite
+    """A JSON watchlist as read: its sessions and the keys this version does not know.
+
+    A plain class, not a dataclass, whose methods are generated as the module loads: every
+    command using the watchlist loads it, and only the move of an old JSON file builds one.
+    """
+
+    __slots__ = ("extras", "sessions", "top_extras")
+
+    def __init__(
+        self,
+        sessions: dict[str, WatchedSession],  # insertion order = file order
+        extras: dict[str, dict[str, Any]],  # unknown keys per session, kept on rewrite
+        top_extras: dict[str, Any],  # unknown top-level keys, kept on rewrite
+    ) -> None:
+        self.sessions = sessions
+        self.extras = extras
+        self.top_extras = top_extras
 
 
 def _parse(path: Path, raw: bytes) -> _Document:
