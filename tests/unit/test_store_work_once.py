@@ -146,3 +146,12 @@ def test_prune_forgets_only_old_unkept_sessions(tmp_path):
         assert sorted(cache.load_all()) == ["new", "old-1"]
         assert cache.prune(older_than=500.0, keep=[]) == 1
         assert cache.prune(older_than=500.0, keep=[]) == 0
+
+
+@given(st.lists(st.text(max_size=6), max_size=4).map(tuple), st.lists(st.text(max_size=6), max_size=4).map(tuple))
+def test_a_stored_summary_fits_an_entry_s_phones_text_exactly_when_it_fits_its_phones(counted_with, known):
+    # A start checks every session against the text its entry keeps, without splitting it.
+    stored = summary_from_text(f"{phones_fingerprint(counted_with)} 1 0 0 0 0 0 ")
+    assert stored is not None
+    entry = WatchedSession("s", phones=known)
+    assert stored.fits_text(entry.phones_text) == stored.fits(known) == (phones_fingerprint(known) == stored.phones_key)

@@ -141,12 +141,10 @@ class Poller:
                 state = self.states.get(session_no)
                 if state is None:
                     continue
-                state.last_checked = stored.last_checked
-                state.last_error = stored.last_error
-                if stored.fetched:  # its receipts stay in the store until something reads them
-                    state.stored(read, stored.summary)
-                    if not state.counted:
-                        uncounted[session_no] = state
+                # Its receipts (when fetched) stay in the store until something reads them.
+                state.restore(stored.last_checked, stored.last_error, read if stored.fetched else None, stored.summary)
+                if stored.fetched and not state.counted:
+                    uncounted[session_no] = state
             if uncounted:  # a cache from before summaries, or known phones changed since
                 found = cache.summarize_stored({no: state.entry.phones for no, state in uncounted.items()})
                 for session_no, summary in found.items():

@@ -112,13 +112,32 @@ class SessionState:
         """The store holds this session's receipts: read them through ``loader`` (given its
         SessionNo) when first needed. ``summary`` (what they add up to) serves the counts until then, if it was
         made with the session's known phones as they are now."""
+        self._keep_stored(loader, summary)
+        self._changed()  # settled or not is the store's word now
+
+    def restore(
+        self,
+        last_checked: float | None,
+        last_error: BatchError | None,
+        loader: ReceiptLoader | None,
+        summary: StoredSummary | None,
+    ) -> None:
+        """What the store knows of this session at a start: its last check and error, and
+        (``loader`` given) its receipts, as :meth:`stored`. The schedule is told once, not
+        once a field: a start tells it of every session."""
+        self._last_checked = last_checked
+        self._last_error = last_error
+        if loader is not None:
+            self._keep_stored(loader, summary)
+        self._changed()
+
+    def _keep_stored(self, loader: ReceiptLoader, summary: StoredSummary | None) -> None:
         self._loader = loader
         # Placeholders until read (both properties read first, and reading replaces them):
         # shared, because 100,000 sessions of an empty list and dict each are 12 MB.
         self._receipts, self._first_seen, self._merged = _NOT_READ_RECEIPTS, _NOT_READ_SEEN, True
         self._base = None
-        self._stored = summary if summary is not None and summary.fits(self._entry.phones) else None
-        self._changed()  # settled or not is the store's word now
+        self._stored = summary if summary is not None and summary.fits_text(self._entry.phones_text) else None
 
     @property
     def counted(self) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from usms_tui.domain.failure_tally import FailureTally, tally_failures
 from usms_tui.domain.receipt_fields import EARLIEST_RECEIPT, LATEST_RECEIPT
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status, phone_key, plain_and_distinct
+from usms_tui.domain.sessions import phones_from_text
 from usms_tui.store.failure_codec import failures_from_text, failures_to_text
 from usms_tui.store.read_once import ReadOnce
 
@@ -60,6 +61,15 @@ class StoredSummary(NamedTuple):
         """Counted with these known phones (so still true for the session as it is now)."""
         return self.phones_key == phones_fingerprint(known_phones)
 
+    def fits_text(self, phones_text: str) -> bool:
+        """:meth:`fits` for the known phones as a watchlist entry keeps them (its
+        ``phones_text``), without splitting them: a start asks it of every session."""
+        if phones_text.startswith("["):  # the rare JSON form
+            return self.fits(phones_from_text(phones_text))
+        if not phones_text:
+            return self.phones_key == ""
+        return self.phones_key == _digest(phones_text.replace("\n", "\x00"))
+
     def delivered_times(self) -> tuple[int, ...] | None:
         """The ``ReceiptTime`` of each delivered phone that has one; None when the stored
         text is damaged (the caller then reads them from the receipts)."""
@@ -92,8 +102,11 @@ def phones_fingerprint(phones: Sequence[str]) -> str:
     """A short, stable digest of a session's known phones, in their order ("" for none)."""
     if not phones:
         return ""
-    joined = "\x00".join(phones).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(joined, digest_size=12).hexdigest()
+    return _digest("\x00".join(phones))
+
+
+def _digest(joined: str) -> str:
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def summary_to_text(receipts: Sequence[Receipt], known_phones: Sequence[str]) -> str:
