@@ -11,19 +11,18 @@ import asyncio
 import functools
 import gc
 import inspect
-import operator
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from usms_tui.api.batching import by_project, merge_results
 from usms_tui.config.table import default
-from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
-from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_phones
+from usms_tui.domain.events import SessionOverdue
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.heap import long_lived
+from usms_tui.monitor.merging import RefreshReport as RefreshReport  # its home before
+from usms_tui.monitor.merging import merge_answers
 from usms_tui.monitor.schedule import Schedule
 from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
 from usms_tui.store.cache_encode import encode_batch
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
 
 _DEFAULT_INTERVAL: float = default("interval")
 
-#: Receipts worth an alert when they arrive.
-_ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
-_PHONE, _STATUS = operator.itemgetter(0), operator.itemgetter(2)
 #: Sessions the schedule files between two turns of the event loop when a lot changed at
 #: once (a big import, the interval or warning age changed at 100,000): a session moved
 #: between age bands costs about 12 us on a busy 2-CPU machine, so a slice is ~20 ms.
@@ -50,22 +46,6 @@ BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
 
 class ReceiptFetcher(Protocol):
     async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult: ...
-
-
-@dataclass
-class RefreshReport:
-    """What one cycle did."""
-
-    checked: list[str] = field(default_factory=list)  # fetched successfully
-    changed: set[str] = field(default_factory=set)  # receipts differ from before
-    errors: list[BatchError] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    requests: int = 0
-    watchlist_changed: bool = False
-
-    @property
-    def fatal(self) -> BatchError | None:
-        return next((e for e in self.errors if e.kind is ErrorKind.FATAL), None)
 
 
 class Poller:
@@ -330,39 +310,7 @@ class Poller:
                 state.take_stored(_receipts_of(rows.get(session_no)))
 
     def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
-        for session_no, receipts in fetched.items():
-            state = self.states.get(session_no)
-            if state is None:  # removed from the watchlist while the request was in flight
-                continue
-            report.checked.append(session_no)
-            state.last_checked = now
-            state.last_error = None
-            # Receipts never disappear; a phone missing from this answer (a partial Data or
-            # ReceiptSet) keeps what we knew rather than going back to pending. Several
-            # receipts for one phone (a long message reported per part) collapse by the
-            # model's rule, so the poller, summaries and the cache agree on which one counts.
-            receipts = merge_phones(receipts)
-            if not state.receipts:  # the first answer for this session (every one, cold): all news
-                if receipts:
-                    report.changed.add(session_no)
-                    state.first_seen.update(dict.fromkeys(map(_PHONE, receipts), now))
-                    if not _ALERT_STATUSES.isdisjoint(map(_STATUS, receipts)):  # most have no alert
-                        report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
-                    state.set_receipts(receipts, merged=True)
-                continue
-            before = {r.phone: r for r in state.receipts}
-            merged = dict(before)
-            merged.update((r.phone, r) for r in receipts)
-            if list(merged.values()) == state.receipts:
-                continue
-            report.changed.add(session_no)
-            for receipt in receipts:
-                old = before.get(receipt.phone)
-                if old is None or old.status is not receipt.status:
-                    state.first_seen[receipt.phone] = now
-                    if receipt.status in _ALERT_STATUSES and (old is None or not old.status.is_final):
-                        report.events.append(PhoneFailed(session_no, receipt))
-            state.set_receipts(list(merged.values()))
+        merge_answers(self.states, fetched, now, report)
 
     async def _note_overdue(self, now: float, report: RefreshReport) -> None:
         """A SessionOverdue for each session newly past the warning age and not settled: the
