@@ -106,6 +106,20 @@ async def test_each_batch_is_merged_and_stored_once_as_it_lands(tmp_path):
     assert sorted(report.checked) == sorted(s.session_no for s in watchlist.sessions())
 
 
+async def test_each_batch_is_filed_in_the_schedule_as_it_lands_not_after_the_last(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 250)
+    async with loaded_poller(sim, watchlist, clock) as poller:
+        unfiled: list[int] = []
+
+        def on_merged(names):
+            # What a batch changed is filed before the next answer is read.
+            unfiled.append(sum(poller.states[no] in poller._schedule._changed for no in names))
+
+        report = await poller.refresh(force=True, on_merged=on_merged)
+    assert len(unfiled) == 3 and unfiled == [0, 0, 0]
+    assert len(report.checked) == 250
+
+
 async def test_a_summary_is_worked_out_again_only_when_its_session_changed(tmp_path):
     clock, sim, watchlist = world(tmp_path, 3)
     async with loaded_poller(sim, watchlist, clock) as poller:
