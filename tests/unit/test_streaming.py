@@ -171,6 +171,27 @@ async def test_check_json_encoded_as_each_batch_lands_is_the_same_document(tmp_p
     assert [s["session_no"] for s in json.loads(out.getvalue())["sessions"]] == names
 
 
+async def test_batches_landed_before_the_code_table_is_read_are_encoded_with_the_next_one(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 350)
+    async with loaded_poller(sim, watchlist, clock) as poller:
+        table_read = iter([False, False, True])
+        streamed = StreamedReport(poller, ready=lambda: next(table_read))
+        encoded_after: list[int] = []
+
+        def add(names):
+            streamed.add(names)
+            encoded_after.append(len(streamed._ready))
+
+        told: list[str] = []
+        report = await poller.refresh(force=True, on_merged=add, on_sent=lambda: told.append("told"))
+    # The first two batches wait; the third brings them along; the fourth is encoded alone.
+    assert encoded_after == [0, 0, 300, 350] and told == ["told"]
+    names = [s.session_no for s in watchlist.sessions()]
+    out = io.StringIO()
+    streamed.write(out.write, names, report.errors, NOW, alerts=[])
+    assert json.loads(out.getvalue()) == report_json(poller, names, report.errors, NOW, alerts=[])
+
+
 async def test_sessions_past_the_held_text_are_encoded_at_the_end_and_the_document_is_the_same(tmp_path):
     clock, sim, watchlist = world(tmp_path, 30)
     async with loaded_poller(sim, watchlist, clock) as poller:

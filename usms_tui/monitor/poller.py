@@ -213,9 +213,12 @@ class Poller:
         only: Iterable[str] | None = None,
         *,
         on_merged: Callable[[list[str]], object] | None = None,
+        on_sent: Callable[[], object] | None = None,
     ) -> RefreshReport:
         """Fetch what is due (``force``: every pollable session; ``only``: exactly those).
-        ``on_merged`` is called with each batch's SessionNos once they are merged."""
+        ``on_merged`` is called with each batch's SessionNos once they are merged; ``on_sent``
+        once the first requests are on the wire (see :meth:`ReceiptClient.fetch`), not at all
+        when nothing is fetched or the fetcher does not say."""
         report = RefreshReport()
         report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
         now = self.clock()
@@ -259,7 +262,7 @@ class Poller:
                     async with writes:
                         await asyncio.to_thread(store, receipts, now, known)
 
-            result = await self._fetch_by_project(targets, landed)
+            result = await self._fetch_by_project(targets, landed, on_sent)
             report.requests = result.requests
             report.errors = list(result.errors)
             now = self.clock()
@@ -274,18 +277,26 @@ class Poller:
         await self._note_overdue(self.clock(), report)
         return report
 
-    async def _fetch_by_project(self, targets: list[str], landed: BatchHandler) -> FetchResult:
+    async def _fetch_by_project(
+        self, targets: list[str], landed: BatchHandler, on_sent: Callable[[], object] | None
+    ) -> FetchResult:
         """One fetch per project the targets were sent under (the configured one for those
-        without): a request names one ``ProjectId``, and the API answers a session only there."""
+        without): a request names one ``ProjectId``, and the API answers a session only there.
+        ``on_sent`` is the first fetch's."""
         groups = by_project(targets, lambda no: self.states[no].entry.project_id)
-        results = [await self._fetch(session_nos, landed, project_id) for project_id, session_nos in groups.items()]
+        results = []
+        for project_id, session_nos in groups.items():
+            results.append(await self._fetch(session_nos, landed, project_id, on_sent))
+            on_sent = None
         return results[0] if len(results) == 1 else merge_results(results)
 
-    async def _fetch(self, targets: list[str], landed: BatchHandler, project_id: str | None) -> FetchResult:
+    async def _fetch(
+        self, targets: list[str], landed: BatchHandler, project_id: str | None, on_sent: Callable[[], object] | None
+    ) -> FetchResult:
         """The fetch, streamed batch by batch when the client can (a test's fake may not)."""
         fetch: Any = self.client.fetch
         # Only a session's own project is named: a test's fake fetcher may not take one.
-        project = {"project_id": project_id} if project_id is not None else {}
+        project: dict[str, Any] = {"project_id": project_id} if project_id is not None else {}
         # What is loaded already is not garbage: the collections a big refresh's new receipts
         # set off need not walk it again and again (they grew faster than linear). It stays
         # frozen after the fetch: thawed, the next full collection walked the whole heap at
@@ -293,6 +304,8 @@ class Poller:
         # still frees; only a reference cycle made before now waits for the process's end.
         gc.freeze()
         options = inspect.signature(fetch).parameters.values()
+        if on_sent is not None and any(o.name == "on_sent" for o in options):
+            project["on_sent"] = on_sent
         if any(o.name == "on_batch" or o.kind is inspect.Parameter.VAR_KEYWORD for o in options):
             result: FetchResult = await fetch(targets, on_batch=landed, **project)
         else:
