@@ -330,3 +330,22 @@ def test_the_streamed_document_of_hostile_texts_is_the_careful_one_and_safe(
     assert json.loads(text) == report_json(poller, ["s-1"], [], NOW, alerts=[])
     assert ahead.getvalue() == text
     assert not UNSAFE.search(text.replace("\n", ""))  # nothing a terminal would act on
+
+
+def test_check_json_widens_a_pipe_on_stdout_and_leaves_other_streams_alone():
+    import fcntl
+    import os
+    from pathlib import Path
+
+    from usms_tui.cli.check import _widen_pipe
+
+    reader, writer = os.pipe()
+    try:
+        with open(writer, "w", closefd=False) as stream:
+            _widen_pipe(stream)
+        if int(Path("/proc/sys/fs/pipe-max-size").read_text()) >= 1 << 20:  # else refused, and left as it was
+            assert fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        os.close(reader)
+        os.close(writer)
+    _widen_pipe(io.StringIO())  # no file descriptor: nothing to do, nothing raised
