@@ -102,7 +102,9 @@ async def settle(app: UsmsApp, pilot) -> None:
     # A worker's end posts messages that start other workers (a cycle's answers start the
     # main screen's pass over its rows): wait until a pause leaves none running.
     for _ in range(10):
-        # An exclusive worker that gave way to a newer one of its group: wait for that one.
+        # An exclusive worker replaced by a newer one (the main screen's pass over its rows,
+        # when the first answers come while it runs) is cancelled: the newer one is waited
+        # for on the next round.
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()

@@ -101,3 +101,40 @@ def test_httpcore_says_when_a_body_is_sent_under_the_name_waited_for():
         asyncio.run(one(server.base_url))
     assert "http11.send_request_body.complete" in events
     assert events.index("http11.send_request_body.complete") < events.index("http11.receive_response_headers.started")
+
+
+async def test_on_sent_is_told_once_when_the_first_requests_are_out_and_before_any_answer_is_read():
+    clock = ManualClock(NOW)
+    sim = Simulator(seed=3, clock=clock)
+    created = sim.precreate(900, 2)
+    clock.advance(3600)
+    log: list[str] = []
+    transport = TracingTransport(sim, log)
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9", concurrency=4)
+
+        async def on_batch(found: dict[str, list[object]]) -> None:
+            log.append("read")
+
+        result = await client.fetch(created, on_batch=on_batch, on_sent=lambda: log.append("told"))
+    assert not result.errors and len(result.receipts) == 900
+    assert log.count("told") == 1
+    told = log.index("told")
+    # After the four slots' requests went out, before any answer came back or was read.
+    assert log[:told] == ["sent 1", "sent 2", "sent 3", "sent 4"]
+    assert log.index("read") > told and log.index("answered 1") > told
+
+
+async def test_on_sent_is_told_even_when_every_batch_fails_and_not_when_there_is_nothing_to_fetch():
+    sim = Simulator(seed=3)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"RetCode": 171, "Message": "bad signature"})
+
+    told: list[str] = []
+    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as http:
+        client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9")
+        result = await client.fetch(["a", "b"], on_sent=lambda: told.append("told"))
+        assert result.errors and told == ["told"]
+        await client.fetch([], on_sent=lambda: told.append("again"))
+    assert told == ["told"]

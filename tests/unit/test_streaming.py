@@ -106,6 +106,20 @@ async def test_each_batch_is_merged_and_stored_once_as_it_lands(tmp_path):
     assert sorted(report.checked) == sorted(s.session_no for s in watchlist.sessions())
 
 
+async def test_each_batch_is_filed_in_the_schedule_as_it_lands_not_after_the_last(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 250)
+    async with loaded_poller(sim, watchlist, clock) as poller:
+        unfiled: list[int] = []
+
+        def on_merged(names):
+            # What a batch changed is filed before the next answer is read.
+            unfiled.append(sum(poller.states[no] in poller._schedule._changed for no in names))
+
+        report = await poller.refresh(force=True, on_merged=on_merged)
+    assert len(unfiled) == 3 and unfiled == [0, 0, 0]
+    assert len(report.checked) == 250
+
+
 async def test_a_summary_is_worked_out_again_only_when_its_session_changed(tmp_path):
     clock, sim, watchlist = world(tmp_path, 3)
     async with loaded_poller(sim, watchlist, clock) as poller:
@@ -155,6 +169,27 @@ async def test_check_json_encoded_as_each_batch_lands_is_the_same_document(tmp_p
     assert encoded == [changed]  # only what changed since is encoded again, at the end
     assert json.loads(out.getvalue()) == report_json(poller, names, report.errors, NOW, alerts=[])
     assert [s["session_no"] for s in json.loads(out.getvalue())["sessions"]] == names
+
+
+async def test_batches_landed_before_the_code_table_is_read_are_encoded_with_the_next_one(tmp_path):
+    clock, sim, watchlist = world(tmp_path, 350)
+    async with loaded_poller(sim, watchlist, clock) as poller:
+        table_read = iter([False, False, True])
+        streamed = StreamedReport(poller, ready=lambda: next(table_read))
+        encoded_after: list[int] = []
+
+        def add(names):
+            streamed.add(names)
+            encoded_after.append(len(streamed._ready))
+
+        told: list[str] = []
+        report = await poller.refresh(force=True, on_merged=add, on_sent=lambda: told.append("told"))
+    # The first two batches wait; the third brings them along; the fourth is encoded alone.
+    assert encoded_after == [0, 0, 300, 350] and told == ["told"]
+    names = [s.session_no for s in watchlist.sessions()]
+    out = io.StringIO()
+    streamed.write(out.write, names, report.errors, NOW, alerts=[])
+    assert json.loads(out.getvalue()) == report_json(poller, names, report.errors, NOW, alerts=[])
 
 
 async def test_sessions_past_the_held_text_are_encoded_at_the_end_and_the_document_is_the_same(tmp_path):
@@ -294,3 +329,22 @@ def test_the_streamed_document_of_hostile_texts_is_the_careful_one_and_safe(
     assert json.loads(text) == report_json(poller, ["s-1"], [], NOW, alerts=[])
     assert ahead.getvalue() == text
     assert not UNSAFE.search(text.replace("\n", ""))  # nothing a terminal would act on
+
+
+def test_check_json_widens_a_pipe_on_stdout_and_leaves_other_streams_alone():
+    import fcntl
+    import os
+    from pathlib import Path
+
+    from usms_tui.cli.check import _widen_pipe
+
+    reader, writer = os.pipe()
+    try:
+        with open(writer, "w", closefd=False) as stream:
+            _widen_pipe(stream)
+        if int(Path("/proc/sys/fs/pipe-max-size").read_text()) >= 1 << 20:  # else refused, and left as it was
+            assert fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        os.close(reader)
+        os.close(writer)
+    _widen_pipe(io.StringIO())  # no file descriptor: nothing to do, nothing raised

@@ -126,6 +126,7 @@ class ReceiptClient:
         project_id: str | None = None,
         budget: float | None = None,
         on_batch: BatchHandler | None = None,
+        on_sent: Callable[[], object] | None = None,
     ) -> FetchResult:
         """Fetch receipts for ``session_nos`` in batches, concurrently, with retries.
 
@@ -139,6 +140,10 @@ class ReceiptClient:
         ``on_batch`` is awaited with each successful batch's receipts as soon as that batch is
         read, while the others are still in flight (a streaming refresh merges and stores
         as the answers land; after the last one only the last batch is left to do).
+
+        ``on_sent`` is called once, when the first requests are on the wire and none of their
+        answers read: the caller's work that no request waits for can be done then, while
+        they are in flight, rather than before the first one goes out.
         """
         result = FetchResult()
         batches = batched(unique(session_nos), self.batch_size)
@@ -190,7 +195,16 @@ class ReceiptClient:
             if on_batch is not None:
                 await on_batch(mine)
 
-        await asyncio.gather(*(run(batch) for batch in batches))
+        # Made before the batches' tasks, so it first looks once they have taken their slots.
+        first_sent = asyncio.ensure_future(wire.once_quiet(on_sent)) if on_sent is not None else None
+        try:
+            await asyncio.gather(*(run(batch) for batch in batches))
+        except BaseException:
+            if first_sent is not None:
+                first_sent.cancel()
+            raise
+        if first_sent is not None:
+            await first_sent  # every batch is done, so none is sending: it has run, or runs now
         return result
 
     # -- generic calls --------------------------------------------------------------------

@@ -72,3 +72,8 @@ class SendsFirst:
         await asyncio.sleep(0)
         while self._sending:
             await self._quiet.wait()
+
+    async def once_quiet(self, then: Callable[[], object]) -> None:
+        """``then()`` once no request is on its way to the wire (see :meth:`quiet`)."""
+        await self.quiet()
+        then()

@@ -76,8 +76,12 @@ class StreamedReport:
     number, count and time. ``write`` receives text that is already safe.
     """
 
-    def __init__(self, poller: Poller, *, held_text: int = HELD_TEXT) -> None:
+    def __init__(self, poller: Poller, *, held_text: int = HELD_TEXT, ready: Callable[[], bool] | None = None) -> None:
         self._poller = poller
+        # Until ``ready()`` (the code table read in another thread) batches wait in _later:
+        # read here too, the table would be read twice at once (40 ms each).
+        self._is_ready = ready
+        self._later: list[str] = []
         self._encode = json.JSONEncoder(ensure_ascii=False).encode
         self._ready: dict[str, _Piece] = {}
         self._held = 0
@@ -95,6 +99,12 @@ class StreamedReport:
     def add(self, names: Iterable[str]) -> None:
         """Encode these sessions now, as they are (a batch just merged). A session that
         changes before :meth:`write` is encoded again there, so this is never wrong, only early."""
+        if self._is_ready is not None:
+            if not self._is_ready():
+                self._later += names
+                return
+            self._is_ready = None
+            names, self._later = [*self._later, *names], []
         poller = self._poller
         now = time.time()  # any moment: what is encoded here does not depend on it
         for no in names:
@@ -141,6 +151,7 @@ class StreamedReport:
                 pending.clear()
                 size = 0
         ready.clear()
+        self._later.clear()
         self._held = 0
         delivered = Counter(times)
         tail_doc = {"errors": [e.to_dict() for e in errors], **extra, "delivery_seconds": stats(delivered).to_dict()}
@@ -225,6 +236,11 @@ def read_code_table() -> None:
     to raise where it is used, as it would have."""
     with contextlib.suppress(UsmsError):
         default_table()
+
+
+def code_table_read() -> bool:
+    """Whether the receipt-code table has been read (by :func:`read_code_table` or a use)."""
+    return default_table.cache_info().currsize > 0
 
 
 def _text(text: str) -> str:

@@ -26,7 +26,11 @@ from usms_tui.domain.errors import EXIT_OK, EXIT_THRESHOLD, UserError
 from usms_tui.domain.text import safe
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from usms_tui.config.settings import Settings
     from usms_tui.domain.failures import BatchError
+    from usms_tui.monitor.alerting import Alerting
     from usms_tui.monitor.poller import Poller
     from usms_tui.monitor.runtime import Runtime
     from usms_tui.store.watchlist import Watchlist
@@ -147,26 +151,26 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     from usms_tui.cli._common import terminal_width
     from usms_tui.cli._listing import print_table
     from usms_tui.domain.thresholds import crossed
-    from usms_tui.monitor.alerting import open_alerting, thresholds_of
+    from usms_tui.monitor.alerting import thresholds_of
 
     poller, settings = runtime.poller, runtime.settings
     only = named_sessions(runtime.watchlist, args.sessions)
-    # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
-    alerting = runtime.use_alerting(open_alerting(settings, tell=False, notice=warn))
-    streamed = ahead = None
+    streamed = None
     if args.json:
-        import asyncio
+        from usms_tui.cli._report_json import StreamedReport, code_table_read
 
-        from usms_tui.cli._report_json import StreamedReport, read_code_table
-
-        # Each batch's sessions are encoded as it lands, while the other requests are in flight.
-        streamed = StreamedReport(poller)
-        # Read while the first requests are out and the loop has nothing to do, not by the
-        # first answer's explanations.
-        ahead = asyncio.ensure_future(asyncio.to_thread(read_code_table))
-    report = await poller.refresh(force=True, only=only, on_merged=streamed.add if streamed else None)
-    if ahead is not None:
-        await ahead
+        # Each batch's sessions are encoded as it lands, while the other requests are in
+        # flight; those that land before the code table is read wait for it.
+        streamed = StreamedReport(poller, ready=code_table_read)
+    # No request waits for the code table or the API counters' table: they are made ready
+    # while the first requests are in flight (or at the end, when nothing was sent).
+    later = AfterSent(lambda: _ready_for_the_report(settings, json=args.json))
+    try:
+        report = await poller.refresh(
+            force=True, only=only, on_merged=streamed.add if streamed else None, on_sent=later.start
+        )
+    finally:
+        alerting = runtime.use_alerting(await later.result())
     await alerting.after_cycle(poller, report)
     now = time.time()
     names = targets(poller, only)
@@ -175,6 +179,7 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     if streamed is not None:
         # Text made safe here need not be scanned again by the stream (it still masks secrets).
         write = getattr(sys.stdout, "write_safe", sys.stdout.write)
+        _widen_pipe(sys.stdout)
         streamed.write(write, names, report.errors, now, summaries, alerts=[a.to_dict() for a in alerts])
     elif not names and poller.states:
         # print_table would say "No sessions watched. Add some", which is untrue here.
@@ -201,6 +206,49 @@ async def _check(args: argparse.Namespace, runtime: Runtime) -> int:
     code = exit_code_for(report.errors)
     # Data that could not be fetched is not data to judge a threshold by: 4, 5 and 6 win.
     return EXIT_THRESHOLD if code == EXIT_OK and alerts else code
+
+
+def _widen_pipe(stream: object) -> None:
+    """A pipe on stdout holds 1 MiB rather than 64 KiB (Linux): 30 MB of ``--json`` is written
+    with a sixteenth of the waits for the reader to make room."""
+    import contextlib
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+
+
+def _ready_for_the_report(settings: Settings, *, json: bool) -> Alerting:
+    """What the end of ``check`` needs and no request does (run in a thread): the code table
+    its explanations use, first, as the first answers need it; then the API counters."""
+    from usms_tui.monitor.alerting import open_alerting
+
+    if json:
+        from usms_tui.cli._report_json import read_code_table
+
+        read_code_table()
+    # Only the API counters (for `usms-tui metrics`): check tells nobody about events.
+    return open_alerting(settings, tell=False, notice=warn)
+
+
+class AfterSent:
+    """``make()`` in a worker thread, started once the first requests are on the wire (or
+    when :meth:`result` is first awaited, if none was sent)."""
+
+    def __init__(self, make: Callable[[], Alerting]) -> None:
+        self._make = make
+        self._running: asyncio.Future[Alerting] | None = None
+
+    def start(self) -> None:
+        import asyncio  # here, not at the top: every command's --help imports this module
+
+        if self._running is None:
+            self._running = asyncio.ensure_future(asyncio.to_thread(self._make))
+
+    async def result(self) -> Alerting:
+        self.start()
+        assert self._running is not None
+        return await self._running
 
 
 def run_refreshing(args: argparse.Namespace, work: Work) -> int:

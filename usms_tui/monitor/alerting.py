@@ -26,13 +26,14 @@ from usms_tui.domain.receipts import Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.thresholds import Thresholds
 from usms_tui.monitor.alert_events import AlertEvent
-from usms_tui.monitor.metrics import SnapshotCollector, request_outcomes, snapshot
+from usms_tui.monitor.merging import request_outcomes
 from usms_tui.store.api_stats import OUTCOMES, ApiStats, ApiStatsTable
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
 
     from usms_tui.monitor.hooks import HookResult, HookRunner
+    from usms_tui.monitor.metrics import SnapshotCollector
     from usms_tui.monitor.poller import Poller, RefreshReport
     from usms_tui.monitor.tracker import EventTracker
 
@@ -85,6 +86,9 @@ class Alerting:
         if self.tracker is not None:
             events = await asyncio.to_thread(self.tracker.after_cycle, poller, report, summaries, now)
         if self.collector is not None:
+            # Imported with the metrics: a command without them never loads prometheus_client.
+            from usms_tui.monitor.metrics import snapshot
+
             # Before the events are told: a hook that reads the metrics sees what it is told about.
             archived = sum(1 for state in poller.states.values() if state.entry.archived)
             stats = await asyncio.to_thread(self._load_stats)

@@ -21,7 +21,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
@@ -30,10 +29,9 @@ from prometheus_client.registry import Collector
 from usms_tui.domain.explain import cause_id
 from usms_tui.domain.receipts import STATUS_ORDER, Receipt, Status
 from usms_tui.domain.summary import SessionSummary
+from usms_tui.monitor.merging import NO_RETCODE as NO_RETCODE  # its home before
+from usms_tui.monitor.merging import request_outcomes
 from usms_tui.store.api_stats import OUTCOMES, ApiStats
-
-if TYPE_CHECKING:
-    from usms_tui.monitor.poller import RefreshReport
 
 #: Seconds from send to receipt: most SMS land within seconds, carriers report some only
 #: after minutes, and an hour is already a support question (the +Inf bucket holds the rest).
@@ -41,8 +39,6 @@ DELIVERY_BUCKETS: tuple[float, ...] = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1
 SESSION_STATES = ("settled", "pending", "overdue", "archived")
 #: The cause label of a failed phone whose ReceiptCode nobody has explained.
 UNCLASSIFIED = "unclassified"
-#: ``usms_api_last_retcode`` when the last request got no RetCode (HTTP error, network).
-NO_RETCODE = -1
 
 
 @dataclass(frozen=True)
@@ -109,27 +105,6 @@ def snapshot(
         api=api or ApiStats(),
         oldest_pending_age=oldest,
     )
-
-
-def request_outcomes(report: RefreshReport) -> tuple[dict[str, int], int | None]:
-    """Requests per outcome and the last RetCode of one cycle, from its report.
-
-    A failed batch made ``attempts`` requests, all failed the same way; every other request
-    got an answer. (A batch that failed and then succeeded on a retry counts as answered
-    throughout: the report keeps no trace of the failed try.)
-    """
-    outcomes = dict.fromkeys(OUTCOMES, 0)
-    failed = 0
-    for error in report.errors:
-        outcomes[error.kind.value] += error.attempts
-        failed += error.attempts
-    outcomes["ok"] = max(0, report.requests - failed)
-    if not report.requests:
-        return outcomes, None
-    worst = report.fatal or (report.errors[-1] if report.errors else None)
-    if worst is None:
-        return outcomes, 0
-    return outcomes, worst.ret_code if worst.ret_code is not None else NO_RETCODE
 
 
 class SnapshotCollector(Collector):

@@ -11,19 +11,18 @@ import asyncio
 import functools
 import gc
 import inspect
-import operator
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from usms_tui.api.batching import by_project, merge_results
 from usms_tui.config.table import default
-from usms_tui.domain.events import Event, PhoneFailed, SessionOverdue
-from usms_tui.domain.failures import BatchError, ErrorKind
-from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt, Status, merge_phones
+from usms_tui.domain.events import SessionOverdue
+from usms_tui.domain.receipts import DEFAULT_WARN_AFTER, Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.heap import long_lived
+from usms_tui.monitor.merging import RefreshReport as RefreshReport  # its home before
+from usms_tui.monitor.merging import merge_answers
 from usms_tui.monitor.schedule import Schedule
 from usms_tui.monitor.session_state import SessionState as SessionState  # its home before
 from usms_tui.store.cache_encode import encode_batch
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
 
 _DEFAULT_INTERVAL: float = default("interval")
 
-#: Receipts worth an alert when they arrive.
-_ALERT_STATUSES = frozenset({Status.FAILED, Status.UNKNOWN})
-_PHONE, _STATUS = operator.itemgetter(0), operator.itemgetter(2)
 #: Sessions the schedule files between two turns of the event loop when a lot changed at
 #: once (a big import, the interval or warning age changed at 100,000): a session moved
 #: between age bands costs about 12 us on a busy 2-CPU machine, so a slice is ~20 ms.
@@ -50,22 +46,6 @@ BatchHandler = Callable[[dict[str, list[Receipt]]], Awaitable[None]]
 
 class ReceiptFetcher(Protocol):
     async def fetch(self, session_nos: Iterable[str], *, project_id: str | None = None) -> FetchResult: ...
-
-
-@dataclass
-class RefreshReport:
-    """What one cycle did."""
-
-    checked: list[str] = field(default_factory=list)  # fetched successfully
-    changed: set[str] = field(default_factory=set)  # receipts differ from before
-    errors: list[BatchError] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    requests: int = 0
-    watchlist_changed: bool = False
-
-    @property
-    def fatal(self) -> BatchError | None:
-        return next((e for e in self.errors if e.kind is ErrorKind.FATAL), None)
 
 
 class Poller:
@@ -231,9 +211,12 @@ class Poller:
         only: Iterable[str] | None = None,
         *,
         on_merged: Callable[[list[str]], object] | None = None,
+        on_sent: Callable[[], object] | None = None,
     ) -> RefreshReport:
         """Fetch what is due (``force``: every pollable session; ``only``: exactly those).
-        ``on_merged`` is called with each batch's SessionNos once they are merged."""
+        ``on_merged`` is called with each batch's SessionNos once they are merged; ``on_sent``
+        once the first requests are on the wire (see :meth:`ReceiptClient.fetch`), not at all
+        when nothing is fetched or the fetcher does not say."""
         report = RefreshReport()
         report.watchlist_changed = await asyncio.to_thread(self.reload_watchlist)
         now = self.clock()
@@ -252,6 +235,10 @@ class Poller:
                     await self._read_stored(found)
                 now = self.clock()
                 self._merge(found, now, report)
+                # Filed in the schedule now, a batch at a time between the answers: left to
+                # the overdue scan after the last one, a cold 10,000-session check filed them
+                # all there (30 to 80 ms after its last answer).
+                await self.catch_up(now)
                 mine = [self.states[no] for no in found if no in self.states]
                 # Summarised now, a batch at a time between the answers, not all at once by
                 # the overdue scan after the last one (10,000 summaries: 300 ms of the loop);
@@ -273,7 +260,7 @@ class Poller:
                     async with writes:
                         await asyncio.to_thread(store, receipts, now, known)
 
-            result = await self._fetch_by_project(targets, landed)
+            result = await self._fetch_by_project(targets, landed, on_sent)
             report.requests = result.requests
             report.errors = list(result.errors)
             now = self.clock()
@@ -288,18 +275,26 @@ class Poller:
         await self._note_overdue(self.clock(), report)
         return report
 
-    async def _fetch_by_project(self, targets: list[str], landed: BatchHandler) -> FetchResult:
+    async def _fetch_by_project(
+        self, targets: list[str], landed: BatchHandler, on_sent: Callable[[], object] | None
+    ) -> FetchResult:
         """One fetch per project the targets were sent under (the configured one for those
-        without): a request names one ``ProjectId``, and the API answers a session only there."""
+        without): a request names one ``ProjectId``, and the API answers a session only there.
+        ``on_sent`` is the first fetch's."""
         groups = by_project(targets, lambda no: self.states[no].entry.project_id)
-        results = [await self._fetch(session_nos, landed, project_id) for project_id, session_nos in groups.items()]
+        results = []
+        for project_id, session_nos in groups.items():
+            results.append(await self._fetch(session_nos, landed, project_id, on_sent))
+            on_sent = None
         return results[0] if len(results) == 1 else merge_results(results)
 
-    async def _fetch(self, targets: list[str], landed: BatchHandler, project_id: str | None) -> FetchResult:
+    async def _fetch(
+        self, targets: list[str], landed: BatchHandler, project_id: str | None, on_sent: Callable[[], object] | None
+    ) -> FetchResult:
         """The fetch, streamed batch by batch when the client can (a test's fake may not)."""
         fetch: Any = self.client.fetch
         # Only a session's own project is named: a test's fake fetcher may not take one.
-        project = {"project_id": project_id} if project_id is not None else {}
+        project: dict[str, Any] = {"project_id": project_id} if project_id is not None else {}
         # What is loaded already is not garbage: the collections a big refresh's new receipts
         # set off need not walk it again and again (they grew faster than linear). It stays
         # frozen after the fetch: thawed, the next full collection walked the whole heap at
@@ -307,6 +302,8 @@ class Poller:
         # still frees; only a reference cycle made before now waits for the process's end.
         gc.freeze()
         options = inspect.signature(fetch).parameters.values()
+        if on_sent is not None and any(o.name == "on_sent" for o in options):
+            project["on_sent"] = on_sent
         if any(o.name == "on_batch" or o.kind is inspect.Parameter.VAR_KEYWORD for o in options):
             result: FetchResult = await fetch(targets, on_batch=landed, **project)
         else:
@@ -328,39 +325,7 @@ class Poller:
                 state.take_stored(_receipts_of(rows.get(session_no)))
 
     def _merge(self, fetched: dict[str, list[Receipt]], now: float, report: RefreshReport) -> None:
-        for session_no, receipts in fetched.items():
-            state = self.states.get(session_no)
-            if state is None:  # removed from the watchlist while the request was in flight
-                continue
-            report.checked.append(session_no)
-            state.last_checked = now
-            state.last_error = None
-            # Receipts never disappear; a phone missing from this answer (a partial Data or
-            # ReceiptSet) keeps what we knew rather than going back to pending. Several
-            # receipts for one phone (a long message reported per part) collapse by the
-            # model's rule, so the poller, summaries and the cache agree on which one counts.
-            receipts = merge_phones(receipts)
-            if not state.receipts:  # the first answer for this session (every one, cold): all news
-                if receipts:
-                    report.changed.add(session_no)
-                    state.first_seen.update(dict.fromkeys(map(_PHONE, receipts), now))
-                    if not _ALERT_STATUSES.isdisjoint(map(_STATUS, receipts)):  # most have no alert
-                        report.events += [PhoneFailed(session_no, r) for r in receipts if r[2] in _ALERT_STATUSES]
-                    state.set_receipts(receipts, merged=True)
-                continue
-            before = {r.phone: r for r in state.receipts}
-            merged = dict(before)
-            merged.update((r.phone, r) for r in receipts)
-            if list(merged.values()) == state.receipts:
-                continue
-            report.changed.add(session_no)
-            for receipt in receipts:
-                old = before.get(receipt.phone)
-                if old is None or old.status is not receipt.status:
-                    state.first_seen[receipt.phone] = now
-                    if receipt.status in _ALERT_STATUSES and (old is None or not old.status.is_final):
-                        report.events.append(PhoneFailed(session_no, receipt))
-            state.set_receipts(list(merged.values()))
+        merge_answers(self.states, fetched, now, report)
 
     async def _note_overdue(self, now: float, report: RefreshReport) -> None:
         """A SessionOverdue for each session newly past the warning age and not settled: the
