@@ -48,3 +48,67 @@ async def test_no_sessions_is_not_said_while_the_watchlist_is_being_read(tmp_pat
         await settle(app, pilot)
         assert app.screen.query_one(SessionTable).row_count == len(app.rig.session_nos)
         assert not app.screen.query_one("#empty-watchlist").display
+
+
+async def test_a_big_watchlist_s_first_rows_show_before_the_whole_of_it_is_read(tmp_path, monkeypatch):
+    import threading
+
+    from usms_tui.monitor.poller import Poller
+
+    app = make_test_app(tmp_path, sessions=CHUNKED_OVER + 100, phones=1, fresh=False)
+    release = threading.Event()  # the whole read waits for it, in its thread
+    whole_read = Poller.load
+
+    def held_load(self, **options):
+        release.wait(timeout=60)
+        whole_read(self, **options)
+
+    shown = asyncio.Event()
+    preview_shown = MainScreen.on_first_rows_read
+
+    def on_first_rows_read(self, message):
+        preview_shown(self, message)
+        shown.set()
+
+    monkeypatch.setattr(Poller, "load", held_load)
+    monkeypatch.setattr(MainScreen, "on_first_rows_read", on_first_rows_read)
+    async with app.run_test(size=(80, 24)) as pilot:
+        try:
+            await asyncio.wait_for(shown.wait(), timeout=60)
+            await pilot.pause()
+            table = app.screen.query_one(SessionTable)
+            order = app.rig.session_nos
+            assert not app.poller.states  # the whole watchlist is not read yet
+            assert table.keys == order[:FIRST_ROWS] and table.selected_key == order[0]
+            assert not app.screen.query_one("#empty-watchlist").display
+        finally:
+            release.set()
+        await settle(app, pilot)
+        assert table.keys == order
+
+
+def test_the_first_rows_read_ahead_are_the_whole_read_s_first_rows(tmp_path):
+    from usms_tui.monitor.preview import read_preview
+
+    app = make_test_app(tmp_path, sessions=CHUNKED_OVER + 100, phones=2, fresh=False)
+    poller = app.poller
+    entry = poller.watchlist.sessions()[1]
+    poller.watchlist.update(entry.session_no, label="second", archived=False)
+    poller.watchlist.update(poller.watchlist.sessions()[2].session_no, archived=True)
+    now = app.clock()
+    preview = read_preview(poller, now)
+    assert preview is not None and not poller.states  # nothing of the poller's was set
+    poller.load()
+    whole = poller.summaries(now)[: len(preview.summaries)]
+    assert len(preview.summaries) == FIRST_ROWS - 1  # the archived one is not shown
+    assert preview.summaries == whole  # counts, phones, ages: the rows the whole read shows
+    labels = {s.session_no: poller.states[s.session_no].entry.label for s in whole}
+    assert preview.labels == {no: label for no, label in labels.items() if label}
+    assert preview.labels[entry.session_no] == "second"
+
+
+def test_a_small_watchlist_is_read_whole_before_its_first_paint(tmp_path):
+    from usms_tui.monitor.preview import read_preview
+
+    app = make_test_app(tmp_path, sessions=CHUNKED_OVER, phones=1, fresh=False)
+    assert read_preview(app.poller, app.clock()) is None

@@ -42,6 +42,7 @@ from usms_tui.monitor.notices import (
     WatchlistFixed,
 )
 from usms_tui.monitor.poller import Poller, RefreshReport
+from usms_tui.monitor.preview import Preview, read_preview
 from usms_tui.monitor.recent_events import RecentEvents
 
 if TYPE_CHECKING:
@@ -216,18 +217,28 @@ class RefreshController:
 
     # -- one cycle ------------------------------------------------------------------------
 
-    async def load(self, *, summarize: bool = True) -> None:
+    async def load(self, *, summarize: bool = True, on_preview: Callable[[Preview], object] | None = None) -> None:
         """Read the watchlist and the cache (in a thread: no disk work on the event loop).
-        Raises WatchlistError. ``summarize``: see :meth:`Poller.load`."""
+        Raises WatchlistError. ``summarize``: see :meth:`Poller.load`. ``on_preview``: given
+        a big watchlist's first rows first (see :mod:`~usms_tui.monitor.preview`)."""
+        if on_preview is not None:
+            preview = await asyncio.to_thread(read_preview, self.poller, self.clock())
+            if preview is not None:
+                on_preview(preview)
         await asyncio.to_thread(self.poller.load, summarize=summarize)
         self.loaded = True
         self.had_cache = any(state.last_checked is not None for state in self.poller.states.values())
 
     async def run_cycle(
-        self, *, force: bool = False, only: list[str] | None = None, on_loaded: Callable[[], None] | None = None
+        self,
+        *,
+        force: bool = False,
+        only: list[str] | None = None,
+        on_loaded: Callable[[], None] | None = None,
+        on_preview: Callable[[Preview], object] | None = None,
     ) -> Cycle:
         """One cycle (see :meth:`_cycle`); its notices are kept in :attr:`events` too."""
-        cycle = await self._cycle(force=force, only=only, on_loaded=on_loaded)
+        cycle = await self._cycle(force=force, only=only, on_loaded=on_loaded, on_preview=on_preview)
         if cycle.notices:
             self.events.record(cycle.notices, self.clock(), self._label_of)
         return cycle
@@ -237,9 +248,15 @@ class RefreshController:
         return state.entry.label if state is not None else ""
 
     async def _cycle(
-        self, *, force: bool = False, only: list[str] | None = None, on_loaded: Callable[[], None] | None = None
+        self,
+        *,
+        force: bool = False,
+        only: list[str] | None = None,
+        on_loaded: Callable[[], None] | None = None,
+        on_preview: Callable[[Preview], object] | None = None,
     ) -> Cycle:
-        """Load the first time (``on_loaded`` then shows the cache before any answer), fetch
+        """Load the first time (``on_preview`` is given a big watchlist's first rows before
+        it is read, ``on_loaded`` then shows the cache before any answer), fetch
         what is due (``force``: every pollable session; ``only``: exactly those), update the
         health, decide the alerts and plan the next cycle. A cancelled cycle plans nothing:
         whoever cancelled it runs the next."""
@@ -248,7 +265,7 @@ class RefreshController:
         notices: list[Notice] = []
         try:
             if not self.loaded:
-                await self.load()
+                await self.load(on_preview=on_preview)
                 notices += self._watchlist_read()
                 self.refreshing = not self.paused
                 if on_loaded is not None:

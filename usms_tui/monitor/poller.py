@@ -115,7 +115,7 @@ class Poller:
         self._sync_entries(self.watchlist.sessions())
         cache = self.cache
         if cache is not None:
-            read = functools.partial(_read_receipts, cache)
+            read = functools.partial(read_receipts, cache)
             uncounted: dict[str, SessionState] = {}
             for session_no, stored in cache.load_stored().items():
                 state = self.states.get(session_no)
@@ -351,7 +351,7 @@ class Poller:
         ]
 
 
-def _read_receipts(cache: ReceiptCache, session_no: str) -> tuple[list[Receipt], dict[str, float]] | None:
+def read_receipts(cache: ReceiptCache, session_no: str) -> tuple[list[Receipt], dict[str, float]] | None:
     """A stored session's receipts and first-seen times, for :meth:`SessionState.stored`."""
     return _receipts_of(cache.load_session(session_no))
 

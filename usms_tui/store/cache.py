@@ -156,13 +156,15 @@ class ReceiptCache:
 
         return self._run(work, {})
 
-    def load_stored(self) -> dict[str, StoredSession]:
-        """Every cached session without its receipts, keyed by SessionNo: what a start needs."""
+    def load_stored(self, only: Sequence[str] | None = None) -> dict[str, StoredSession]:
+        """Every cached session (``only``: of these few) without its receipts, keyed by
+        SessionNo: what a start needs."""
+        query = "SELECT session_no, receipts IS NOT NULL, summary, last_checked, last_error, error_at FROM sessions"
+        if only is not None:
+            query += f" WHERE session_no IN ({', '.join('?' * len(only))})"
 
         def work(conn: sqlite3.Connection) -> dict[str, StoredSession]:
-            rows = conn.execute(
-                "SELECT session_no, receipts IS NOT NULL, summary, last_checked, last_error, error_at FROM sessions"
-            )
+            rows = conn.execute(query, () if only is None else tuple(only))
             new = tuple.__new__  # the tuple made directly: its class's __new__ is a Python call
             return {
                 no: new(

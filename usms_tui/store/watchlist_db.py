@@ -342,3 +342,27 @@ def failed(path: Path, purpose: str, error: sqlite3.DatabaseError) -> WatchlistE
     if is_corruption(error):
         return WatchlistError(f"watchlist {path}: not a readable database ({error}); the file was left as it was")
     return WatchlistError(f"cannot {purpose} watchlist {path}: {error}; the previous file was left as it was")
+
+
+def first_sessions(path: Path, count: int, over: int) -> list[WatchedSession] | None:
+    """The first ``count`` sessions of the watchlist database at ``path``, in its order, when
+    it holds more than ``over``: a first screen shown before the whole list is read. Read
+    only, without the lock; None also when there is no database yet or it will not read as
+    it is (the whole read, which comes next, then says why)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        app_id, version = _identity(conn, path)
+        if app_id != APPLICATION_ID or version > SCHEMA_VERSION:
+            return None  # another kind of database, or a newer one: the whole read's to report
+        if conn.execute("SELECT 1 FROM sessions ORDER BY seq LIMIT 1 OFFSET ?", (over,)).fetchone() is None:
+            return None  # a watchlist this small is read whole as quickly
+        return rows_to_sessions(path, conn.execute(SELECT + " ORDER BY seq LIMIT ?", (count,)))
+    except (sqlite3.Error, WatchlistError):
+        return None
+    finally:
+        conn.close()

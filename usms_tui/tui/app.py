@@ -23,7 +23,7 @@ from usms_tui.monitor.runtime import Runtime
 from usms_tui.tui.alerts import bar_state
 from usms_tui.tui.host import ShowsStatus
 from usms_tui.tui.keymap import KeyedApp, textual_keymap
-from usms_tui.tui.messages import ReceiptsRefreshed
+from usms_tui.tui.messages import FirstRowsRead, ReceiptsRefreshed
 from usms_tui.tui.navigation import load_screen
 from usms_tui.tui.screens.main import MainScreen
 from usms_tui.tui.summaries import after_cycle
@@ -88,7 +88,10 @@ class UsmsApp(ToastingApp, KeyedApp):
         """One cycle of the controller; then tell the user and the screen, and re-arm the timer.
         A newer call cancels this one (exclusive), and then arms the timer itself."""
         self._cancel_timer()
-        cycle = await self.controller.run_cycle(force=force, only=only, on_loaded=self._show_local)
+        first_rows = self.screen.post_message  # a big watchlist's first rows, before it is read
+        cycle = await self.controller.run_cycle(
+            force=force, only=only, on_loaded=self._show_local, on_preview=lambda p: first_rows(FirstRowsRead(p))
+        )
         # Bell once for a cycle with news (markup is off in every toast: it quotes data).
         if self.toasts.tell(cycle.notices, self._session_name, self.display_phone) and self.settings.bell:
             self.bell()

@@ -8,6 +8,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from usms_tui.monitor.poller import RefreshReport
+    from usms_tui.monitor.preview import Preview
 
 
 class ReceiptsRefreshed(Message):
@@ -28,3 +29,12 @@ class SessionHighlighted(Message):
     def __init__(self, session_no: str | None) -> None:
         super().__init__()
         self.session_no = session_no
+
+
+class FirstRowsRead(Message):
+    """A big watchlist's first rows were read ahead of the rest (``preview``); the whole
+    watchlist follows, with a :class:`ReceiptsRefreshed`."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__()
+        self.preview = preview

@@ -20,8 +20,9 @@ from usms_tui.domain.receipts import Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.monitor.controller import Tally
+from usms_tui.monitor.preview import PREVIEW_OVER, PREVIEW_ROWS
 from usms_tui.tui.alerts import error_line
-from usms_tui.tui.messages import ReceiptsRefreshed, SessionHighlighted
+from usms_tui.tui.messages import FirstRowsRead, ReceiptsRefreshed, SessionHighlighted
 from usms_tui.tui.screens._main_actions import SessionActions
 from usms_tui.tui.screens._typing import field_key, open_field
 from usms_tui.tui.summaries import summaries_in_chunks, summaries_of
@@ -36,9 +37,9 @@ if TYPE_CHECKING:
     from usms_tui.tui.app import UsmsApp
 
 #: Above this many sessions the table is filled in chunks that yield to the event loop.
-CHUNKED_OVER = 1000
+CHUNKED_OVER = PREVIEW_OVER
 #: Rows shown first when a big watchlist fills the table (more than any terminal is high).
-FIRST_ROWS = 200
+FIRST_ROWS = PREVIEW_ROWS
 
 #: Shown in the sessions table's place while nothing is watched: a first start should say how
 #: to begin, here and from a shell, not show empty headers. ({add}: the add key, as [keys] sets it.)
@@ -89,6 +90,11 @@ class MainScreen(SessionActions, Screen[None]):
     async def refresh_data(self) -> None:
         """Diff-update everything from the poller (cheap when nothing changed)."""
         app = self.app
+        if not app.controller.loaded:
+            # Nothing read yet: no rows to show, and a big watchlist's first rows (read
+            # ahead of the rest) must stay until the whole of it is.
+            self.update_status()
+            return
         poller = app.poller
         now = app.clock()
         tally = Tally()  # the status line's totals, added up while the summaries are built
@@ -113,6 +119,17 @@ class MainScreen(SessionActions, Screen[None]):
         self.show_selected()
         app.controller.apply(tally)
         self.update_status()
+
+    def on_first_rows_read(self, message: FirstRowsRead) -> None:
+        """A big watchlist's first rows, read before the rest of it (see
+        :mod:`~usms_tui.monitor.preview`): shown as they are, in the watchlist's own order."""
+        table = self.query_one(SessionTable)
+        preview = message.preview
+        if table.row_count or table.sort_mode != "added" or table.filter_text or not preview.summaries:
+            return
+        table.show(preview.summaries, preview.labels, preview.stale)
+        self._show_empty(False)
+        self.show_selected()
 
     def _show_first_rows(self, now: float) -> None:
         """A big watchlist's first fill: the rows a screen can show, at once, before the rest
