@@ -75,7 +75,7 @@ class FakePoller:
     def set_receipts(self, session_no: str, receipts: Iterable[Receipt]) -> None:
         self.states[session_no].receipts = list(receipts)
 
-    def summary(self, session_no: str, now: float | None = None) -> SessionSummary:
+    def summary(self, session_no: str, now: float | None = None, *, with_age: bool = True) -> SessionSummary:
         state = self.states[session_no]
         return summarize(
             session_no,

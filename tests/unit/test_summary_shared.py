@@ -64,3 +64,16 @@ def test_delivery_seconds_are_each_phone_s_delay_ascending(offsets, started_offs
     assert list(summary.aged(1.0, False).delivery_seconds) == expected
     assert session_stats(summary) == stats_of(expected)
     assert median_delay(summary) == stats_of(expected).p50
+
+
+def test_a_summary_without_its_age_is_the_kept_one_until_the_session_turns_overdue():
+    from usms_tui.monitor.session_state import SessionState
+    from usms_tui.store.watchlist import WatchedSession
+
+    state = SessionState(WatchedSession("s", added_at=T0, phones=("13800000000",)))
+    base = state.summary(T0 + 10, 3600)
+    later = state.summary(T0 + 20, 3600, with_age=False)
+    assert later is base  # no copy made for a view that shows no age
+    assert state.summary(T0 + 20, 3600).age_seconds == 20  # a view that shows it gets it
+    overdue = state.summary(T0 + 4000, 3600, with_age=False)
+    assert overdue is not base and overdue.overdue and overdue.age_seconds == 4000

@@ -27,3 +27,16 @@ def long_lived() -> Iterator[None]:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``), after a
+    burst of short-lived objects: a start's or a view's work over 100,000 sessions leaves
+    10-15 MB freed but still counted in the process's resident memory. About a millisecond;
+    nothing where the C library has no such call."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator does its own
+        pass

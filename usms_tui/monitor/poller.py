@@ -338,8 +338,12 @@ class Poller:
     def _summarize(self, state: SessionState, now: float) -> SessionSummary:
         return state.summary(now, self.warn_after)
 
-    def summary(self, session_no: str, now: float | None = None) -> SessionSummary:
-        return self._summarize(self.states[session_no], self.clock() if now is None else now)
+    def summary(self, session_no: str, now: float | None = None, *, with_age: bool = True) -> SessionSummary:
+        """The session's summary at ``now``. ``with_age=False``, for a view that shows no
+        age: its ``age_seconds`` may be of an earlier moment (``overdue`` is always of
+        ``now``), so a view over 100,000 sessions holds no new copy of each."""
+        state = self.states[session_no]
+        return state.summary(self.clock() if now is None else now, self.warn_after, with_age=with_age)
 
     def summaries(self, now: float | None = None, *, include_archived: bool = False) -> list[SessionSummary]:
         """One summary per watched session, in watchlist order."""

@@ -238,7 +238,7 @@ class SessionState:
             self._load()
         return self._first_seen
 
-    def summary(self, now: float, warn_after: float) -> SessionSummary:
+    def summary(self, now: float, warn_after: float, *, with_age: bool = True) -> SessionSummary:
         """The session's summary at ``now``. The phones, counts and cost are worked out once
         per change of the receipts or the entry (every view, the scheduler and ``check``
         ask each cycle for every session); only the age is new at each call."""
@@ -248,8 +248,8 @@ class SessionState:
             return base
         age = max(0.0, now - base.started_at)
         overdue = (not base.settled) and age >= warn_after
-        if age == base.age_seconds and overdue == base.overdue:
-            return base
+        if overdue == base.overdue and (age == base.age_seconds or not with_age):
+            return base  # ``with_age=False``: see Poller.summary
         return base.aged(age, overdue)
 
     def overdue(self, now: float, warn_after: float) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from usms_tui.domain.receipt_codes import default_table
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.monitor.controller import RefreshController, Tally
+from usms_tui.monitor.heap import give_back_free_memory
 from usms_tui.tui.widgets import table_base
 
 
@@ -28,11 +29,13 @@ def summaries_of(
     *,
     labels: dict[str, str] | None = None,
     stale: list[str] | None = None,
+    with_age: bool = True,
 ) -> list[SessionSummary]:
     """The summaries of these sessions that are watched and not archived, in the order given,
-    counted into ``tally`` if given. ``labels`` and ``stale``, if given, get the labelled
-    sessions' labels and those whose last refresh failed (the main table marks them), in the
-    same pass. At once: a screenful, or one step of :func:`summaries_in_chunks`."""
+    counted into ``tally`` if given (``with_age``: see ``Poller.summary``). ``labels`` and
+    ``stale``, if given, get the labelled sessions' labels and those whose last refresh
+    failed (the main table marks them), in the same pass. At once: a screenful, or one step
+    of :func:`summaries_in_chunks`."""
     states = poller.states  # a reload between two steps replaces it
     summary_of = poller.summary
     found: list[SessionSummary] = []
@@ -43,7 +46,7 @@ def summaries_of(
         entry = state.entry
         if entry.archived:
             continue
-        summary = summary_of(session_no, now)
+        summary = summary_of(session_no, now, with_age=with_age)
         if tally is not None:
             tally.add(summary)
         found.append(summary)
@@ -61,6 +64,7 @@ async def summaries_in_chunks(
     *,
     labels: dict[str, str] | None = None,
     stale: list[str] | None = None,
+    with_age: bool = True,
 ) -> list[SessionSummary]:
     """Every watched (not archived) session's summary in watchlist order (as
     :func:`summaries_of`), a step at a time with the event loop let in between."""
@@ -75,7 +79,7 @@ async def summaries_in_chunks(
     step = min(_STEP, table_base.CHUNK)
     for start in range(0, len(names), step):
         part = names[start : start + step]
-        summaries += summaries_of(poller, now, part, tally, labels=labels, stale=stale)
+        summaries += summaries_of(poller, now, part, tally, labels=labels, stale=stale, with_age=with_age)
         if pacer.due(step):
             await asyncio.sleep(0)
             pacer.restart()
@@ -137,3 +141,4 @@ async def after_cycle(controller: RefreshController, now: float, *, recount: boo
         with contextlib.suppress(Exception):
             await asyncio.to_thread(default_table)
     gc.freeze()
+    give_back_free_memory()  # what the cycle's work freed

@@ -20,6 +20,7 @@ from usms_tui.domain.receipts import Receipt
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.timefmt import format_local_time
 from usms_tui.monitor.controller import Tally
+from usms_tui.monitor.heap import give_back_free_memory
 from usms_tui.monitor.preview import PREVIEW_OVER, PREVIEW_ROWS
 from usms_tui.tui.alerts import error_line
 from usms_tui.tui.messages import FirstRowsRead, ReceiptsRefreshed, SessionHighlighted
@@ -252,6 +253,8 @@ class MainScreen(SessionActions, Screen[None]):
         # (the first screen of rows included). A newer refresh replaces one under way: the
         # table changes only at the end of a pass, so one cut short leaves it as it was.
         await self.refresh_data()
+        if len(self.app.poller.states) > CHUNKED_OVER:
+            give_back_free_memory()  # what a pass over every session freed
 
     def on_session_highlighted(self, message: SessionHighlighted) -> None:
         self.show_selected()
