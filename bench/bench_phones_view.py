@@ -64,8 +64,9 @@ class Poller:
                 changed += 1
         return changed
 
-    def summary(self, no, now=None):
-        """One session's summary (the views build them a chunk at a time, as from the real poller)."""
+    def summary(self, no, now=None, *, with_age=True):
+        """One session's summary (the views build them a chunk at a time, as from the real
+        poller; every one made afresh, so ``with_age`` changes nothing here)."""
         return summarize(no, self.receipts[no], now=NOW, added_at=NOW - 3600, sent_at=NOW - 3600)
 
     def summaries(self, now=None):

@@ -8,6 +8,7 @@ import asyncio
 from tests.tui.conftest import make_test_app, settle
 from usms_tui.monitor.controller import RefreshController
 from usms_tui.tui.screens.main import CHUNKED_OVER, FIRST_ROWS, MainScreen
+from usms_tui.tui.widgets.advice_line import AdviceLine
 from usms_tui.tui.widgets.session_table import SessionTable
 
 
@@ -81,6 +82,7 @@ async def test_a_big_watchlist_s_first_rows_show_before_the_whole_of_it_is_read(
             assert not app.poller.states  # the whole watchlist is not read yet
             assert table.keys == order[:FIRST_ROWS] and table.selected_key == order[0]
             assert not app.screen.query_one("#empty-watchlist").display
+            assert "reading the watchlist" in str(app.screen.query_one(AdviceLine).render())
         finally:
             release.set()
         await settle(app, pilot)

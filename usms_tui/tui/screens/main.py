@@ -179,11 +179,12 @@ class MainScreen(SessionActions, Screen[None]):
             summary = app.poller.summary(session_no, app.clock())
         entry = state.entry if state is not None else None
         error = error_line(state.last_error) if state is not None and state.last_error is not None else ""
-        hint = (
-            "no session matches the filter (escape clears it)"
-            if self.filter_active
-            else f"no sessions: press {app.key_hint('add')} to add one"
-        )
+        if not app.controller.loaded:
+            hint = "reading the watchlist…"  # a big one's first rows show before the rest
+        elif self.filter_active:
+            hint = "no session matches the filter (escape clears it)"
+        else:
+            hint = f"no sessions: press {app.key_hint('add')} to add one"
         pane = self.query_one(PhonePane)
         self.query_one(AdviceLine).show(
             summary,
