@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from tests.process_env import isolated_env
+
 #: Modules ``add`` of one SessionNo, with no config.toml, has no use for.
 NOT_FOR_ADD = (
     "tomllib",
@@ -35,13 +37,7 @@ RUN = (
 
 
 def _run(tmp_path, *args: str, config: str | None = None) -> tuple[str, str]:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "USMS_TUI_WATCHLIST": str(tmp_path / "w.json"),
-        "USMS_TUI_CACHE": str(tmp_path / "c.sqlite3"),
-        "USMS_TUI_CONFIG": str(tmp_path / "c.toml"),
-    }
+    env = isolated_env(tmp_path)
     if config is not None:
         (tmp_path / "c.toml").write_text(config)
     out = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, env=env, check=True)

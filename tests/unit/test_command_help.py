@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from tests.process_env import isolated_env
 from usms_tui.cli.main import build_parser
 
 COMMANDS = ["add", "remove", "list", "check", "wait", "export", "config", "doctor", "monitor", "metrics"]
@@ -53,13 +54,7 @@ def test_add_reads_no_receipt_code_table_and_a_missing_one_is_still_named(tmp_pa
         "except SystemExit:\n    pass\n"
         "print(sorted(m for m in ('usms_tui.domain.receipt_codes', 'usms_tui.domain.causes') if m in sys.modules))"
     )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "USMS_TUI_WATCHLIST": str(tmp_path / "w.json"),
-        "USMS_TUI_CACHE": str(tmp_path / "c.sqlite3"),
-        "USMS_TUI_CONFIG": str(tmp_path / "c.toml"),
-    }
+    env = isolated_env(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
 

@@ -37,13 +37,19 @@ class TracingTransport(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-async def test_an_answer_is_read_after_the_next_request_is_sent_and_before_its_answer():
+def traced(sessions: int) -> tuple[Simulator, list[str], list[str], TracingTransport]:
+    """A simulator with ``sessions`` sessions of 2 phones sent an hour ago, and a transport
+    logging into the list returned what is sent, answered and read, in order."""
     clock = ManualClock(NOW)
     sim = Simulator(seed=3, clock=clock)
-    created = sim.precreate(300, 2)
+    created = sim.precreate(sessions, 2)
     clock.advance(3600)
     log: list[str] = []
-    transport = TracingTransport(sim, log)
+    return sim, created, log, TracingTransport(sim, log)
+
+
+async def test_an_answer_is_read_after_the_next_request_is_sent_and_before_its_answer():
+    sim, created, log, transport = traced(300)
     async with httpx.AsyncClient(transport=transport) as http:
         client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9", concurrency=1)
 
@@ -104,12 +110,7 @@ def test_httpcore_says_when_a_body_is_sent_under_the_name_waited_for():
 
 
 async def test_on_sent_is_told_once_when_the_first_requests_are_out_and_before_any_answer_is_read():
-    clock = ManualClock(NOW)
-    sim = Simulator(seed=3, clock=clock)
-    created = sim.precreate(900, 2)
-    clock.advance(3600)
-    log: list[str] = []
-    transport = TracingTransport(sim, log)
+    sim, created, log, transport = traced(900)
     async with httpx.AsyncClient(transport=transport) as http:
         client = ReceiptClient(http, sim.credentials, base_url="http://127.0.0.1:9", concurrency=4)
 
