@@ -48,3 +48,27 @@ def test_check_refreshes_without_collection(monkeypatch):
     assert seen == [False]
     assert gc.isenabled()
     gc.unfreeze()
+
+
+def test_only_young_collections_run_in_the_block_and_what_it_made_is_frozen_after():
+    from usms_tui.monitor.heap import young_collections_only
+
+    before = gc.get_threshold()
+    generations: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        with young_collections_only():
+            kept = [[index] for index in range(300_000)]  # enough to set off every generation
+            assert gc.get_threshold()[:2] == before[:2]
+        made_frozen = gc.get_freeze_count()
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+    assert generations and 2 not in generations and set(generations) <= {0, 1}
+    assert gc.get_threshold() == before
+    assert made_frozen >= len(kept)

@@ -28,6 +28,7 @@ from usms_tui.domain.receipts import STATUS_ORDER, Status
 from usms_tui.domain.summary import SessionSummary
 from usms_tui.domain.thresholds import Alert, Figures, Thresholds, evaluate
 from usms_tui.monitor.cycle import refresh_within
+from usms_tui.monitor.heap import young_collections_only
 from usms_tui.monitor.notices import (
     AlertingTrouble,
     ApiFailing,
@@ -273,7 +274,8 @@ class RefreshController:
                 if self.paused:
                     return Cycle(notices=tuple(notices))
             # Under a deadline: a stuck cycle is abandoned, and the next one runs on schedule.
-            report = await refresh_within(self.poller, force=force, only=only)
+            with young_collections_only():  # the receipts it reads and merges live on
+                report = await refresh_within(self.poller, force=force, only=only)
         except WatchlistError as error:
             notices += self._watchlist_failed(error)
             return Cycle(notices=tuple(notices), delay=self.schedule(self.interval))
