@@ -18,7 +18,7 @@ from usms_tui.domain.failure_tally import FailureTally
 from usms_tui.domain.receipts import Receipt, merge_phones
 from usms_tui.domain.summary import SessionSummary, summarize
 from usms_tui.store.summary_codec import summary_from_text, summary_to_text
-from usms_tui.tui.screens.failures import FailuresScreen, Group
+from usms_tui.tui.screens.failures import FailuresScreen, Group, table_of
 
 T0 = 1_796_000_000
 
@@ -94,22 +94,10 @@ def reference_rows(groups: Iterable[CauseGroup]) -> dict[str, Group]:
 
 
 def reference(summaries: list[SessionSummary]) -> tuple[dict[str, Group], dict[str, Any], str]:
+    # Grouped from every phone, the straightforward way; shown as the view shows any groups.
     causes = group_by_cause(summaries)
-    groups = reference_rows(causes)
-    wanted = {
-        key: (
-            g.count,
-            (g.code is None, g.cause.label if g.code is None else g.code),
-            g.meaning,
-            len(g.sessions),
-            g.example,
-        )
-        for key, g in groups.items()
-    }
-    phones = sum(group.count for group in causes)
-    sessions = len({no for g in groups.values() for no in g.sessions})
-    title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
-    return groups, wanted, title
+    groups, wanted, title = table_of(causes, reference_rows(causes))
+    return groups, dict(wanted), title
 
 
 def export(groups: Mapping[str, Group]) -> list[dict[str, Any]]:

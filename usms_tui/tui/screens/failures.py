@@ -7,7 +7,7 @@ touched and one example SessionNo, biggest first; Enter opens the phones of that
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -98,6 +98,27 @@ class _Computed(NamedTuple):
     title: str
 
 
+def table_of(causes: Sequence[Any], groups: dict[str, Group]) -> _Computed:
+    """The view's cell values and title for these causes (each with its ``count`` of phones)
+    and their rows."""
+    wanted = {
+        key: (
+            g.count,
+            (g.code is None, g.cause.label if g.code is None else g.code),
+            g.meaning,
+            len(g.sessions),
+            g.example,
+        )
+        for key, g in groups.items()
+    }
+    phones = sum(cause.count for cause in causes)
+    sessions = len({no for g in groups.values() for no in g.sessions})
+    # "not delivered": the count includes undocumented results (• SubmitFail...), not only
+    # failed and unknown ones.
+    title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
+    return _Computed(groups, wanted, title)
+
+
 class FailuresScreen(LiveView, ExportsView, Screen[None]):
     """Failed and unknown receipts grouped by cause, then code, biggest first."""
 
@@ -144,23 +165,7 @@ class FailuresScreen(LiveView, ExportsView, Screen[None]):
     def compute_rows(self, summaries: list[Any], entries: Mapping[str, Any], options: Any) -> _Computed:
         """The groups and their cell values (plain values only: a big view does this in a thread)."""
         causes = self._counter.count(summaries)
-        groups = failure_rows(causes)
-        wanted = {
-            key: (
-                g.count,
-                (g.code is None, g.cause.label if g.code is None else g.code),
-                g.meaning,
-                len(g.sessions),
-                g.example,
-            )
-            for key, g in groups.items()
-        }
-        phones = sum(group.count for group in causes)
-        sessions = len({no for g in groups.values() for no in g.sessions})
-        # "not delivered": the count includes undocumented results (• SubmitFail...), not only
-        # failed and unknown ones.
-        title = f"Failures by cause · {phones:,} phones not delivered · {len(causes):,} causes · {sessions:,} sessions"
-        return _Computed(groups, wanted, title)
+        return table_of(causes, failure_rows(causes))
 
     def show_rows(self, computed: _Computed) -> None:
         """Regroup and diff-update: only changed counts are redrawn, groups come and go by key."""
