@@ -202,7 +202,7 @@ class SessionState:
         # counts still hold while its known phones are the same.
         self._entry = entry
         self._base = None
-        if self._stored is not None and not self._stored.fits(entry.phones):
+        if self._stored is not None and not self._stored.fits_text(entry.phones_text):
             self._stored = None
         self._changed()  # archived, sent time or phones: its cadence may differ
 
