@@ -72,3 +72,20 @@ def test_only_young_collections_run_in_the_block_and_what_it_made_is_frozen_afte
     assert generations and 2 not in generations and set(generations) <= {0, 1}
     assert gc.get_threshold() == before
     assert made_frozen >= len(kept)
+
+
+def test_overlapping_young_only_blocks_bring_the_full_threshold_back_once_the_last_ends():
+    from usms_tui.monitor.heap import young_collections_only
+
+    before = gc.get_threshold()
+    first, second = young_collections_only(), young_collections_only()
+    try:
+        first.__enter__()
+        second.__enter__()  # a new refresh began before the cancelled one ended
+        first.__exit__(None, None, None)
+        assert gc.get_threshold()[2] != before[2]  # the second still runs: young only
+        second.__exit__(None, None, None)
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

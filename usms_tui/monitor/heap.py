@@ -10,8 +10,9 @@ only a reference cycle among them waits for the process's end.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
@@ -34,12 +35,29 @@ def give_back_free_memory() -> None:
     burst of short-lived objects: a start's or a view's work over 100,000 sessions leaves
     10-15 MB freed but still counted in the process's resident memory. About a millisecond;
     nothing where the C library has no such call."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], object] | None:
     try:
         import ctypes
 
-        ctypes.CDLL(None).malloc_trim(0)
+        trim: Callable[[int], object] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator does its own
-        pass
+        return None
+    return trim
+
+
+class _YoungOnly:
+    """How many blocks want young collections only, and the full threshold before the first:
+    blocks may overlap without nesting (a cancelled refresh ends after its successor began),
+    and only the last to end may bring the threshold back."""
+
+    blocks = 0
+    full_threshold = 0
 
 
 @contextlib.contextmanager
@@ -53,11 +71,17 @@ def young_collections_only() -> Iterator[None]:
     120, 150 ms on the event loop at 100,000 sessions. The young collections go on, so the
     short-lived reference cycles of the event loop are still freed as they come."""
     young, middle, full = gc.get_threshold()
-    gc.set_threshold(young, middle, 1 << 30)
+    if _YoungOnly.blocks == 0:
+        _YoungOnly.full_threshold = full
+        gc.set_threshold(young, middle, 1 << 30)
+    _YoungOnly.blocks += 1
     try:
         yield
     finally:
+        _YoungOnly.blocks -= 1
         # Frozen before the full threshold comes back: else its pent-up count would start a
         # full collection over all the block made, at once.
         gc.freeze()
-        gc.set_threshold(young, middle, full)
+        if _YoungOnly.blocks == 0:
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, _YoungOnly.full_threshold)
