@@ -133,10 +133,11 @@ class MainScreen(SessionActions, Screen[None]):
         self.show_selected()
 
     def _show_first_rows(self, now: float) -> None:
-        """A big watchlist's first fill: the rows a screen can show, at once, before the rest
-        are worked out (seconds at 100,000 sessions); the full pass then adds the others after
-        them. Only in the watchlist's own order, unfiltered: in any other the first screen is
-        not known before every row is."""
+        """A big watchlist's first fill when its first rows were not read ahead (a watchlist
+        moved from JSON at this start, or one locked for the look ahead): the rows a screen
+        can show, at once, before the rest are worked out; the full pass then adds the others
+        after them. Only in the watchlist's own order, unfiltered: in any other the first
+        screen is not known before every row is."""
         table = self.query_one(SessionTable)
         if table.sort_mode != "added" or table.filter_text:
             return
